@@ -1,0 +1,7 @@
+"""``python -m models`` runs the ``reanalysis`` command line."""
+
+import sys
+
+from models.cli import main
+
+sys.exit(main())
