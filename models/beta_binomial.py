@@ -162,3 +162,25 @@ def fit_exact(prior: BetaBinomialPrior, counts: OutcomeCounts,
     """The exact conjugate analysis of one outcome under one prior."""
     post = posterior(prior, counts)
     return ExactResult(prior=prior, posterior=post, **summarise(post, thresholds))
+
+
+def ard_density(distribution: BetaBinomialPrior, grid: np.ndarray,
+                nodes: int = 2001) -> np.ndarray:
+    """Density of ARD = p_t - p_c on ``grid`` (proportion units) for independent Betas.
+
+    f_ARD(d) = integral of f_t(x) f_c(x - d) dx, evaluated by the trapezoid rule on
+    ``nodes`` points of x in (0, 1). For drawing curves only (probabilities use ``quad``).
+    """
+    x = np.linspace(0.0, 1.0, nodes)[1:-1]
+    f_t = beta_pdf(x, distribution.treatment)
+    shifted = x[None, :] - grid[:, None]
+    inside = (shifted > 0) & (shifted < 1)
+    f_c = np.where(inside, beta_pdf(np.clip(shifted, 1e-12, 1 - 1e-12),
+                                    distribution.control), 0.0)
+    return np.trapezoid(f_t[None, :] * f_c, x, axis=1)
+
+
+def ard_survival(distribution: BetaBinomialPrior, thresholds: np.ndarray) -> np.ndarray:
+    """P(ARD > d) for each d in ``thresholds`` (exact quadrature, for curves)."""
+    return np.array([prob_ard_greater(distribution.treatment, distribution.control, float(d))
+                     for d in thresholds])

@@ -186,16 +186,14 @@ def cmd_report(args: argparse.Namespace) -> None:
 
 
 def cmd_simulate(args: argparse.Namespace) -> None:
-    from models.paths import SIMULATED_IPD_FILE, SIMULATED_IPD_TRUTH_FILE
-    from models.simulate import DEFAULT_SEED, simulate_trial_ipd, write_ipd, write_truth
+    from models.paths import SIMULATED_IPD_FILE
+    from models.simulate import DEFAULT_SEED, write_simulated_data
 
     seed = DEFAULT_SEED if args.seed is None else args.seed
     out = Path(args.out) if args.out else SIMULATED_IPD_FILE
-    truth = out.with_name(out.stem + "_truth.json") if args.out else SIMULATED_IPD_TRUTH_FILE
-    ipd, info = simulate_trial_ipd(seed)
-    write_ipd(ipd, out)
-    write_truth(info, truth)
-    print(f"wrote {out} and {truth} (SIMULATED data, seed {seed})")
+    write_simulated_data(seed, out)
+    truth = out.with_name(f"{out.stem}_truth.json")
+    print(f"wrote SIMULATED data (seed {seed}): {out} and {truth}")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -214,9 +214,7 @@ class GeneratingProcess:
     def eligible_median_mg_l(self) -> float:
         """Median hs-CRP (mg/L) among eligible people (the truncated distribution)."""
         z = -float(ndtri(0.5 * self.eligible_fraction))
-        return math.exp(
-            math.log(self.crp_population_median_mg_l) + self.crp_population_log_sd * z
-        )
+        return math.exp(math.log(self.crp_population_median_mg_l) + self.crp_population_log_sd * z)
 
     @property
     def log_crp_mean(self) -> float:
@@ -450,8 +448,7 @@ def _rejection_sample(
                 "attempts": drawn + index + 1,
                 "batch_size": REJECTION_BATCH_SIZE,
                 "batches": drawn // REJECTION_BATCH_SIZE + 1,
-                "acceptance_rate_in_drawn_batches": accepted_total
-                / (drawn + REJECTION_BATCH_SIZE),
+                "acceptance_rate_in_drawn_batches": accepted_total / (drawn + REJECTION_BATCH_SIZE),
             }
             return crp[index], {k: v[index] for k, v in outcomes.items()}, info
         drawn += REJECTION_BATCH_SIZE
@@ -493,9 +490,7 @@ def simulate_trial(
         on the analysis model's scale (:func:`truth_on_sample_scale`).
     """
     rng = np.random.default_rng(seed)
-    treated = rng.permutation(
-        np.repeat(np.array([1, 0]), [design.n_treatment, design.n_control])
-    )
+    treated = rng.permutation(np.repeat(np.array([1, 0]), [design.n_treatment, design.n_control]))
     missing = rng.choice(
         np.flatnonzero(treated == 1), size=design.n_treatment_missing, replace=False
     )
@@ -621,9 +616,11 @@ def _write_atomically(text: str, path: Path) -> None:
 
 
 def ipd_csv_text(df: pd.DataFrame) -> str:
-    """The CSV text of an IPD frame: required columns in order, ``\\n`` line ends,
-    outcomes as ``0``/``1``, a missing outcome as an empty cell, hs-CRP as the shortest
-    decimal that round-trips (``5.8``, ``12.0``)."""
+    r"""Render IPD as CSV text, the same text for the same frame.
+
+    Required columns in order, ``\n`` line ends, outcomes as ``0``/``1``, a missing outcome
+    as an empty cell, hs-CRP as the shortest decimal that round-trips (``5.8``, ``12.0``).
+    """
     table = df.loc[:, list(REQUIRED_COLUMNS)].copy()
     for column in OUTCOME_COLUMNS.values():
         table[column] = table[column].astype(OUTCOME_DTYPE)

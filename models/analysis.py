@@ -1,0 +1,93 @@
+"""All beta-binomial results the report needs, as tidy pandas tables.
+
+Pure orchestration over ``beta_binomial`` (exact) and ``beta_binomial_mcmc``: one row
+per prior x outcome, every named prior in the priors file included. Probabilities
+are on the 0-1 scale; ARD in proportion units (0.10 = 10 percentage points).
+"""
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from models.beta_binomial import ExactResult, fit_exact
+from models.beta_binomial_mcmc import McmcResult, fit_mcmc
+from models.data import Trial
+from models.priors import PriorSet
+from models.progress import say
+from models.sampling import DEFAULT_SAMPLER, SamplerSettings
+
+MCSE_AGREEMENT = 3.0
+"""MCMC and exact P(benefit) agree when they differ by at most 3 Monte Carlo SEs."""
+
+
+@dataclass(frozen=True)
+class BetaBinomialResults:
+    """Exact and MCMC fits for every prior x outcome, keyed by (prior name, outcome name)."""
+
+    exact: dict[tuple[str, str], ExactResult]
+    mcmc: dict[tuple[str, str], McmcResult]
+
+
+def fit_all(trial: Trial, priors: PriorSet, with_mcmc: bool = True,
+            settings: SamplerSettings = DEFAULT_SAMPLER) -> BetaBinomialResults:
+    """Fit every named prior to every outcome, exactly and (optionally) by MCMC."""
+    exact, mcmc = {}, {}
+    for prior in priors.priors.values():
+        for outcome in trial.outcomes.values():
+            key = (prior.name, outcome.name)
+            exact[key] = fit_exact(prior.beta_binomial, outcome)
+            if with_mcmc:
+                say(f"  sampling beta-binomial: {outcome.name}, prior {prior.name}")
+                mcmc[key] = fit_mcmc(prior.beta_binomial, outcome, settings)
+    return BetaBinomialResults(exact, mcmc)
+
+
+def headline_table(results: BetaBinomialResults, priors: PriorSet,
+                   trial: Trial) -> pd.DataFrame:
+    """Exact P(benefit) and P(ARD > d) per prior x outcome (long format)."""
+    rows = []
+    for (prior_name, outcome_name), fit in results.exact.items():
+        row = {"prior": priors.get(prior_name).label, "outcome": outcome_name,
+               "p_benefit": fit.p_benefit}
+        row.update({f"p_ard_gt_{d:g}": p for d, p in fit.p_ard_greater.items() if d > 0})
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def effects_table(results: BetaBinomialResults, priors: PriorSet) -> pd.DataFrame:
+    """Exact posterior median and 95% interval of ARD, RR and OR per prior x outcome."""
+    rows = []
+    for (prior_name, outcome_name), fit in results.exact.items():
+        for measure, interval in (("ARD", fit.risk_difference), ("RR", fit.risk_ratio),
+                                  ("OR", fit.odds_ratio)):
+            rows.append({"prior": priors.get(prior_name).label, "outcome": outcome_name,
+                         "measure": measure, "median": interval.median,
+                         "lower": interval.lower, "upper": interval.upper})
+    return pd.DataFrame(rows)
+
+
+def exact_vs_mcmc_table(results: BetaBinomialResults, priors: PriorSet) -> pd.DataFrame:
+    """Exact vs MCMC P(benefit), the MCSE, the difference in MCSE units and agreement."""
+    rows = []
+    for key, fit in results.mcmc.items():
+        exact = results.exact[key].p_benefit
+        estimate = fit.summary.p_benefit
+        z = abs(estimate.estimate - exact) / estimate.mcse
+        rows.append({"prior": priors.get(key[0]).label, "outcome": key[1],
+                     "exact": exact, "mcmc": estimate.estimate, "mcse": estimate.mcse,
+                     "difference_in_mcse": z, "agrees": z <= MCSE_AGREEMENT})
+    return pd.DataFrame(rows)
+
+
+def diagnostics_table(fits: dict[tuple[str, str], object], priors: PriorSet,
+                      model: str) -> pd.DataFrame:
+    """Max R-hat, min bulk/tail ESS, divergences and the pass/flag verdict per fit."""
+    rows = []
+    for (prior_name, outcome_name), fit in fits.items():
+        d = fit.diagnostics
+        rows.append({"model": model, "prior": priors.get(prior_name).label,
+                     "outcome": outcome_name, "rhat_max": d.rhat_max,
+                     "ess_bulk_min": d.ess_bulk_min, "ess_tail_min": d.ess_tail_min,
+                     "divergences": d.divergences,
+                     "verdict": "ok" if d.ok else "FLAG: " + "; ".join(d.problems)})
+    return pd.DataFrame(rows)

@@ -1,0 +1,48 @@
+"""What the report states about how it was made: commit, versions, seeds, input hashes."""
+
+import os
+import platform
+import subprocess
+from importlib import metadata
+from pathlib import Path
+
+from models.paths import ROOT
+from models.priors import file_sha256
+
+PACKAGES = ("pymc", "pytensor", "nutpie", "arviz", "arviz-stats", "numpy", "scipy", "pandas",
+            "xarray", "matplotlib", "jupytext", "papermill", "pypandoc-binary", "pyyaml")
+RENDERER_ENV = "REANALYSIS_RENDERER"
+"""Environment variable through which the render pipeline tells the report its renderer."""
+
+
+def git_commit(root: Path = ROOT) -> str:
+    """The checked-out commit, with ``+uncommitted changes`` when the tree is dirty."""
+    try:
+        commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True,
+                                text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
+                               cwd=root, capture_output=True, text=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown (not a git checkout)"
+    return commit + (" + uncommitted changes" if dirty.strip() else "")
+
+
+def package_versions(packages: tuple[str, ...] = PACKAGES) -> dict[str, str]:
+    """Installed versions of the packages that produce the numbers and the page."""
+    versions = {"python": platform.python_version()}
+    for name in packages:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "not installed"
+    return versions
+
+
+def input_hashes(paths: dict[str, Path]) -> dict[str, str]:
+    """SHA-256 of each input file, keyed by its role (e.g. 'priors', 'trial counts')."""
+    return {role: file_sha256(path) for role, path in paths.items()}
+
+
+def renderer() -> str:
+    """The renderer named by the render pipeline (or 'interactive session')."""
+    return os.environ.get(RENDERER_ENV, "not rendered by the project pipeline")

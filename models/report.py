@@ -1,0 +1,36 @@
+"""``make report``: validate the inputs, then render the report to one HTML file.
+
+Inputs are validated before anything is rendered, so a bad priors file fails fast
+with one message; rendering writes to a temporary file that replaces the previous
+report only on success (``models.render``).
+"""
+
+import sys
+from pathlib import Path
+
+from models.errors import InputError
+from models.paths import OUTPUT_DIR, REPORT_SOURCE, TRIAL_COUNTS_FILE
+from models.priors import load_priors
+from models.progress import interactive, say
+
+DEFAULT_OUTPUT = OUTPUT_DIR / "reanalysis.html"
+
+
+def make_report(priors_file: Path, output: Path | str | None = None) -> Path:
+    """Render ``reports/reanalysis.qmd`` with ``priors_file``; returns the HTML path."""
+    from models.data import load_trial
+    from models.render import RenderError, render_report
+
+    priors = load_priors(priors_file)
+    load_trial(TRIAL_COUNTS_FILE)
+    output = Path(output) if output else DEFAULT_OUTPUT
+    say(f"rendering report with priors {priors.path} ({', '.join(priors.names)})")
+    try:
+        info = render_report(REPORT_SOURCE, output.resolve(), {"priors": str(priors.path)},
+                             python=Path(sys.executable), progress=interactive())
+    except RenderError as error:
+        if error.is_input_error:
+            raise InputError("report", str(error)) from None
+        raise
+    say(f"rendered with {info.renderer}")
+    return info.output

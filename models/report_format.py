@@ -1,0 +1,36 @@
+"""Formatting numbers and tables for the report's prose and tables (no statistics here)."""
+
+import pandas as pd
+
+from models.beta_binomial import Interval
+
+
+def prob(p: float, digits: int = 3) -> str:
+    """A probability on the 0-1 scale, e.g. 0.883."""
+    return f"{p:.{digits}f}"
+
+
+def percent(p: float, digits: int = 0) -> str:
+    """A probability as a percentage, e.g. 88%."""
+    return f"{100 * p:.{digits}f}%"
+
+
+def points(ard: float, digits: int = 1) -> str:
+    """A risk difference (proportion units) in percentage points, signed."""
+    return f"{100 * ard:+.{digits}f}"
+
+
+def ard_interval(i: Interval, digits: int = 1) -> str:
+    """ARD median and 95% interval in percentage points."""
+    return (f"{100 * i.median:+.{digits}f} ({100 * i.lower:+.{digits}f} to "
+            f"{100 * i.upper:+.{digits}f})")
+
+
+def ratio_interval(i: Interval, digits: int = 2) -> str:
+    """A ratio's median and 95% interval."""
+    return f"{i.median:.{digits}f} ({i.lower:.{digits}f} to {i.upper:.{digits}f})"
+
+
+def markdown_table(frame: pd.DataFrame) -> str:
+    """A pipe table for pandoc and Quarto alike (numbers right-aligned by tabulate)."""
+    return frame.to_markdown(index=False, disable_numparse=True)

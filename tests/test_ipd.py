@@ -1,0 +1,187 @@
+"""Loading and validating individual participant data (IPD) files."""
+
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from models.errors import InputError
+from models.ipd import (
+    OUTCOME_COLUMNS,
+    REQUIRED_COLUMNS,
+    arm_counts,
+    complete_cases,
+    load_ipd,
+)
+from models.paths import SIMULATED_IPD_FILE
+
+HEADER = list(REQUIRED_COLUMNS)
+ROWS = [
+    ["P01", "tocilizumab", "5.2", "1", "1"],
+    ["P02", "placebo", "3.0", "0", "0"],
+    ["P03", "tocilizumab", "12.4", "", ""],
+    ["P04", "placebo", "7.7", "1", "0"],
+    ["P05", "tocilizumab", "4.1", "0", "1"],
+]
+
+
+def csv_text(header: list[str], rows: list[list[str]]) -> str:
+    return "\n".join(",".join(cells) for cells in [header, *rows]) + "\n"
+
+
+def write_ipd_file(
+    tmp_path: Path, header: list[str] = HEADER, rows: list[list[str]] = ROWS
+) -> Path:
+    path = tmp_path / "ipd.csv"
+    path.write_text(csv_text(header, rows), encoding="utf-8")
+    return path
+
+
+def with_cell(row: int, column: str, value: str) -> list[list[str]]:
+    """ROWS with the cell in 1-based data ``row`` and ``column`` replaced by ``value``."""
+    rows = [list(cells) for cells in ROWS]
+    rows[row - 1][HEADER.index(column)] = value
+    return rows
+
+
+def test_valid_file_loads_with_types_and_missing_outcomes(tmp_path: Path) -> None:
+    ipd = load_ipd(write_ipd_file(tmp_path))
+    assert list(ipd.columns) == HEADER
+    assert ipd["participant_id"].tolist() == ["P01", "P02", "P03", "P04", "P05"]
+    assert ipd["crp_mg_l"].tolist() == [5.2, 3.0, 12.4, 7.7, 4.1]
+    for column in OUTCOME_COLUMNS.values():
+        assert str(ipd[column].dtype) == "Int64"
+        assert ipd[column].isna().tolist() == [False, False, True, False, False]
+    assert ipd["remission_day28"].dropna().tolist() == [1, 0, 1, 0]
+
+
+def test_shipped_simulated_file_loads() -> None:
+    ipd = load_ipd(SIMULATED_IPD_FILE)
+    assert len(ipd) == 30
+    assert set(ipd["arm"]) == {"tocilizumab", "placebo"}
+
+
+def test_na_text_and_decimal_zero_one_are_accepted(tmp_path: Path) -> None:
+    rows = with_cell(1, "remission_day28", "NA")
+    rows[1][HEADER.index("response_day28")] = "1.0"
+    ipd = load_ipd(write_ipd_file(tmp_path, rows=rows))
+    assert pd.isna(ipd.loc[0, "remission_day28"])
+    assert ipd.loc[1, "response_day28"] == 1
+
+
+def test_extra_columns_are_kept(tmp_path: Path) -> None:
+    rows = [[*cells, "site A"] for cells in ROWS]
+    ipd = load_ipd(write_ipd_file(tmp_path, header=[*HEADER, "site"], rows=rows))
+    assert ipd["site"].tolist() == ["site A"] * len(ROWS)
+
+
+def test_missing_file_names_the_path(tmp_path: Path) -> None:
+    path = tmp_path / "nowhere" / "ipd.csv"
+    with pytest.raises(InputError, match=re.escape(str(path)) + " does not exist"):
+        load_ipd(path)
+
+
+def test_empty_file_is_an_input_error(tmp_path: Path) -> None:
+    path = tmp_path / "ipd.csv"
+    path.write_text("", encoding="utf-8")
+    with pytest.raises(InputError, match="is empty"):
+        load_ipd(path)
+
+
+def test_header_without_rows_is_an_input_error(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="no data rows"):
+        load_ipd(write_ipd_file(tmp_path, rows=[]))
+
+
+@pytest.mark.parametrize("column", REQUIRED_COLUMNS)
+def test_missing_column_is_named(tmp_path: Path, column: str) -> None:
+    keep = [i for i, name in enumerate(HEADER) if name != column]
+    header = [HEADER[i] for i in keep]
+    rows = [[cells[i] for i in keep] for cells in ROWS]
+    with pytest.raises(InputError, match=f"header row, column {column} is missing"):
+        load_ipd(write_ipd_file(tmp_path, header=header, rows=rows))
+
+
+@pytest.mark.parametrize("arm", ["Tocilizumab", "active", "", "control"])
+def test_bad_arm_names_row_column_and_allowed_labels(tmp_path: Path, arm: str) -> None:
+    path = write_ipd_file(tmp_path, rows=with_cell(2, "arm", arm))
+    with pytest.raises(InputError, match=r"row 2, column arm must be 'tocilizumab' or 'placebo'"):
+        load_ipd(path)
+
+
+@pytest.mark.parametrize("column", list(OUTCOME_COLUMNS.values()))
+@pytest.mark.parametrize("value", ["2", "-1", "0.5", "yes", "nan"])
+def test_bad_outcome_names_row_and_column(tmp_path: Path, column: str, value: str) -> None:
+    path = write_ipd_file(tmp_path, rows=with_cell(4, column, value))
+    with pytest.raises(InputError, match=f"row 4, column {column} must be 0 or 1") as error:
+        load_ipd(path)
+    assert error.value.field == f"row 4, column {column}"
+    assert repr(value) in error.value.message
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("-1.5", "must be > 0"),
+        ("0", "must be > 0"),
+        ("nan", "must be a finite number"),
+        ("NaN", "must be a finite number"),
+        ("inf", "must be a finite number"),
+        ("-inf", "must be a finite number"),
+        ("high", "must be a number"),
+        ("", "is empty"),
+    ],
+)
+def test_bad_crp_names_row_and_column(tmp_path: Path, value: str, message: str) -> None:
+    path = write_ipd_file(tmp_path, rows=with_cell(3, "crp_mg_l", value))
+    with pytest.raises(InputError, match=f"row 3, column crp_mg_l {message}"):
+        load_ipd(path)
+
+
+def test_duplicate_id_names_both_rows(tmp_path: Path) -> None:
+    path = write_ipd_file(tmp_path, rows=with_cell(3, "participant_id", "P01"))
+    with pytest.raises(
+        InputError, match=r"row 3, column participant_id repeats 'P01' \(first in row 1\)"
+    ):
+        load_ipd(path)
+
+
+def test_empty_id_names_row_and_column(tmp_path: Path) -> None:
+    path = write_ipd_file(tmp_path, rows=with_cell(5, "participant_id", " "))
+    with pytest.raises(InputError, match="row 5, column participant_id is empty"):
+        load_ipd(path)
+
+
+def test_single_arm_is_an_input_error(tmp_path: Path) -> None:
+    rows = [cells for cells in ROWS if cells[1] == "placebo"]
+    with pytest.raises(InputError, match="column arm has no 'tocilizumab' rows"):
+        load_ipd(write_ipd_file(tmp_path, rows=rows))
+
+
+def test_complete_cases_drop_missing_and_give_integers(tmp_path: Path) -> None:
+    ipd = load_ipd(write_ipd_file(tmp_path))
+    observed = complete_cases(ipd, "remission")
+    assert observed["participant_id"].tolist() == ["P01", "P02", "P04", "P05"]
+    assert observed["remission_day28"].dtype == "int64"
+    assert list(observed.index) == [0, 1, 2, 3]
+    assert ipd["remission_day28"].isna().sum() == 1  # the input is not modified
+
+
+@pytest.mark.parametrize(
+    ("outcome", "expected"),
+    [
+        ("remission", {"tocilizumab": (1, 2), "placebo": (1, 2)}),
+        ("response", {"tocilizumab": (2, 2), "placebo": (0, 2)}),
+    ],
+)
+def test_arm_counts(tmp_path: Path, outcome: str, expected: dict) -> None:
+    counts = arm_counts(load_ipd(write_ipd_file(tmp_path)), outcome)
+    assert counts == expected
+    assert all(type(value) is int for pair in counts.values() for value in pair)
+
+
+def test_unknown_outcome_is_an_input_error(tmp_path: Path) -> None:
+    ipd = load_ipd(write_ipd_file(tmp_path))
+    with pytest.raises(InputError, match="outcome must be one of remission, response"):
+        arm_counts(ipd, "relapse")
