@@ -4,18 +4,14 @@ Each named prior keeps one colour in every figure (``prior_colors``). ARD axes a
 in percentage points (100 x proportion) because clinicians read them that way.
 """
 
-import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.figure import Figure
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-
-from models.beta_binomial import ard_density, ard_survival, posterior  # noqa: E402
-from models.calibration import REFERENCE_BETA  # noqa: E402
-from models.data import Trial  # noqa: E402
-from models.priors import BetaBinomialPrior, PriorSet  # noqa: E402
+from models.beta_binomial import ard_density, ard_survival, posterior
+from models.calibration import REFERENCE_BETA
+from models.data import Trial
+from models.priors import BetaBinomialPrior, PriorSet
 
 NAMED_COLORS = {"reference": "#4d4d4d", "skeptical": "#1f77b4", "enthusiastic": "#d95f02"}
 EXTRA_COLORS = ("#7570b3", "#1b9e77", "#e7298a", "#66a61e", "#a6761d", "#e6ab02")
