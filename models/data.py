@@ -42,7 +42,9 @@ class OutcomeCounts:
     treatment: ArmCounts
     control: ArmCounts
 
-    def with_counts(self, treatment: ArmCounts | None, control: ArmCounts | None) -> "OutcomeCounts":
+    def with_counts(
+        self, treatment: ArmCounts | None, control: ArmCounts | None
+    ) -> "OutcomeCounts":
         """The same outcome with one or both arms' counts replaced (e.g. from the CLI)."""
         return OutcomeCounts(
             self.name, self.label, treatment or self.treatment, control or self.control

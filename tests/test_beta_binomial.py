@@ -42,7 +42,8 @@ def test_flat_prior_matches_published_reference_values(trial, outcome, published
 
 @pytest.mark.parametrize(
     ("t", "c"),
-    [((8, 7), (6, 12)), ((7, 4), (4, 14)), ((1, 1), (1, 1)), ((3, 20), (12, 2)), ((15, 9), (2, 30))],
+    [((8, 7), (6, 12)), ((7, 4), (4, 14)), ((1, 1), (1, 1)), ((3, 20), (12, 2)),
+     ((15, 9), (2, 30))],
 )
 def test_p_benefit_equals_closed_form(t, c):
     treatment, control = BetaPrior(*t), BetaPrior(*c)

@@ -21,7 +21,7 @@ def run_json(capsys, *argv: str) -> dict:
 def test_exact_fit_json_shape_and_values(capsys, trial, prior_set):
     out = run_json(capsys, "fit", "--model", "beta-binomial", "--outcome", "remission",
                    "--prior", "skeptical", "--json")
-    assert JSON_KEYS <= set(out)
+    assert set(out) >= JSON_KEYS
     assert out["method"] == "exact"
     assert set(out["p_ard_greater"]) == {"0", "0.05", "0.1", "0.2"}
     expected = fit_exact(prior_set.get("skeptical").beta_binomial, trial.outcome("remission"))
@@ -93,7 +93,8 @@ def test_no_traceback_in_a_real_process():
          "reference", "--treatment", "20/13"], capture_output=True, text=True)
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
-    assert result.stderr.strip() == "reanalysis: error: --treatment.events must be <= n (13), got 20"
+    expected = "reanalysis: error: --treatment.events must be <= n (13), got 20"
+    assert result.stderr.strip() == expected
 
 
 def test_priors_command_prints_implied_statements(capsys):
