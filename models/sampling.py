@@ -57,18 +57,32 @@ def compiled(key: str, build_model: Callable[[], object]) -> object:
 
 
 def sample(model_key: str, build_model: Callable[[], object], data: Mapping[str, np.ndarray],
-           settings: SamplerSettings = DEFAULT_SAMPLER, progress: bool = False) -> xr.DataTree:
-    """Sample a compiled model structure with new shared data (priors and/or observations)."""
-    import nutpie
+           settings: SamplerSettings = DEFAULT_SAMPLER, progress: bool = False,
+           use_cache: bool = True) -> xr.DataTree:
+    """Sample a compiled model structure with new shared data (priors and/or observations).
 
-    model = compiled(model_key, build_model).with_data(**data)
-    return nutpie.sample(
-        model,
-        draws=settings.draws,
-        tune=settings.tune,
-        chains=settings.chains,
-        cores=settings.chains,
-        seed=settings.seed,
-        target_accept=settings.target_accept,
-        progress_bar=progress,
-    )
+    With ``use_cache`` the posterior is read from, or written to, the on-disk cache
+    (``models.posterior_cache``), keyed by the model's code, the data, the settings and
+    package versions; the model is only compiled when a fit is actually needed.
+    """
+
+    def fit() -> xr.DataTree:
+        import nutpie
+
+        model = compiled(model_key, build_model).with_data(**data)
+        return nutpie.sample(
+            model,
+            draws=settings.draws,
+            tune=settings.tune,
+            chains=settings.chains,
+            cores=settings.chains,
+            seed=settings.seed,
+            target_accept=settings.target_accept,
+            progress_bar=progress,
+        )
+
+    if not use_cache:
+        return fit()
+    from models.posterior_cache import cached
+
+    return cached(model_key, build_model, data, settings.as_dict(), fit)

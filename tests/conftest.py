@@ -6,7 +6,16 @@ import pytest
 
 from models.data import load_trial
 from models.paths import DEFAULT_PRIORS_FILE
+from models.posterior_cache import DIRECTORY_ENV
 from models.priors import load_priors
+
+
+@pytest.fixture(scope="session", autouse=True)
+def isolated_posterior_cache(tmp_path_factory):
+    """Tests never read or write the project's own posterior cache."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(DIRECTORY_ENV, str(tmp_path_factory.mktemp("posterior-cache")))
+        yield
 
 
 @pytest.fixture(scope="session")

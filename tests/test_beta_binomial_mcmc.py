@@ -5,6 +5,7 @@ import pytest
 
 from models.beta_binomial import fit_exact
 from models.beta_binomial_mcmc import fit_mcmc
+from models.posterior_cache import DISABLE_ENV
 
 AGREEMENT_MCSE = 4.0
 """|MCMC - exact| <= 4 MCSE: a false alarm about 1 in 16,000 comparisons."""
@@ -40,7 +41,8 @@ def test_diagnostics_pass_for_this_simple_model(fits):
         assert mcmc.diagnostics.ok, (key, mcmc.diagnostics.problems)
 
 
-def test_same_seed_same_numbers(trial, prior_set, fits):
+def test_same_seed_same_numbers(trial, prior_set, fits, monkeypatch):
+    monkeypatch.setenv(DISABLE_ENV, "1")  # really sample again, do not read the cache
     _, first = fits[("skeptical", "response")]
     again = fit_mcmc(prior_set.get("skeptical").beta_binomial, trial.outcome("response"))
     np.testing.assert_array_equal(first.idata["posterior"]["p"].values,
