@@ -132,6 +132,8 @@ def render_report(
     Raises :class:`RenderError`; ``output`` is only replaced after a complete render.
     """
     source = Path(source).resolve()
+    if not source.is_file():
+        raise RenderError(f"report source {source} does not exist", is_input_error=True)
     output = Path(output).absolute()
     python = Path(python).absolute()
     quarto = _choose_quarto()
@@ -344,6 +346,8 @@ def _render_fallback(
     progress: bool,
 ) -> Path:
     """jupytext -> papermill -> pandoc, all inside ``workdir``; return the HTML path."""
+    import nbformat
+
     front_matter, notebook = read_qmd(source.read_text(encoding="utf-8"))
     config = _merge(_project_config(source.parent), front_matter)
     _progress(progress, "executing report (papermill)...")
@@ -352,7 +356,7 @@ def _render_fallback(
         executed = _execute(notebook, params, cwd=source.parent, progress=progress)
     resolve_inline_cells(executed)
     executed_path = workdir / f"{source.stem}.ipynb"
-    executed_path.write_text(json.dumps(executed), encoding="utf-8")
+    nbformat.write(executed, executed_path)
     _progress(progress, "pandoc...")
     html = workdir / f"{source.stem}.html"
     _pandoc(executed_path, html, config, resource_dir=source.parent, stem=source.stem)
@@ -376,12 +380,26 @@ def read_qmd(text: str) -> tuple[dict[str, Any], Any]:
         front_matter = _parse_front_matter(notebook.cells[0].source)
         if front_matter or notebook.cells[0].source.startswith("---"):
             notebook.cells.pop(0)
-    notebook.cells = [_prepare_cell(cell, index) for index, cell in enumerate(notebook.cells)]
+    notebook.cells = [
+        _prepare_cell(cell, index) for index, cell in enumerate(_merge_markdown(notebook.cells))
+    ]
     notebook.metadata["kernelspec"] = {
         "name": KERNEL_NAME, "display_name": KERNEL_DISPLAY_NAME, "language": "python",
     }
     notebook.metadata["language_info"] = {"name": "python"}
     return front_matter, notebook
+
+
+def _merge_markdown(cells: list[Any]) -> list[Any]:
+    """Join consecutive markdown cells: jupytext splits them at double blank lines, which
+    would cut a ``:::`` callout (or a paragraph with inline expressions) in two."""
+    merged: list[Any] = []
+    for cell in cells:
+        if merged and cell.cell_type == "markdown" and merged[-1].cell_type == "markdown":
+            merged[-1].source = f"{merged[-1].source}\n\n\n{cell.source}"
+        else:
+            merged.append(cell)
+    return merged
 
 
 def _parse_front_matter(raw: str) -> dict[str, Any]:
@@ -651,8 +669,9 @@ def _pandoc(
 # --------------------------------------------------------------------------- constructs
 
 ALLOWED_CONSTRUCTS: tuple[str, ...] = (
-    "YAML front matter: title, subtitle, author, date (or today), abstract, lang, toc, "
-    "toc-depth, number-sections, execute (echo, warning), jupyter, format: html options",
+    f"YAML front matter with jupyter: {KERNEL_NAME}; title, subtitle, author, date (or "
+    "today), abstract, lang, toc, toc-depth, number-sections, execute (echo, warning), "
+    "format: html options",
     "```{python} code cells; #| options: label, echo, include, output (true/false/asis), "
     "warning, tags, fig-cap, fig-alt, tbl-cap",
     "a parameters cell: #| tags: [parameters] with str defaults",
@@ -705,6 +724,7 @@ def unsupported_constructs(qmd_text: str) -> list[str]:
     references: list[tuple[int, str]] = []
     lines = qmd_text.splitlines()
     number = _skip_front_matter(lines)
+    problems += _check_front_matter(lines[:number])
     div_depth = 0
     while number < len(lines):
         line = lines[number]
@@ -737,6 +757,17 @@ def _skip_front_matter(lines: list[str]) -> int:
             if lines[index].strip() in ("---", "..."):
                 return index + 1
     return 0
+
+
+def _check_front_matter(lines: list[str]) -> list[str]:
+    """The front matter must name the project kernel, so Quarto never picks another one."""
+    try:
+        front_matter = _parse_front_matter("\n".join(lines))
+    except RenderError as exc:
+        return [f"front matter: {exc}"]
+    if front_matter.get("jupyter") != KERNEL_NAME:
+        return [f"front matter: needs 'jupyter: {KERNEL_NAME}' (the project kernel)"]
+    return []
 
 
 def _fence_end(lines: list[str], start: int, fence: str) -> int:

@@ -1,5 +1,7 @@
 """Formatting numbers and tables for the report's prose and tables (no statistics here)."""
 
+import re
+
 import pandas as pd
 
 from models.beta_binomial import Interval
@@ -31,6 +33,21 @@ def ratio_interval(i: Interval, digits: int = 2) -> str:
     return f"{i.median:.{digits}f} ({i.lower:.{digits}f} to {i.upper:.{digits}f})"
 
 
+NUMERIC_CELL = re.compile(r"^[+\-\u2212]?(\d|\.\d)")
+
+
+def _alignment(column: pd.Series) -> str:
+    """Right-align columns whose every cell starts like a number, else left-align."""
+    cells = column.astype(str)
+    return "right" if len(cells) and cells.map(lambda c: bool(NUMERIC_CELL.match(c))).all() \
+        else "left"
+
+
 def markdown_table(frame: pd.DataFrame) -> str:
-    """A pipe table for pandoc and Quarto alike (numbers right-aligned by tabulate)."""
-    return frame.to_markdown(index=False, disable_numparse=True)
+    """A pipe table for pandoc and Quarto alike; numeric columns right-aligned.
+
+    Cells are written as given (``disable_numparse``), so formatting chosen upstream
+    (e.g. 3 decimals for probabilities) is kept exactly.
+    """
+    alignment = tuple(_alignment(frame[name]) for name in frame.columns)
+    return frame.to_markdown(index=False, disable_numparse=True, colalign=alignment)

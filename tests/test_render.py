@@ -90,6 +90,15 @@ def test_table_is_numbered_with_right_aligned_numbers(rendered):
     assert '<td style="text-align: right;">0.538</td>' in table[1]
 
 
+def test_html_table_is_numbered_too(rendered):
+    _, html = rendered
+    table = re.search(r'<table id="tbl-html"[^>]*>(.*?)</table>', html, re.DOTALL)
+    assert table, "no table with id tbl-html"
+    assert "<caption>Table 2: The same counts as an HTML table</caption>" in table[1]
+    assert '<td style="text-align: right;">0.538</td>' in table[1]
+    assert "IPython.core.display" not in html
+
+
 def test_cross_references_become_links(rendered):
     _, html = rendered
     assert re.search(r'<a href="#fig-line"[^>]*>Figure 1</a>', html)
@@ -155,10 +164,10 @@ def _stale_user_kernelspecs(data_dir: Path) -> None:
         spec.write_text(json.dumps({"argv": argv, "display_name": name, "language": "python"}))
 
 
-def test_failed_render_leaves_previous_report_untouched(tmp_path, monkeypatch):
+def test_failed_render_leaves_previous_report_untouched(tmp_path, monkeypatch, capfd):
     monkeypatch.setenv(render.RENDERER_ENV, "fallback")
-    # Stale user-level specs come before sys.prefix in Jupyter's search path: the render
-    # must still run in the project's kernel (else the error would not be the InputError).
+    # Stale user-level specs (a common sight) must not be used: the render runs in the
+    # project's kernel, else the error would be a dead kernel, not the report's InputError.
     _stale_user_kernelspecs(tmp_path / "user-jupyter")
     monkeypatch.setenv("JUPYTER_DATA_DIR", str(tmp_path / "user-jupyter"))
     output = tmp_path / "out" / "report.html"
@@ -172,6 +181,7 @@ def test_failed_render_leaves_previous_report_untouched(tmp_path, monkeypatch):
     assert "Traceback" not in str(failure.value)
     assert output.read_bytes() == previous
     assert [path.name for path in output.parent.iterdir()] == ["report.html"]
+    assert capfd.readouterr().err == "", "a render without progress must be quiet"
 
 
 # --------------------------------------------------------------------------- reading the .qmd
@@ -191,6 +201,14 @@ def test_read_qmd_tags_parameters_strips_options_and_defers_inline_code():
     assert figure.metadata[render.OPTIONS_KEY]["fig-alt"].startswith("A straight line")
     inline = [cell for cell in notebook.cells if render.INLINE_KEY in cell.metadata]
     assert inline and all(cell.cell_type == "code" for cell in inline)
+
+
+def test_read_qmd_keeps_a_callout_with_blank_lines_in_one_cell():
+    # jupytext splits markdown at double blank lines; the callout must stay whole.
+    _, notebook = render.read_qmd("::: {.callout-note}\nfirst\n\n\nsecond\n:::\n")
+    assert [cell.cell_type for cell in notebook.cells] == ["markdown"]
+    assert notebook.cells[0].source.startswith("::: {.callout-note}")
+    assert notebook.cells[0].source.endswith(":::")
 
 
 @pytest.mark.parametrize(
@@ -266,17 +284,20 @@ def test_quarto_path_command_environment_and_output(tmp_path, monkeypatch):
     assert json.loads(spec.read_text())["argv"][0].startswith(sys.prefix)
 
 
-def test_quarto_input_error_is_surfaced_without_traceback(tmp_path, monkeypatch):
+def test_quarto_input_error_is_surfaced_without_traceback(tmp_path, monkeypatch, capfd):
     _fake_quarto(tmp_path, fail_with="InputError: priors.reference.beta must be > 0, got 0")
     monkeypatch.setenv("PATH", f"{tmp_path / 'bin'}{os.pathsep}{os.environ['PATH']}")
     monkeypatch.setenv(render.RENDERER_ENV, "quarto")
     output = tmp_path / "report.html"
     output.write_text("previous")
     with pytest.raises(RenderError) as failure:
-        render_report(FIXTURE, output, {}, python=PYTHON, progress=False)
+        render_report(FIXTURE, output, {}, python=PYTHON, progress=True)
     assert failure.value.is_input_error
     assert str(failure.value) == "priors.reference.beta must be > 0, got 0"
     assert output.read_text() == "previous"
+    # With progress, the step is announced and Quarto's own output is shown live.
+    err = capfd.readouterr().err
+    assert "quarto render constructs.qmd..." in err and "Traceback" in err
 
 
 def test_renderer_variable_is_validated(tmp_path, monkeypatch):
@@ -293,6 +314,11 @@ def test_forcing_quarto_without_quarto_says_so(tmp_path, monkeypatch):
 
 
 # --------------------------------------------------------------------------- constructs
+
+
+def test_front_matter_must_name_the_project_kernel():
+    problems = unsupported_constructs("---\ntitle: t\njupyter: python3\n---\n\nText.\n")
+    assert problems == [f"front matter: needs 'jupyter: {render.KERNEL_NAME}' (the project kernel)"]
 
 
 def test_allowed_constructs_are_listed():
@@ -328,7 +354,8 @@ def test_report_uses_only_allowed_constructs():
     ],
 )
 def test_unsupported_constructs_are_named(snippet, complaint):
-    problems = unsupported_constructs("---\ntitle: t\n---\n\n" + snippet)
+    front_matter = f"---\ntitle: t\njupyter: {render.KERNEL_NAME}\n---\n\n"
+    problems = unsupported_constructs(front_matter + snippet)
     assert any(complaint in problem for problem in problems), problems
     with pytest.raises(AssertionError):
         check_report_constructs(snippet)

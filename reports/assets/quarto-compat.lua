@@ -136,13 +136,24 @@ local function output_blocks(div, options)
     end
     return markdown_blocks(table.concat(text, "\n"))
   end
+  -- A rich output (HTML) comes with its text/plain stand-in; show only the rich one.
+  local content = div.content
+  local has_raw = false
+  for _, block in ipairs(content) do
+    has_raw = has_raw or block.t == "RawBlock"
+  end
+  if has_raw then
+    content = content:filter(function(block)
+      return block.t ~= "CodeBlock"
+    end)
+  end
   local kind = "cell-output-display"
   if has_class(div, "stream") then
     kind = has_class(div, "stderr") and "cell-output-stderr" or "cell-output-stdout"
   elseif has_class(div, "error") then
     kind = "cell-output-error"
   end
-  return { pandoc.Div(div.content, pandoc.Attr("", { "cell-output", kind })) }
+  return { pandoc.Div(content, pandoc.Attr("", { "cell-output", kind })) }
 end
 
 -- All images in the blocks, in order.
