@@ -5,8 +5,8 @@ expit(a + b)), with a ~ N(mu_a, s_a) (intercept, log-odds on control) and
 b ~ N(m, s) (log odds ratio). The posterior of b is proportional to
 L(b) N(b; m, s), where L(b) = integral of lik(a, b) N(a; mu_a, s_a) da is the
 likelihood of b with the intercept integrated out. L(b) does not depend on (m, s), so
-it is computed once on a fine grid of b (Gauss-Hermite quadrature over a,
-``HERMITE_NODES`` nodes), and P(b > 0 | data) for any (m, s) is a ratio of two
+it is computed once on a fine grid of b (trapezoid rule over a on
+``INTERCEPT_POINTS`` points spanning the prior's +-``INTERCEPT_PRIOR_SDS`` SDs), and P(b > 0 | data) for any (m, s) is a ratio of two
 one-dimensional sums: a whole 100 x 100 heat map costs a matrix product.
 
 Accuracy: the b grid spans ``LOG_OR_RANGE`` with ``LOG_OR_POINTS`` points (trapezoid
@@ -21,7 +21,8 @@ from scipy import optimize, special
 from models.data import OutcomeCounts
 from models.priors import NormalPrior
 
-HERMITE_NODES = 80
+INTERCEPT_POINTS = 2001
+INTERCEPT_PRIOR_SDS = 12.0
 LOG_OR_RANGE = (-12.0, 12.0)
 LOG_OR_POINTS = 6001
 BENEFIT_TARGETS = (0.9, 0.95)
@@ -43,31 +44,52 @@ class LogOrLikelihood:
 
 
 def log_or_likelihood(counts: OutcomeCounts, intercept_prior: NormalPrior) -> LogOrLikelihood:
-    """Integrate the intercept out of the two-arm binomial likelihood (Gauss-Hermite)."""
-    nodes, weights = special.roots_hermitenorm(HERMITE_NODES)
-    intercept = intercept_prior.mean + intercept_prior.sd * nodes  # (k,)
+    """Integrate the intercept out of the two-arm binomial likelihood (trapezoid rule).
+
+    A uniform grid, not Gauss-Hermite nodes: the likelihood in the intercept can be much
+    narrower than a weakly informative prior, and Hermite nodes scaled to the prior
+    would straddle it.
+    """
+    half_width = INTERCEPT_PRIOR_SDS * intercept_prior.sd
+    intercept = np.linspace(intercept_prior.mean - half_width,
+                            intercept_prior.mean + half_width, INTERCEPT_POINTS)  # (k,)
     b = np.linspace(*LOG_OR_RANGE, LOG_OR_POINTS)  # (g,)
-    control = _binomial_loglik(counts.control.events, counts.control.n, intercept)  # (k,)
+    log_prior = -0.5 * ((intercept - intercept_prior.mean) / intercept_prior.sd) ** 2
+    control = _binomial_loglik(counts.control.events, counts.control.n, intercept) + log_prior
     treatment = _binomial_loglik(counts.treatment.events, counts.treatment.n,
                                  intercept[None, :] + b[:, None])  # (g, k)
-    log_terms = control[None, :] + treatment + np.log(weights)[None, :]
-    log_l = special.logsumexp(log_terms, axis=1)
+    log_weights = np.zeros(INTERCEPT_POINTS)
+    log_weights[[0, -1]] = np.log(0.5)
+    log_l = special.logsumexp(control[None, :] + treatment + log_weights[None, :], axis=1)
     return LogOrLikelihood(b, np.exp(log_l - log_l.max()), intercept_prior)
+
+
+PRIORS_PER_CHUNK = 500
+"""Priors evaluated per matrix block (bounds memory at about 24 MB per block)."""
 
 
 def p_benefit(likelihood: LogOrLikelihood, means: np.ndarray, sds: np.ndarray) -> np.ndarray:
     """P(log OR > 0 | data) for every pair (mean, sd) of a N(mean, sd) log-OR prior.
 
     ``means`` and ``sds`` broadcast against each other; the result has their shape.
+    Trapezoid rule on the log-OR grid: absolute error below 1e-5 (tested against 2-D
+    adaptive quadrature).
     """
     means, sds = np.broadcast_arrays(np.asarray(means, float), np.asarray(sds, float))
+    flat_means, flat_sds = means.reshape(-1, 1), sds.reshape(-1, 1)
     b = likelihood.log_or
-    z = (b[None, :] - means.reshape(-1, 1)) / sds.reshape(-1, 1)
-    # The normal constant 1/sd cancels in the ratio, so only exp(-z^2 / 2) is needed.
-    weights = likelihood.likelihood[None, :] * np.exp(-0.5 * z * z)
-    weights[:, [0, -1]] *= 0.5  # trapezoid rule
-    positive = weights[:, b > 0].sum(axis=1) + 0.5 * weights[:, b == 0].sum(axis=1)
-    return (positive / weights.sum(axis=1)).reshape(means.shape)
+    trapezoid = np.ones_like(b)
+    trapezoid[[0, -1]] = 0.5
+    positive_side = np.where(b > 0, 1.0, np.where(b == 0, 0.5, 0.0))
+    weighted = likelihood.likelihood * trapezoid
+    out = np.empty(flat_means.shape[0])
+    for start in range(0, out.size, PRIORS_PER_CHUNK):
+        block = slice(start, start + PRIORS_PER_CHUNK)
+        z = (b[None, :] - flat_means[block]) / flat_sds[block]
+        # The normal constant 1/sd cancels in the ratio, so only exp(-z^2 / 2) is needed.
+        weights = weighted[None, :] * np.exp(-0.5 * z * z)
+        out[block] = (weights @ positive_side) / weights.sum(axis=1)
+    return out.reshape(means.shape)
 
 
 @dataclass(frozen=True)
