@@ -1,9 +1,10 @@
 """On-disk cache of fitted posteriors (netCDF via h5netcdf), never trusted blindly.
 
-A fit is identified by a key: SHA-256 over the model structure's name and source code,
-every shared-data array given to the sampler (prior parameters and observations, by
-value), the sampler settings and the versions of the packages that produce the draws.
-Changing any of them changes the key, so a stale posterior is never served.
+A fit is identified by a key: SHA-256 over the model structure's name, the builder
+function's name and the source of the module that defines it, every shared-data array
+given to the sampler (prior parameters and observations, by value), the sampler
+settings and the versions of the packages that produce the draws. Changing any of them
+changes the key, so a stale posterior is never served.
 
 Files are written to a temporary name and moved into place (``os.replace``), and each
 file stores its own key; a file that cannot be opened, lacks the key, holds another key
@@ -42,7 +43,9 @@ def cache_key(model_key: str, build_model: Callable[[], object],
     """SHA-256 identifying one fit (see module docstring for what goes in)."""
     digest = hashlib.sha256()
     digest.update(model_key.encode())
-    digest.update(inspect.getsource(build_model).encode())
+    # The whole module that builds the model: helpers it calls are covered too.
+    digest.update(build_model.__qualname__.encode())
+    digest.update(inspect.getsource(inspect.getmodule(build_model)).encode())
     for name in sorted(data):
         array = np.ascontiguousarray(np.asarray(data[name]))
         digest.update(f"{name}:{array.dtype.str}:{array.shape}".encode())

@@ -6,11 +6,13 @@ b ~ N(m, s) (log odds ratio). The posterior of b is proportional to
 L(b) N(b; m, s), where L(b) = integral of lik(a, b) N(a; mu_a, s_a) da is the
 likelihood of b with the intercept integrated out. L(b) does not depend on (m, s), so
 it is computed once on a fine grid of b (trapezoid rule over a on
-``INTERCEPT_POINTS`` points spanning the prior's +-``INTERCEPT_PRIOR_SDS`` SDs), and P(b > 0 | data) for any (m, s) is a ratio of two
-one-dimensional sums: a whole 100 x 100 heat map costs a matrix product.
+``INTERCEPT_POINTS`` points spanning the prior's +-``INTERCEPT_PRIOR_SDS`` SDs), and
+P(b > 0 | data) for any (m, s) is a ratio of two one-dimensional sums: a whole 100 x 100
+heat map costs a matrix product.
 
 Accuracy: the b grid spans ``LOG_OR_RANGE`` with ``LOG_OR_POINTS`` points (trapezoid
-rule); the tests compare against an independent 2-D adaptive quadrature (error < 1e-6).
+rule); the tests compare against an independent 2-D adaptive quadrature (absolute
+error below 1e-5).
 """
 
 from dataclasses import dataclass

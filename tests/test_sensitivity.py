@@ -24,9 +24,11 @@ def p_benefit_2d(counts, intercept: NormalPrior, mean: float, sd: float) -> floa
         return np.exp(log_posterior(b, a) - peak)  # scaled so tolerances are meaningful
 
     a_lo, a_hi = intercept.mean - 10 * intercept.sd, intercept.mean + 10 * intercept.sd
-    b_lo, b_hi = max(mean - 10 * sd, -8.0), min(mean + 10 * sd, 8.0)  # likelihood-negligible beyond
-    positive, _ = integrate.dblquad(posterior, a_lo, a_hi, 0.0, max(b_hi, 0.0), epsabs=1e-8, epsrel=1e-8)
-    negative, _ = integrate.dblquad(posterior, a_lo, a_hi, min(b_lo, 0.0), 0.0, epsabs=1e-8, epsrel=1e-8)
+    # The likelihood is negligible beyond |log OR| = 8.
+    b_lo, b_hi = max(mean - 10 * sd, -8.0), min(mean + 10 * sd, 8.0)
+    tolerance = {"epsabs": 1e-8, "epsrel": 1e-8}
+    positive, _ = integrate.dblquad(posterior, a_lo, a_hi, 0.0, max(b_hi, 0.0), **tolerance)
+    negative, _ = integrate.dblquad(posterior, a_lo, a_hi, min(b_lo, 0.0), 0.0, **tolerance)
     return positive / (positive + negative)
 
 
