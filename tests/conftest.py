@@ -1,5 +1,6 @@
 """Shared fixtures: the shipped trial counts and priors, and helpers to write bad inputs."""
 
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -43,3 +44,43 @@ def write_priors(tmp_path):
         return path
 
     return write
+
+
+FOURTH_PRIOR = """
+  pessimistic_researcher:
+    label: Researcher's pessimist
+    description: Expects tocilizumab to be slightly worse than placebo.
+    beta_binomial:
+      treatment: {alpha: 4.0, beta: 16.0}
+      control: {alpha: 6.0, beta: 14.0}
+    logistic:
+      intercept: {mean: -1.1, sd: 0.5}
+      treatment: {mean: -0.3, sd: 0.4}
+      biomarker: {mean: 0.0, sd: 1.0}
+      interaction: {mean: 0.0, sd: 0.4}
+"""
+
+
+def text_of(html: str) -> str:
+    """The page's text as a reader sees it (entities decoded, typographic quotes plain)."""
+    return unescape(html).replace("\u2019", "'").replace("\u2018", "'")
+
+
+@pytest.fixture(scope="session")
+def report_priors(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("priors") / "my_priors.yml"
+    path.write_text(Path(DEFAULT_PRIORS_FILE).read_text() + FOURTH_PRIOR)
+    return path
+
+
+@pytest.fixture(scope="session")
+def rendered_report(tmp_path_factory, report_priors) -> tuple[Path, str]:
+    """The report rendered once per test session through the fallback, with the shipped
+    priors plus a researcher's fourth prior. Returns (HTML path, HTML text)."""
+    from models.report import make_report
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("RENDERER", "fallback")
+        output = tmp_path_factory.mktemp("report") / "reanalysis.html"
+        path = make_report(report_priors, output)
+    return path, path.read_text(encoding="utf-8")
