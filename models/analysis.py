@@ -7,6 +7,7 @@ are on the 0-1 scale; ARD in proportion units (0.10 = 10 percentage points).
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from models.beta_binomial import ExactResult, fit_exact
@@ -91,3 +92,87 @@ def diagnostics_table(fits: dict[tuple[str, str], object], priors: PriorSet,
                      "divergences": d.divergences,
                      "verdict": "ok" if d.ok else "FLAG: " + "; ".join(d.problems)})
     return pd.DataFrame(rows)
+
+
+@dataclass(frozen=True)
+class LogisticResults:
+    """Aggregate and IPD logistic fits, keyed by (prior name, outcome name)."""
+
+    aggregate: dict[tuple[str, str], object]
+    ipd: dict[tuple[str, str], object]
+
+
+def fit_logistic_all(trial: Trial, priors: PriorSet, ipd: pd.DataFrame,
+                     settings: SamplerSettings = DEFAULT_SAMPLER) -> LogisticResults:
+    """Aggregate logistic fits to the published counts and IPD interaction fits to the
+    SIMULATED individual data, for every prior x outcome (one compiled model each)."""
+    from models.logistic import fit_aggregate, fit_ipd
+
+    aggregate, individual = {}, {}
+    for prior in priors.priors.values():
+        for outcome in trial.outcomes.values():
+            key = (prior.name, outcome.name)
+            say(f"  sampling logistic (aggregate): {outcome.name}, prior {prior.name}")
+            aggregate[key] = fit_aggregate(prior.logistic, outcome, settings)
+            say(f"  sampling logistic (simulated IPD): {outcome.name}, prior {prior.name}")
+            individual[key] = fit_ipd(prior.logistic, ipd, outcome.name, settings)
+    return LogisticResults(aggregate, individual)
+
+
+def model_comparison_table(bb: BetaBinomialResults, logistic: LogisticResults,
+                           priors: PriorSet) -> pd.DataFrame:
+    """P(benefit) from the exact beta-binomial beside the aggregate logistic (with MCSE)."""
+    rows = []
+    for key, fit in logistic.aggregate.items():
+        rows.append({"prior": priors.get(key[0]).label, "outcome": key[1],
+                     "beta_binomial": bb.exact[key].p_benefit,
+                     "logistic": fit.p_benefit.estimate, "logistic_mcse": fit.p_benefit.mcse,
+                     "difference": fit.p_benefit.estimate - bb.exact[key].p_benefit})
+    return pd.DataFrame(rows)
+
+
+@dataclass(frozen=True)
+class SensitivityResults:
+    """Heat maps and tipping points per outcome (aggregate logistic, near-exact)."""
+
+    grids: dict[str, object]
+    tipping_sd: dict[tuple[str, float], float | None]
+    named: pd.DataFrame
+    intercept_prior_name: str
+
+
+SENSITIVITY_MEANS = np.linspace(-1.0, 2.0, 100)
+"""Prior means of the log OR on the heat map (OR 0.37 to 7.4)."""
+SENSITIVITY_SDS = np.linspace(0.1, 3.0, 100)
+"""Prior SDs of the log OR on the heat map (0.1 = very sure, 3 = nearly flat)."""
+
+
+def sensitivity_all(trial: Trial, priors: PriorSet) -> SensitivityResults:
+    """P(benefit) over prior mean x SD of the log OR for each outcome, the tipping-point
+    SDs for P(benefit) = 0.9 and 0.95 under priors centred on no effect, and the value at
+    each named prior. The intercept prior is held at the first prior's (named in the
+    result), so the map isolates the treatment prior."""
+    from models.sensitivity import (
+        BENEFIT_TARGETS,
+        log_or_likelihood,
+        p_benefit,
+        sensitivity_grid,
+        tipping_sd,
+    )
+
+    first = priors.priors[priors.names[0]]
+    intercept = first.logistic.intercept
+    grids, tipping, rows = {}, {}, []
+    for outcome in trial.outcomes.values():
+        grids[outcome.name] = sensitivity_grid(outcome, intercept, SENSITIVITY_MEANS,
+                                               SENSITIVITY_SDS)
+        likelihood = log_or_likelihood(outcome, intercept)
+        for target in BENEFIT_TARGETS:
+            tipping[(outcome.name, target)] = tipping_sd(likelihood, target)
+        for prior in priors.priors.values():
+            treatment = prior.logistic.treatment
+            rows.append({"prior": prior.name, "label": prior.label, "outcome": outcome.name,
+                         "mean": treatment.mean, "sd": treatment.sd,
+                         "p_benefit": float(p_benefit(likelihood, treatment.mean,
+                                                      treatment.sd))})
+    return SensitivityResults(grids, tipping, pd.DataFrame(rows), first.name)

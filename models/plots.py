@@ -7,6 +7,7 @@ in percentage points (100 x proportion) because clinicians read them that way.
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.ticker import NullFormatter
 
 from models.beta_binomial import ard_density, ard_survival, posterior
 from models.calibration import REFERENCE_BETA
@@ -22,6 +23,12 @@ plt.rcParams.update({
     "figure.dpi": 110, "savefig.dpi": 110, "font.size": 10, "axes.titlesize": 10.5,
     "axes.spines.top": False, "axes.spines.right": False, "legend.frameon": False,
 })
+
+
+def _log_ticks(axis, ticks: list[float]) -> None:
+    """Plain tick labels at ``ticks`` on a log axis, no minor labels."""
+    axis.set_ticks(ticks, labels=[f"{t:g}" for t in ticks])
+    axis.set_minor_formatter(NullFormatter())
 
 
 def prior_colors(priors: PriorSet) -> dict[str, str]:
@@ -117,5 +124,120 @@ def plot_benefit_curves(trial: Trial, priors: PriorSet,
         ax.grid(axis="y", color="#eeeeee")
     axes[0][0].set_ylabel("Posterior P(ARD > d)")
     axes[0][0].legend(loc="lower left")
+    fig.tight_layout()
+    return fig
+
+
+def plot_crp_benefit(ipd_fits: dict, priors: PriorSet, trial: Trial,
+                     crp_observed: np.ndarray, level: float) -> Figure:
+    """P(benefit | hs-CRP) curves per outcome, one line per prior (SIMULATED data)."""
+    colors = prior_colors(priors)
+    outcomes = list(trial.outcomes.values())
+    fig, axes = plt.subplots(1, len(outcomes), figsize=(4.4 * len(outcomes), 3.5),
+                             sharey=True, squeeze=False)
+    for ax, outcome in zip(axes[0], outcomes, strict=True):
+        for prior in priors.priors.values():
+            curves = ipd_fits[(prior.name, outcome.name)].curves
+            ax.plot(curves["crp_mg_l"], curves["p_benefit"], color=colors[prior.name], lw=2,
+                    label=prior.label)
+        ax.axhline(level, color="grey", ls=":", lw=1)
+        ax.plot(crp_observed, np.full_like(crp_observed, 0.02), "|", color="black", ms=8,
+                alpha=0.6)
+        ax.set_xscale("log")
+        _log_ticks(ax.xaxis, [3, 5, 10, 20, 30])
+        ax.set_xlabel("Baseline hs-CRP (mg/L, log scale)")
+        ax.set_title(f"{outcome.label} (simulated data)")
+        ax.set_ylim(0, 1)
+        ax.grid(axis="y", color="#eeeeee")
+    axes[0][0].set_ylabel("P(tocilizumab better | hs-CRP)")
+    axes[0][0].legend(loc="lower right", fontsize=8.5)
+    fig.tight_layout()
+    return fig
+
+
+def plot_crp_effects(ipd_fits: dict, priors: PriorSet, outcome: str) -> Figure:
+    """Conditional OR and ARD vs hs-CRP with 50% and 95% bands, one column per prior."""
+    colors = prior_colors(priors)
+    names = priors.names
+    fig, axes = plt.subplots(2, len(names), figsize=(3.1 * len(names) + 0.8, 5.4),
+                             sharex=True, sharey="row", squeeze=False)
+    for col, name in enumerate(names):
+        curves = ipd_fits[(name, outcome)].curves
+        x = curves["crp_mg_l"]
+        for row, (prefix, scale) in enumerate((("or", 1.0), ("ard", 100.0))):
+            ax = axes[row][col]
+            ax.fill_between(x, scale * curves[f"{prefix}_lower95"],
+                            scale * curves[f"{prefix}_upper95"], color=colors[name],
+                            alpha=0.15, lw=0, label="95%")
+            ax.fill_between(x, scale * curves[f"{prefix}_lower50"],
+                            scale * curves[f"{prefix}_upper50"], color=colors[name],
+                            alpha=0.35, lw=0, label="50%")
+            ax.plot(x, scale * curves[f"{prefix}_median"], color=colors[name], lw=2,
+                    label="median")
+            ax.axhline(1.0 if prefix == "or" else 0.0, color="black", lw=0.8)
+            ax.set_xscale("log")
+            _log_ticks(ax.xaxis, [3, 5, 10, 20, 30])
+            if prefix == "or":
+                ax.set_yscale("log")
+                _log_ticks(ax.yaxis, [0.1, 1, 10, 100])
+                ax.set_title(priors.get(name).label, color=colors[name], fontweight="bold")
+            else:
+                ax.set_xlabel("hs-CRP (mg/L)")
+        axes[0][0].set_ylabel("Odds ratio (log scale)")
+        axes[1][0].set_ylabel("ARD (points)")
+    axes[0][0].set_ylim(0.03, 100)
+    axes[1][0].set_ylim(-80, 100)
+    axes[0][-1].legend(loc="upper left", fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def plot_sensitivity(sensitivity, priors: PriorSet, trial: Trial) -> Figure:
+    """Heat map of P(benefit) over prior mean x SD of the log OR, per outcome, with the
+    named priors marked and the 0.9 / 0.95 contours drawn."""
+    colors = prior_colors(priors)
+    outcomes = list(trial.outcomes.values())
+    fig, axes = plt.subplots(1, len(outcomes), figsize=(4.6 * len(outcomes) + 0.8, 3.9),
+                             sharey=True, squeeze=False)
+    image = None
+    for ax, outcome in zip(axes[0], outcomes, strict=True):
+        grid = sensitivity.grids[outcome.name]
+        image = ax.pcolormesh(grid.sds, np.exp(grid.means), grid.p_benefit, cmap="viridis",
+                              vmin=0, vmax=1, shading="auto", rasterized=True)
+        contours = ax.contour(grid.sds, np.exp(grid.means), grid.p_benefit,
+                              levels=[0.5, 0.9, 0.95], colors=["white", "white", "white"],
+                              linewidths=[0.8, 1.2, 1.2], linestyles=[":", "--", "-"])
+        ax.clabel(contours, fmt={0.5: "0.5", 0.9: "0.9", 0.95: "0.95"}, fontsize=8)
+        named = sensitivity.named[sensitivity.named["outcome"] == outcome.name]
+        for _, row in named.iterrows():
+            if grid.sds[0] <= row["sd"] <= grid.sds[-1] and \
+                    grid.means[0] <= row["mean"] <= grid.means[-1]:
+                ax.scatter(row["sd"], np.exp(row["mean"]), s=70, color=colors[row["prior"]],
+                           edgecolor="white", linewidth=1.5, zorder=3, label=row["label"])
+        ax.set_yscale("log")
+        _log_ticks(ax.yaxis, [0.5, 1, 2, 4, 7])
+        ax.set_xlabel("Prior SD of the log odds ratio")
+        ax.set_title(outcome.label)
+    axes[0][0].set_ylabel("Prior median odds ratio")
+    axes[0][0].legend(loc="lower right", fontsize=8, framealpha=0.85, frameon=True)
+    fig.colorbar(image, ax=axes[0].tolist(), label="P(tocilizumab better)", fraction=0.04)
+    return fig
+
+
+def plot_simulation_study(replicates, truth_interaction: float, level: float) -> Figure:
+    """Repeated-simulation study: where the posterior median of the interaction lands,
+    and how often P(interaction > 0) clears the detection level, across simulated trials."""
+    fig, axes = plt.subplots(1, 2, figsize=(8.6, 3.2))
+    axes[0].hist(replicates["interaction_median"], bins=30, color="#7570b3", alpha=0.8)
+    axes[0].axvline(truth_interaction, color="black", lw=1.5, label="true value (mean)")
+    axes[0].axvline(0, color="grey", lw=0.8, ls=":")
+    axes[0].set_xlabel("Posterior median of the interaction (log OR per SD)")
+    axes[0].set_ylabel("Simulated trials")
+    axes[0].legend(fontsize=8)
+    axes[1].hist(replicates["interaction_p_positive"], bins=np.linspace(0, 1, 21),
+                 color="#1b9e77", alpha=0.8)
+    axes[1].axvline(level, color="black", lw=1.2, ls="--", label=f"{level:g}")
+    axes[1].set_xlabel("P(interaction > 0) in each simulated trial")
+    axes[1].legend(fontsize=8)
     fig.tight_layout()
     return fig
