@@ -2,8 +2,8 @@
  * Prior explorer: an interactive Beta-binomial calculator for the report.
  *
  * models/explorer.py inlines this file into one HTML fragment together with the data (trial
- * counts per outcome, the named priors' Beta parameters, labels and colours) as a JSON
- * <script type="application/json" class="pe-data">. No library, no network, no build step:
+ * counts per outcome, the named priors' Beta parameters, labels and colours) as JSON in a
+ * script element of type application/json, class pe-data. No library, no network, no build step:
  * it works from file:// in any current browser.
  *
  * Model: independent Beta priors on each arm's rate, p_t ~ Beta(a_t, b_t) (tocilizumab) and
