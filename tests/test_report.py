@@ -61,11 +61,14 @@ def test_figures_are_numbered_and_cross_referenced(rendered_report):
     assert "Figure 1:" in html
 
 
-def test_no_code_is_shown(rendered_report):
+def test_code_is_folded_not_shown(rendered_report):
     _, html = rendered_report
-    assert "fit_all(" not in html
-    assert "import " not in re.sub(r"<style.*?</style>|<script.*?</script>", "", html,
-                                   flags=re.DOTALL)
+    outside_folds = re.sub(r"<details class=\"code-fold\">.*?</details>|<style.*?</style>|"
+                           r"<script.*?</script>", "", html, flags=re.DOTALL)
+    assert "fit_all(" in html  # teachers can unfold the code
+    assert "fit_all(" not in outside_folds
+    assert "import " not in outside_folds
+    assert not re.search(r"<details class=\"code-fold\" open", html)
 
 
 def test_bad_priors_file_leaves_previous_report_intact(tmp_path, write_priors, priors_text):
