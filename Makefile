@@ -35,7 +35,7 @@ $(STAMP): requirements.lock pyproject.toml
 	"$(PY)" -m models.render --install-kernel
 	@touch "$(STAMP)"
 
-.PHONY: help setup report test lint data bench lock clean
+.PHONY: help setup report test lint data study bench lock clean
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
@@ -54,6 +54,9 @@ lint: $(STAMP) ## ruff
 
 data: $(STAMP) ## regenerate the SIMULATED individual data in data/ (identical bytes)
 	"$(PY)" -m models simulate
+
+study: $(STAMP) ## re-run the repeated-simulation study (200 SIMULATED trials; cached in .cache/)
+	"$(PY)" -m models.simulation_study
 
 bench: $(STAMP) ## benchmarks: prints ratios and writes reports/_output/benchmarks.json
 	"$(PY)" -m models.bench
