@@ -797,7 +797,12 @@ def _quiet_logger(name: str) -> Iterator[None]:
         logger.setLevel(level)
 
 
-def psense(result: AggregateResult | IpdResult, threshold: float = 0.05) -> pd.DataFrame:
+PSENSE_THRESHOLD = 0.05
+"""Power-scaling sensitivity at or above this value is flagged (ArviZ's default)."""
+
+
+def psense(result: AggregateResult | IpdResult,
+           threshold: float = PSENSE_THRESHOLD) -> pd.DataFrame:
     """Prior and likelihood power-scaling sensitivity of each coefficient.
 
     ``arviz.psense_summary`` (Kallioinen et al. 2024): the posterior is importance-weighted
