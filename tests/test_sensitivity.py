@@ -68,3 +68,19 @@ def test_tipping_sd_is_none_when_data_never_reach_target(trial, prior_set):
                                    prior_set.get("reference").logistic.intercept)
     assert float(p_benefit(likelihood, 0.0, 100.0)) < 0.95
     assert tipping_sd(likelihood, 0.95) is None
+
+
+def test_heat_map_at_named_priors_equals_direct_fits(trial, prior_set):
+    """The heat map's value at each named prior equals an MCMC fit of the aggregate logistic
+    model with that treatment prior and the heat map's intercept prior (within 4 MCSE)."""
+    from models.analysis import sensitivity_all
+    from models.logistic import fit_aggregate
+    from models.priors import LogisticPrior
+
+    results = sensitivity_all(trial, prior_set)
+    intercept = prior_set.get(results.intercept_prior_name).logistic.intercept
+    for _, row in results.named.iterrows():
+        named = prior_set.get(row["prior"]).logistic
+        prior = LogisticPrior(intercept, named.treatment, named.biomarker, named.interaction)
+        fit = fit_aggregate(prior, trial.outcome(row["outcome"]))
+        assert abs(fit.p_benefit.estimate - row["p_benefit"]) <= 4 * fit.p_benefit.mcse, row
