@@ -38,7 +38,7 @@ def fit_all(trial: Trial, priors: PriorSet, with_mcmc: bool = True,
             key = (prior.name, outcome.name)
             exact[key] = fit_exact(prior.beta_binomial, outcome)
             if with_mcmc:
-                say(f"  sampling beta-binomial: {outcome.name}, prior {prior.name}")
+                say(f"  fitting beta-binomial (MCMC): {outcome.name}, prior {prior.name}")
                 mcmc[key] = fit_mcmc(prior.beta_binomial, outcome, settings)
     return BetaBinomialResults(exact, mcmc)
 
@@ -112,9 +112,9 @@ def fit_logistic_all(trial: Trial, priors: PriorSet, ipd: pd.DataFrame,
     for prior in priors.priors.values():
         for outcome in trial.outcomes.values():
             key = (prior.name, outcome.name)
-            say(f"  sampling logistic (aggregate): {outcome.name}, prior {prior.name}")
+            say(f"  fitting logistic (counts): {outcome.name}, prior {prior.name}")
             aggregate[key] = fit_aggregate(prior.logistic, outcome, settings)
-            say(f"  sampling logistic (simulated IPD): {outcome.name}, prior {prior.name}")
+            say(f"  fitting interaction model (simulated IPD): {outcome.name}, prior {prior.name}")
             individual[key] = fit_ipd(prior.logistic, ipd, outcome.name, settings)
     return LogisticResults(aggregate, individual)
 

@@ -5,13 +5,14 @@ with one message; rendering writes to a temporary file that replaces the previou
 report only on success (``models.render``).
 """
 
+import os
 import sys
 from pathlib import Path
 
 from models.errors import InputError
 from models.paths import OUTPUT_DIR, REPORT_SOURCE, TRIAL_COUNTS_FILE
 from models.priors import load_priors
-from models.progress import interactive, say
+from models.progress import PROGRESS_ENV, interactive, say, terminal_path
 
 DEFAULT_OUTPUT = OUTPUT_DIR / "reanalysis.html"
 
@@ -25,6 +26,9 @@ def make_report(priors_file: Path, output: Path | str | None = None) -> Path:
     load_trial(TRIAL_COUNTS_FILE)
     output = Path(output) if output else DEFAULT_OUTPUT
     say(f"rendering report with priors {priors.path} ({', '.join(priors.names)})")
+    terminal = terminal_path()
+    if terminal:
+        os.environ[PROGRESS_ENV] = terminal  # the report's kernel narrates its fits there
     try:
         info = render_report(REPORT_SOURCE, output.resolve(), {"priors": str(priors.path)},
                              python=Path(sys.executable), progress=interactive())
