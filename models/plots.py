@@ -45,6 +45,16 @@ def _percent_axis(ax: plt.Axes, label: str = "Risk difference, tocilizumab - pla
     ax.axvline(0, color="black", lw=0.8)
 
 
+def _outcome_panels(trial: Trial, panel_width: float, height: float,
+                    extra_width: float = 0.0) -> tuple[Figure, list[plt.Axes], list]:
+    """One panel per outcome side by side, sharing the y axis."""
+    outcomes = list(trial.outcomes.values())
+    fig, axes = plt.subplots(1, len(outcomes), figsize=(panel_width * len(outcomes)
+                                                        + extra_width, height),
+                             sharey=True, squeeze=False)
+    return fig, list(axes[0]), outcomes
+
+
 def plot_prior_ard(priors: PriorSet, design_ard: float | None = None) -> Figure:
     """Prior density of the risk difference implied by each named beta-binomial prior."""
     fig, ax = plt.subplots(figsize=(7.5, 3.4))
@@ -109,10 +119,8 @@ def plot_benefit_curves(trial: Trial, priors: PriorSet,
     """P(ARD > d) as a function of d, per outcome, one line per prior (exact)."""
     grid = np.linspace(-0.2, 0.5, 71)
     colors = prior_colors(priors)
-    outcomes = list(trial.outcomes.values())
-    fig, axes = plt.subplots(1, len(outcomes), figsize=(4.2 * len(outcomes), 3.4),
-                             sharey=True, squeeze=False)
-    for ax, outcome in zip(axes[0], outcomes, strict=True):
+    fig, axes, outcomes = _outcome_panels(trial, 4.2, 3.4)
+    for ax, outcome in zip(axes, outcomes, strict=True):
         for prior in priors.priors.values():
             curve = ard_survival(posterior(prior.beta_binomial, outcome), grid)
             ax.plot(100 * grid, curve, color=colors[prior.name], lw=2, label=prior.label)
@@ -122,8 +130,8 @@ def plot_benefit_curves(trial: Trial, priors: PriorSet,
         ax.set_title(outcome.label)
         ax.set_ylim(0, 1)
         ax.grid(axis="y", color="#eeeeee")
-    axes[0][0].set_ylabel("Posterior P(ARD > d)")
-    axes[0][0].legend(loc="lower left")
+    axes[0].set_ylabel("Posterior P(ARD > d)")
+    axes[0].legend(loc="lower left")
     fig.tight_layout()
     return fig
 
@@ -132,10 +140,8 @@ def plot_crp_benefit(ipd_fits: dict, priors: PriorSet, trial: Trial,
                      crp_observed: np.ndarray, level: float) -> Figure:
     """P(benefit | hs-CRP) curves per outcome, one line per prior (SIMULATED data)."""
     colors = prior_colors(priors)
-    outcomes = list(trial.outcomes.values())
-    fig, axes = plt.subplots(1, len(outcomes), figsize=(4.4 * len(outcomes), 3.5),
-                             sharey=True, squeeze=False)
-    for ax, outcome in zip(axes[0], outcomes, strict=True):
+    fig, axes, outcomes = _outcome_panels(trial, 4.4, 3.5)
+    for ax, outcome in zip(axes, outcomes, strict=True):
         for prior in priors.priors.values():
             curves = ipd_fits[(prior.name, outcome.name)].curves
             ax.plot(curves["crp_mg_l"], curves["p_benefit"], color=colors[prior.name], lw=2,
@@ -149,8 +155,8 @@ def plot_crp_benefit(ipd_fits: dict, priors: PriorSet, trial: Trial,
         ax.set_title(f"{outcome.label} (simulated data)")
         ax.set_ylim(0, 1)
         ax.grid(axis="y", color="#eeeeee")
-    axes[0][0].set_ylabel("P(tocilizumab better | hs-CRP)")
-    axes[0][0].legend(loc="lower right", fontsize=8.5)
+    axes[0].set_ylabel("P(tocilizumab better | hs-CRP)")
+    axes[0].legend(loc="lower right", fontsize=8.5)
     fig.tight_layout()
     return fig
 
@@ -196,11 +202,9 @@ def plot_sensitivity(sensitivity, priors: PriorSet, trial: Trial) -> Figure:
     """Heat map of P(benefit) over prior mean x SD of the log OR, per outcome, with the
     named priors marked and the 0.9 / 0.95 contours drawn."""
     colors = prior_colors(priors)
-    outcomes = list(trial.outcomes.values())
-    fig, axes = plt.subplots(1, len(outcomes), figsize=(4.6 * len(outcomes) + 0.8, 3.9),
-                             sharey=True, squeeze=False)
+    fig, axes, outcomes = _outcome_panels(trial, 4.6, 3.9, extra_width=0.8)
     image = None
-    for ax, outcome in zip(axes[0], outcomes, strict=True):
+    for ax, outcome in zip(axes, outcomes, strict=True):
         grid = sensitivity.grids[outcome.name]
         image = ax.pcolormesh(grid.sds, np.exp(grid.means), grid.p_benefit, cmap="viridis",
                               vmin=0, vmax=1, shading="auto", rasterized=True)
@@ -218,9 +222,9 @@ def plot_sensitivity(sensitivity, priors: PriorSet, trial: Trial) -> Figure:
         _log_ticks(ax.yaxis, [0.5, 1, 2, 4, 7])
         ax.set_xlabel("Prior SD of the log odds ratio")
         ax.set_title(outcome.label)
-    axes[0][0].set_ylabel("Prior median odds ratio")
-    axes[0][0].legend(loc="lower right", fontsize=8, framealpha=0.85, frameon=True)
-    fig.colorbar(image, ax=axes[0].tolist(), label="P(tocilizumab better)", fraction=0.04)
+    axes[0].set_ylabel("Prior median odds ratio")
+    axes[0].legend(loc="lower right", fontsize=8, framealpha=0.85, frameon=True)
+    fig.colorbar(image, ax=axes, label="P(tocilizumab better)", fraction=0.04)
     return fig
 
 

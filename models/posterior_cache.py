@@ -15,7 +15,6 @@ import hashlib
 import inspect
 import json
 import os
-import tempfile
 from collections.abc import Callable, Mapping
 from importlib import metadata
 from pathlib import Path
@@ -23,6 +22,7 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
+from models.atomic_write import replacing
 from models.paths import CACHE_DIR
 
 POSTERIOR_CACHE_DIR = CACHE_DIR / "posteriors"
@@ -89,13 +89,8 @@ def store(path: Path, key: str, idata: xr.DataTree) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     slim = _slim(idata)
     slim.attrs[KEY_ATTRIBUTE] = key
-    handle, temporary = tempfile.mkstemp(suffix=".nc.tmp", dir=path.parent)
-    os.close(handle)
-    try:
+    with replacing(path) as temporary:
         slim.to_netcdf(temporary, engine="h5netcdf")
-        os.replace(temporary, path)
-    finally:
-        Path(temporary).unlink(missing_ok=True)
 
 
 def cached(model_key: str, build_model: Callable[[], object], data: Mapping[str, np.ndarray],

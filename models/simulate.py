@@ -36,8 +36,6 @@ rejection sampling (see there).
 
 import json
 import math
-import os
-import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -46,6 +44,7 @@ import numpy as np
 import pandas as pd
 from scipy.special import expit, ndtr, ndtri
 
+from models.atomic_write import write_text_atomically
 from models.errors import InputError
 from models.ipd import (
     ARM_COLUMN,
@@ -598,21 +597,11 @@ def truth_on_sample_scale(
 
 
 def _write_atomically(text: str, path: Path) -> None:
-    """Write UTF-8 ``text`` to a temporary file beside ``path``, then rename it into place.
-
-    A failed write never leaves a half-written file or destroys an existing one.
-    """
-    folder = path.parent
-    if not folder.is_dir():
-        raise InputError(str(path), f"cannot be written: folder {folder} does not exist")
-    handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    """Write ``text`` to ``path`` via a temporary file (see ``models.atomic_write``); a
+    missing folder is a user error naming the path."""
+    if not path.parent.is_dir():
+        raise InputError(str(path), f"cannot be written: folder {path.parent} does not exist")
+    write_text_atomically(text, path)
 
 
 def ipd_csv_text(df: pd.DataFrame) -> str:

@@ -33,9 +33,7 @@ seed, arm sizes, outcome, prior, sampler settings, package versions and
 import argparse
 import hashlib
 import json
-import os
 import sys
-import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
@@ -46,6 +44,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from models.atomic_write import write_text_atomically
 from models.diagnostics import ESS_MIN, RHAT_MAX, diagnose
 from models.logistic import IPD_TERMS, ipd_data, sample_ipd
 from models.paths import CACHE_DIR, DEFAULT_PRIORS_FILE
@@ -286,15 +285,7 @@ class StudyResult:
 
 def _write_atomically(text: str, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.",
-                                         suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_text_atomically(text, path)
 
 
 def _paths(cache_dir: Path, key: str) -> tuple[Path, Path]:
