@@ -176,3 +176,61 @@ def sensitivity_all(trial: Trial, priors: PriorSet) -> SensitivityResults:
                          "p_benefit": float(p_benefit(likelihood, treatment.mean,
                                                       treatment.sd))})
     return SensitivityResults(grids, tipping, pd.DataFrame(rows), first.name)
+
+
+@dataclass(frozen=True)
+class BenefitRegion:
+    """Where P(benefit | hs-CRP) is high, read off a curve on an hs-CRP grid (mg/L).
+
+    ``lowest``/``highest`` bound the grid values with P >= level (None when none is);
+    ``everywhere`` is True when every grid value qualifies. The peak carries its MCSE,
+    so a peak within Monte Carlo error of the level can be recognised as such.
+    """
+
+    level: float
+    peak: float
+    peak_mcse: float
+    peak_crp: float
+    lowest: float | None
+    highest: float | None
+    everywhere: bool
+    grid_lower: float
+    grid_upper: float
+
+
+def benefit_region(curves: pd.DataFrame, level: float) -> BenefitRegion:
+    """Summarise a P(benefit | hs-CRP) curve (columns crp_mg_l, p_benefit, p_benefit_mcse)."""
+    crp, p = curves["crp_mg_l"].to_numpy(), curves["p_benefit"].to_numpy()
+    top = int(np.argmax(p))
+    above = crp[p >= level]
+    return BenefitRegion(
+        level=level, peak=float(p[top]),
+        peak_mcse=float(curves["p_benefit_mcse"].to_numpy()[top]), peak_crp=float(crp[top]),
+        lowest=float(above.min()) if above.size else None,
+        highest=float(above.max()) if above.size else None,
+        everywhere=bool(above.size == crp.size),
+        grid_lower=float(crp[0]), grid_upper=float(crp[-1]))
+
+
+def placebo_rate_sensitivity(trial: Trial, calibration, rates: tuple[float, ...]
+                             ) -> pd.DataFrame:
+    """Exact beta-binomial P(benefit) when the skeptical and enthusiastic priors are
+    re-calibrated at other assumed placebo rates (everything else as in the file)."""
+    from dataclasses import replace
+
+    from models.calibration import calibrated_priors
+
+    rows = []
+    for rate in rates:
+        priors = calibrated_priors(replace(calibration, placebo_rate=rate))
+        for name, prior in priors.items():
+            for outcome in trial.outcomes.values():
+                fit = fit_exact(prior.beta_binomial, outcome)
+                rows.append({"placebo_rate": rate, "prior": name, "label": prior.label,
+                             "outcome": outcome.name, "p_benefit": fit.p_benefit,
+                             "p_ard_gt_0.1": fit.p_ard_greater[0.1]})
+    return pd.DataFrame(rows)
+
+
+PLACEBO_RATES = (0.15, 0.25, 0.35)
+"""Assumed placebo rates for the calibration sensitivity (the file's own is added)."""

@@ -64,6 +64,8 @@ from models.sampling import DEFAULT_SAMPLER, SamplerSettings, configure_compile_
 BENCH_FILE = OUTPUT_DIR / "benchmarks.json"
 SCHEMA_VERSION = 1
 BENCHMARKS = ("grid", "render", "exact", "sensitivity", "make-report")
+LABELS = {"grid": "1 logistic grid", "render": "2 report render", "exact": "3 exact vs MCMC",
+          "sensitivity": "4 sensitivity", "make-report": "5 foundation"}
 
 GRID_OUTCOME = "remission"
 GRID_TREATMENT_PRIORS = (
@@ -318,7 +320,7 @@ def grid_details(priors: Sequence[LogisticPrior], compiled_times: list[float],
 
 def grid_rows(d: Mapping[str, Any]) -> list[Row]:
     """Table rows of benchmark 1."""
-    b, n = "1 logistic grid", d["priors"]
+    b, n = LABELS["grid"], d["priors"]
     return [
         Row(b, f"{n} priors, compiled model re-used (compile excluded)", d["compiled_grid_s"],
             "s"),
@@ -420,7 +422,7 @@ def bench_render(repeats: int) -> BenchResult:
 
     details = cold_warm(render_in_process, repeats, "render")
     details["renderer"] = "fallback (RENDERER=fallback)"
-    b = "2 report render"
+    b = LABELS["render"]
     rows = [Row(b, "make_report, cold posterior cache", details["cold_s"], "s"),
             Row(b, "make_report, warm posterior cache", details["warm_s"], "s"),
             Row(b, "ratio cold / warm", details["ratio"], "x")]
@@ -460,11 +462,11 @@ def bench_exact(trial: Trial, prior_set: PriorSet, repeats: int) -> BenchResult:
                "median_probabilities_ms": statistics.median(c["probabilities_ms"]
                                                             for c in combos)}
     rows = [
-        Row("3 exact vs MCMC", "exact fit (median over prior x outcome)",
+        Row(LABELS["exact"], "exact fit (median over prior x outcome)",
             details["median_exact_fit_ms"], "ms"),
-        Row("3 exact vs MCMC", f"probabilities alone (P(benefit) + {len(ARD_THRESHOLDS)} "
+        Row(LABELS["exact"], f"probabilities alone (P(benefit) + {len(ARD_THRESHOLDS)} "
             "P(ARD > d))", details["median_probabilities_ms"], "ms"),
-        Row("5 foundation", "one exact fit (slowest prior x outcome)", slowest, "ms",
+        Row(LABELS["make-report"], "one exact fit (slowest prior x outcome)", slowest, "ms",
             f"< {EXACT_FIT_TARGET_MS:g} ms", below(slowest, EXACT_FIT_TARGET_MS)),
     ]
     return BenchResult("exact", details, rows)
@@ -513,13 +515,13 @@ def bench_exact_vs_mcmc(trial: Trial, prior_set: PriorSet, repeats: Repeats) -> 
                "mcse_agreement": MCSE_AGREEMENT, "sampler": DEFAULT_SAMPLER.as_dict(),
                "note": "MCMC: compiled model re-used (compiled once before timing), "
                        "disk posterior cache off"}
-    rows = exact.rows[:2] + [Row("3 exact vs MCMC", "MCMC fit (median over prior x outcome)",
+    rows = exact.rows[:2] + [Row(LABELS["exact"], "MCMC fit (median over prior x outcome)",
                                  details["median_mcmc_fit_s"], "s")]
     for c in combos:
         what = f"{c['outcome']}, {c['prior']}"
-        rows.append(Row("3 exact vs MCMC", f"{what}: time MCMC / exact", c["mcmc_over_exact"],
+        rows.append(Row(LABELS["exact"], f"{what}: time MCMC / exact", c["mcmc_over_exact"],
                         "x"))
-        rows.append(Row("3 exact vs MCMC", f"{what}: |P_mcmc - P_exact| / MCSE",
+        rows.append(Row(LABELS["exact"], f"{what}: |P_mcmc - P_exact| / MCSE",
                         c["difference_in_mcse"], "MCSE", f"<= {MCSE_AGREEMENT:g}",
                         "pass" if c["difference_in_mcse"] <= MCSE_AGREEMENT else "MISS"))
     return BenchResult("exact", details, rows + exact.rows[2:])
@@ -551,7 +553,7 @@ def bench_sensitivity(trial: Trial, prior_set: PriorSet, repeats: int,
     details = {"repeats": repeats, "shape": [size, size], "means": list(SENSITIVITY_MEANS),
                "sds": list(SENSITIVITY_SDS), "intercept_prior": asdict(intercept),
                "outcomes": per_outcome}
-    rows = [Row("4 sensitivity", f"{size} x {size} grid, {outcome}", d["seconds"], "s",
+    rows = [Row(LABELS["sensitivity"], f"{size} x {size} grid, {outcome}", d["seconds"], "s",
                 f"< {SENSITIVITY_TARGET_S:g} s", below(d["seconds"], SENSITIVITY_TARGET_S))
             for outcome, d in per_outcome.items()]
     return BenchResult("sensitivity", details, rows)
@@ -566,7 +568,7 @@ def bench_make_report(repeats: int) -> BenchResult:
     details["command"] = "python -m models report --priors data/priors.yml --output <tmp>"
     details["renderer"] = ("quarto" if shutil.which("quarto")
                            and os.environ.get("RENDERER") != "fallback" else "fallback")
-    b, target = "5 foundation", f"< {MAKE_REPORT_TARGET_S:g} s"
+    b, target = LABELS["make-report"], f"< {MAKE_REPORT_TARGET_S:g} s"
     rows = [Row(b, "make report, warm posterior cache", details["warm_s"], "s", target,
                 below(details["warm_s"], MAKE_REPORT_TARGET_S)),
             Row(b, "make report, cold posterior cache", details["cold_s"], "s", target,
@@ -671,7 +673,19 @@ def run(names: Sequence[str], repeats: Repeats, trial: Trial,
         "render": lambda: bench_render(repeats.render),
         "make-report": lambda: bench_make_report(repeats.make_report),
     }
-    return [steps[name]() for name in BENCHMARKS if name in names]
+    return [run_step(name, steps[name]) for name in BENCHMARKS if name in names]
+
+
+def run_step(name: str, step: Callable[[], BenchResult]) -> BenchResult:
+    """Run one benchmark; a failure is recorded (row verdict ERROR), not fatal to the rest."""
+    try:
+        return step()
+    except Exception as error:  # noqa: BLE001 - one broken benchmark must not lose the others
+        message = f"{type(error).__name__}: {error}"
+        print(f"bench: {name} failed: {message}", file=sys.stderr)
+        first_line = message.splitlines()[0][:70]
+        return BenchResult(name, {"error": message},
+                           [Row(LABELS[name], f"failed ({first_line})", None, "", "", "ERROR")])
 
 
 def table_rows(results: Sequence[BenchResult]) -> list[Row]:
@@ -714,7 +728,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(format_table(table_rows(results)))
     path = write_json(payload(results, repeats, args.quick, load_at_start), args.output)
     print(f"\nwritten: {path}")
-    return 0
+    return 1 if any("error" in r.details for r in results) else 0
 
 
 if __name__ == "__main__":

@@ -24,6 +24,7 @@ import math
 from scipy import optimize, special, stats
 
 from models.beta_binomial import prob_ard_greater
+from models.errors import InputError
 from models.priors import (
     BetaBinomialPrior,
     BetaPrior,
@@ -44,7 +45,7 @@ BIOMARKER_SLOPE_SD = 1.0
 prior probability that one SD of log hs-CRP multiplies the odds by 0.14 to 7.1. The
 calibrated priors make no claim about prognosis, only about the treatment effect."""
 
-PRIOR_SAMPLE_SIZE_BRACKET = (2.0, 100_000.0)
+PRIOR_SAMPLE_SIZE_BRACKET = (2.0, 10_000.0)
 """Range searched for the Beta prior sample size m (participants per arm)."""
 
 
@@ -83,8 +84,23 @@ def log_odds_moments(prior: BetaPrior) -> NormalPrior:
     return NormalPrior(float(mean), sd)
 
 
-def _solve_sample_size(tail_of: callable, target: float) -> float:
-    low, high = PRIOR_SAMPLE_SIZE_BRACKET
+def _solve_sample_size(tail_of: callable, target: float, means: tuple[float, ...]) -> float:
+    """Prior sample size m with tail_of(m) = target.
+
+    The search starts where every Beta parameter is at least 1 (densities bounded, so the
+    quadrature is accurate) and doubles m until the tail, which shrinks as m grows, falls
+    below the target; Brent's method then solves within that last doubling.
+    """
+    low = max(PRIOR_SAMPLE_SIZE_BRACKET[0], 1.0 / min(min(m, 1.0 - m) for m in means))
+    if not tail_of(low) > target:
+        raise InputError("calibration", f"cannot meet a tail probability of {target:g} with "
+                         f"Beta priors of mean {', '.join(f'{m:g}' for m in means)}")
+    high = low
+    while tail_of(high) > target:
+        low, high = high, 2.0 * high
+        if high > PRIOR_SAMPLE_SIZE_BRACKET[1]:
+            raise InputError("calibration", f"needs a prior worth more than "
+                             f"{PRIOR_SAMPLE_SIZE_BRACKET[1]:g} participants per arm")
     return optimize.brentq(lambda m: tail_of(m) - target, low, high, xtol=1e-10)
 
 
@@ -96,7 +112,7 @@ def skeptical_beta_binomial(calibration: Calibration) -> BetaBinomialPrior:
         arm = beta_with_mean(p0, m)
         return prob_ard_greater(arm, arm, ard_alt)
 
-    m = _solve_sample_size(tail, calibration.tail_probability)
+    m = _solve_sample_size(tail, calibration.tail_probability, (p0,))
     return BetaBinomialPrior(beta_with_mean(p0, m), beta_with_mean(p0, m))
 
 
@@ -107,7 +123,7 @@ def enthusiastic_beta_binomial(calibration: Calibration) -> BetaBinomialPrior:
     def tail(m: float) -> float:
         return 1.0 - prob_ard_greater(beta_with_mean(p_alt, m), beta_with_mean(p0, m), 0.0)
 
-    m = _solve_sample_size(tail, calibration.tail_probability)
+    m = _solve_sample_size(tail, calibration.tail_probability, (p0, p_alt))
     return BetaBinomialPrior(beta_with_mean(p_alt, m), beta_with_mean(p0, m))
 
 
@@ -145,8 +161,8 @@ def calibrated_priors(calibration: Calibration) -> dict[str, NamedPrior]:
         "skeptical": NamedPrior(
             name="skeptical",
             label="Skeptical",
-            description=(f"No effect expected; {percent} chance the odds ratio exceeds the "
-                         f"design effect of {design_or:g}."),
+            description=(f"No effect expected; {percent} chance of more than the design effect "
+                         f"(odds ratio {design_or:g}; for the Beta priors, its risk difference)."),
             beta_binomial=skeptical_bb,
             logistic=_logistic(NormalPrior(0.0, s), skeptical_bb.control, calibration),
         ),

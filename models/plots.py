@@ -64,10 +64,8 @@ def plot_prior_ard(priors: PriorSet, design_ard: float | None = None) -> Figure:
         ax.plot(100 * ARD_GRID, density / 100, color=colors[prior.name], lw=2,
                 label=prior.label)
     if design_ard is not None:
-        ax.axvline(100 * design_ard, color="grey", ls=":", lw=1)
-        ax.annotate(f"design effect\n(+{100 * design_ard:.1f} points)",
-                    (100 * design_ard, ax.get_ylim()[1] * 0.9), fontsize=8.5, ha="left",
-                    xytext=(4, 0), textcoords="offset points", color="grey")
+        ax.axvline(100 * design_ard, color="grey", ls=":", lw=1.2,
+                   label=f"design effect (+{100 * design_ard:.1f} points)")
     _percent_axis(ax)
     ax.set_ylabel("Prior density (per point)")
     ax.set_xlim(-70, 70)
@@ -147,8 +145,10 @@ def plot_crp_benefit(ipd_fits: dict, priors: PriorSet, trial: Trial,
             ax.plot(curves["crp_mg_l"], curves["p_benefit"], color=colors[prior.name], lw=2,
                     label=prior.label)
         ax.axhline(level, color="grey", ls=":", lw=1)
-        ax.plot(crp_observed, np.full_like(crp_observed, 0.02), "|", color="black", ms=8,
-                alpha=0.6)
+        low, high = curves["crp_mg_l"].min(), curves["crp_mg_l"].max()
+        shown = crp_observed[(crp_observed >= low) & (crp_observed <= high)]
+        ax.plot(shown, np.full_like(shown, 0.02), "|", color="black", ms=8, alpha=0.6)
+        ax.set_xlim(low, high)
         ax.set_xscale("log")
         _log_ticks(ax.xaxis, [3, 5, 10, 20, 30])
         ax.set_xlabel("Baseline hs-CRP (mg/L, log scale)")
@@ -161,8 +161,14 @@ def plot_crp_benefit(ipd_fits: dict, priors: PriorSet, trial: Trial,
     return fig
 
 
-def plot_crp_effects(ipd_fits: dict, priors: PriorSet, outcome: str) -> Figure:
-    """Conditional OR and ARD vs hs-CRP with 50% and 95% bands, one column per prior."""
+OR_AXIS_LIMITS = (0.03, 100.0)
+"""Odds-ratio axis of the effect curves; wider bands are clipped (the caption says so)."""
+
+
+def plot_crp_effects(ipd_fits: dict, priors: PriorSet, outcome: str,
+                     crp_observed: np.ndarray) -> Figure:
+    """Conditional OR and ARD vs hs-CRP with 50% and 95% bands, one column per prior,
+    with the observed hs-CRP values as ticks."""
     colors = prior_colors(priors)
     names = priors.names
     fig, axes = plt.subplots(2, len(names), figsize=(3.1 * len(names) + 0.8, 5.4),
@@ -182,20 +188,29 @@ def plot_crp_effects(ipd_fits: dict, priors: PriorSet, outcome: str) -> Figure:
                     label="median")
             ax.axhline(1.0 if prefix == "or" else 0.0, color="black", lw=0.8)
             ax.set_xscale("log")
+            ax.set_xlim(x.min(), x.max())
             _log_ticks(ax.xaxis, [3, 5, 10, 20, 30])
+            shown = crp_observed[(crp_observed >= x.min()) & (crp_observed <= x.max())]
+            floor = OR_AXIS_LIMITS[0] * 1.15 if prefix == "or" else -75.0
+            ax.plot(shown, np.full_like(shown, floor), "|", color="black", ms=6, alpha=0.5)
             if prefix == "or":
                 ax.set_yscale("log")
                 _log_ticks(ax.yaxis, [0.1, 1, 10, 100])
                 ax.set_title(priors.get(name).label, color=colors[name], fontweight="bold")
             else:
-                ax.set_xlabel("hs-CRP (mg/L)")
+                ax.set_xlabel("hs-CRP (mg/L, log scale)")
         axes[0][0].set_ylabel("Odds ratio (log scale)")
         axes[1][0].set_ylabel("ARD (points)")
-    axes[0][0].set_ylim(0.03, 100)
+    axes[0][0].set_ylim(*OR_AXIS_LIMITS)
     axes[1][0].set_ylim(-80, 100)
     axes[0][-1].legend(loc="upper left", fontsize=8)
     fig.tight_layout()
     return fig
+
+
+HEATMAP_FLOOR = 0.5
+"""Colour scale of the sensitivity heat map starts at 0.5 (values below share one colour),
+so that the differences between 0.8, 0.9 and 0.95 are visible."""
 
 
 def plot_sensitivity(sensitivity, priors: PriorSet, trial: Trial) -> Figure:
@@ -207,7 +222,7 @@ def plot_sensitivity(sensitivity, priors: PriorSet, trial: Trial) -> Figure:
     for ax, outcome in zip(axes, outcomes, strict=True):
         grid = sensitivity.grids[outcome.name]
         image = ax.pcolormesh(grid.sds, np.exp(grid.means), grid.p_benefit, cmap="viridis",
-                              vmin=0, vmax=1, shading="auto", rasterized=True)
+                              vmin=HEATMAP_FLOOR, vmax=1, shading="auto", rasterized=True)
         contours = ax.contour(grid.sds, np.exp(grid.means), grid.p_benefit,
                               levels=[0.5, 0.9, 0.95], colors=["white", "white", "white"],
                               linewidths=[0.8, 1.2, 1.2], linestyles=[":", "--", "-"])
@@ -224,24 +239,30 @@ def plot_sensitivity(sensitivity, priors: PriorSet, trial: Trial) -> Figure:
         ax.set_title(outcome.label)
     axes[0].set_ylabel("Prior median odds ratio")
     axes[0].legend(loc="lower right", fontsize=8, framealpha=0.85, frameon=True)
-    fig.colorbar(image, ax=axes, label="P(tocilizumab better)", fraction=0.04)
+    fig.colorbar(image, ax=axes, label="P(tocilizumab better)", fraction=0.04, extend="min")
     return fig
 
 
 def plot_simulation_study(replicates, truth_interaction: float, level: float) -> Figure:
     """Repeated-simulation study: where the posterior median of the interaction lands,
     and how often P(interaction > 0) clears the detection level, across simulated trials."""
-    fig, axes = plt.subplots(1, 2, figsize=(8.6, 3.2))
+    from matplotlib.ticker import MaxNLocator
+
+    fig, axes = plt.subplots(1, 2, figsize=(8.6, 3.3))
     axes[0].hist(replicates["interaction_median"], bins=30, color="#7570b3", alpha=0.8)
     axes[0].axvline(truth_interaction, color="black", lw=1.5, label="true value (mean)")
-    axes[0].axvline(0, color="grey", lw=0.8, ls=":")
+    axes[0].axvline(0, color="grey", lw=0.8, ls=":", label="no interaction")
     axes[0].set_xlabel("Posterior median of the interaction (log OR per SD)")
-    axes[0].set_ylabel("Simulated trials")
     axes[0].legend(fontsize=8)
+    detected = float((replicates["interaction_p_positive"] > level).mean())
     axes[1].hist(replicates["interaction_p_positive"], bins=np.linspace(0, 1, 21),
                  color="#1b9e77", alpha=0.8)
-    axes[1].axvline(level, color="black", lw=1.2, ls="--", label=f"{level:g}")
+    axes[1].axvline(level, color="black", lw=1.2, ls="--",
+                    label=f"detection threshold {level:g}\n({100 * detected:.0f}% of trials above)")
     axes[1].set_xlabel("P(interaction > 0) in each simulated trial")
-    axes[1].legend(fontsize=8)
+    axes[1].legend(fontsize=8, loc="upper left")
+    for ax in axes:
+        ax.set_ylabel("Simulated trials")
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     fig.tight_layout()
     return fig

@@ -13,7 +13,7 @@ import math
 
 from scipy import stats
 
-from models.beta_binomial import prob_ard_greater, summarise
+from models.beta_binomial import prob_ard_greater, prob_or_greater, summarise
 from models.calibration import design_risk_difference
 from models.priors import Calibration, NamedPrior, NormalPrior
 
@@ -38,7 +38,8 @@ def implied_statements(prior: NamedPrior, calibration: Calibration | None) -> di
     ``bb_ard_lower``, ``bb_ard_upper`` (95%), ``bb_ess_treatment``, ``bb_ess_control``
     (alpha + beta, participants), ``logistic_p_or_above_1``, ``logistic_or_median``,
     ``logistic_ess`` (approximate participants in total) and, with a calibration,
-    ``design_ard``, ``bb_p_ard_above_design`` and ``logistic_p_or_above_design``.
+    ``design_ard``, ``bb_p_ard_above_design``, ``bb_p_or_above_design`` and
+    ``logistic_p_or_above_design``.
     """
     bb = prior.beta_binomial
     summary = summarise(bb, thresholds=(0.0,))
@@ -60,6 +61,8 @@ def implied_statements(prior: NamedPrior, calibration: Calibration | None) -> di
         design_ard = design_risk_difference(calibration)
         out["design_ard"] = design_ard
         out["bb_p_ard_above_design"] = prob_ard_greater(bb.treatment, bb.control, design_ard)
+        out["bb_p_or_above_design"] = prob_or_greater(bb.treatment, bb.control,
+                                                      calibration.design_odds_ratio)
         out["logistic_p_or_above_design"] = normal_tail_above(
             treatment, math.log(calibration.design_odds_ratio)
         )

@@ -1,5 +1,6 @@
 """What the report states about how it was made: commit, versions, seeds, input hashes."""
 
+import hashlib
 import os
 import platform
 import subprocess
@@ -41,6 +42,19 @@ def package_versions(packages: tuple[str, ...] = PACKAGES) -> dict[str, str]:
 def input_hashes(paths: dict[str, Path]) -> dict[str, str]:
     """SHA-256 of each input file, keyed by its role (e.g. 'priors', 'trial counts')."""
     return {role: file_sha256(path) for role, path in paths.items()}
+
+
+def source_hash(root: Path = ROOT) -> str:
+    """SHA-256 over the project's code and report source (``models/*.py``, ``reports/*.qmd``,
+    ``reports/assets/*``), path by path, so a render can be matched to its code even
+    from a working tree with uncommitted changes."""
+    digest = hashlib.sha256()
+    files = sorted([*root.glob("models/*.py"), *root.glob("reports/*.qmd"),
+                    *root.glob("reports/assets/*")])
+    for path in files:
+        digest.update(str(path.relative_to(root)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def renderer() -> str:

@@ -1,6 +1,7 @@
 """Formatting numbers and tables for the report's prose and tables (no statistics here)."""
 
 import re
+from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 
@@ -13,8 +14,10 @@ def prob(p: float, digits: int = 3) -> str:
 
 
 def percent(p: float, digits: int = 0) -> str:
-    """A probability as a percentage, e.g. 88%."""
-    return f"{100 * p:.{digits}f}%"
+    """A probability as a percentage, rounded half up as publications do (5/16 = 31.3%)."""
+    quantum = Decimal(1).scaleb(-digits)
+    value = Decimal(repr(float(100 * p))).quantize(quantum, rounding=ROUND_HALF_UP)
+    return f"{value}%"
 
 
 def points(ard: float, digits: int = 1) -> str:
@@ -47,7 +50,10 @@ def markdown_table(frame: pd.DataFrame) -> str:
     """A pipe table for pandoc and Quarto alike; numeric columns right-aligned.
 
     Cells are written as given (``disable_numparse``), so formatting chosen upstream
-    (e.g. 3 decimals for probabilities) is kept exactly.
+    (e.g. 3 decimals for probabilities) is kept exactly; a ``|`` inside a cell or header
+    (as in "P(benefit | hs-CRP)") is escaped so it cannot split the row.
     """
     alignment = tuple(_alignment(frame[name]) for name in frame.columns)
-    return frame.to_markdown(index=False, disable_numparse=True, colalign=alignment)
+    escaped = frame.rename(columns=lambda c: str(c).replace("|", "\\|")).map(
+        lambda cell: str(cell).replace("|", "\\|"))
+    return escaped.to_markdown(index=False, disable_numparse=True, colalign=alignment)
