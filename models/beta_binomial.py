@@ -105,12 +105,23 @@ class Interval:
 
 def _quantiles(survival: Callable[[float], float], lower: float, upper: float,
                to_scale: Callable[[float], float]) -> Interval:
-    """Invert an exact survival function S(v) = P(measure > v) at 2.5%, 50% and 97.5%."""
+    """Invert an exact survival function S(v) = P(measure > v) at 2.5%, 50% and 97.5%.
+
+    The bracket grows outwards from +-1/8 of the allowed range, so the integrals are only
+    evaluated where the distribution has mass (far tails make quadrature needlessly hard).
+    """
     tail = (1.0 - INTERVAL_PROBABILITY) / 2.0
     values = []
     for probability in (0.5, tail, 1.0 - tail):
-        root = optimize.brentq(lambda v, p=probability: (1.0 - survival(v)) - p, lower, upper,
-                               xtol=QUANTILE_TOLERANCE)
+        def gap(v: float, p: float = probability) -> float:
+            return (1.0 - survival(v)) - p
+
+        low, high = lower / 8.0, upper / 8.0
+        while gap(low) > 0 and low > lower:
+            low = max(2.0 * low, lower)
+        while gap(high) < 0 and high < upper:
+            high = min(2.0 * high, upper)
+        root = optimize.brentq(gap, low, high, xtol=QUANTILE_TOLERANCE)
         values.append(to_scale(root))
     return Interval(*values)
 
