@@ -57,7 +57,14 @@ from models.beta_binomial import (
 )
 from models.data import OutcomeCounts, Trial, load_trial
 from models.paths import DEFAULT_PRIORS_FILE, OUTPUT_DIR, REPORT_SOURCE, ROOT
-from models.priors import LogisticPrior, NamedPrior, NormalPrior, PriorSet, load_priors
+from models.priors import (
+    BetaBinomialPrior,
+    LogisticPrior,
+    NamedPrior,
+    NormalPrior,
+    PriorSet,
+    load_priors,
+)
 from models.progress import say
 from models.sampling import DEFAULT_SAMPLER, SamplerSettings, configure_compile_cache
 
@@ -432,9 +439,9 @@ def bench_render(repeats: int) -> BenchResult:
 # --- 3. exact beta-binomial vs MCMC ---------------------------------------------------
 
 
-def probabilities_only(prior_posterior: Any) -> list[float]:
+def probabilities_only(distribution: BetaBinomialPrior) -> list[float]:
     """P(benefit) and P(ARD > d) for each threshold, from a conjugate posterior."""
-    t, c = prior_posterior.treatment, prior_posterior.control
+    t, c = distribution.treatment, distribution.control
     return [prob_benefit(t, c)] + [prob_ard_greater(t, c, d) for d in ARD_THRESHOLDS]
 
 

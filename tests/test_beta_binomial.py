@@ -102,3 +102,22 @@ def test_ard_density_integrates_to_one():
     grid = np.linspace(-1, 1, 4001)
     density = ard_density(BetaBinomialPrior(BetaPrior(8, 7), BetaPrior(6, 12)), grid)
     assert np.trapezoid(density, grid) == pytest.approx(1.0, abs=1e-3)
+
+
+def test_fast_quantile_cdfs_match_adaptive_quadrature(trial, prior_set):
+    """The probability-scale Gauss-Legendre CDFs used for quantiles agree with quad."""
+    from models.beta_binomial import _fast_survivals, posterior
+
+    for name in prior_set.names:
+        for outcome in trial.outcomes.values():
+            for dist in (posterior(prior_set.get(name).beta_binomial, outcome),
+                         prior_set.get(name).beta_binomial):
+                fast = _fast_survivals(dist)
+                t, c = dist.treatment, dist.control
+                for v in (-0.2, 0.0, 0.1, 0.3):
+                    assert fast["ard"](v) == pytest.approx(prob_ard_greater(t, c, v), abs=1e-5)
+                for v in (-0.5, 0.0, 0.5, 1.2):
+                    assert fast["log_rr"](v) == pytest.approx(
+                        prob_rr_greater(t, c, math.exp(v)), abs=1e-5)
+                    assert fast["log_or"](v) == pytest.approx(
+                        prob_or_greater(t, c, math.exp(v)), abs=1e-5)
