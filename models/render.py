@@ -559,8 +559,11 @@ def _execute(notebook: Any, params: Mapping[str, str], *, cwd: Path, progress: b
             progress_bar=progress,
             log_output=False,
             request_save_on_cell_execute=False,
-            # The kernel's own log (e.g. ipykernel's TCP notice) is not the user's concern.
-            extra_arguments=["--IPKernelApp.log_level=ERROR"],
+            # The kernel's own log is not the user's concern: e.g. after many sampler runs
+            # the kernel can be slow to stop, jupyter_client then interrupts it, and
+            # ipykernel logs "KeyboardInterrupt caught in kernel" although every cell has
+            # finished. Errors in cells still surface through papermill.
+            extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
         )
     except PapermillExecutionError as exc:
         details = ANSI_ESCAPE.sub("", "\n".join(exc.traceback))
