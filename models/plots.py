@@ -9,7 +9,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import NullFormatter
 
-from models.beta_binomial import ard_density, ard_survival, posterior
+from models.beta_binomial import ard_density, ard_survival, posterior, prob_benefit
 from models.calibration import REFERENCE_BETA
 from models.data import Trial
 from models.priors import BetaBinomialPrior, PriorSet
@@ -91,8 +91,12 @@ def plot_prior_data_posterior(trial: Trial, priors: PriorSet) -> Figure:
                     ls="--", lw=1.4, label="prior")
             ax.plot(100 * ARD_GRID, data_alone, color="#999999", ls=":", lw=1.6,
                     label="data alone (flat priors)")
-            post = ard_density(posterior(prior, outcome), ARD_GRID) / 100
+            updated = posterior(prior, outcome)
+            post = ard_density(updated, ARD_GRID) / 100
             ax.plot(100 * ARD_GRID, post, color=colors[name], lw=2.2, label="posterior")
+            p_better = prob_benefit(updated.treatment, updated.control)
+            ax.text(0.03, 0.95, f"P(ARD > 0) = {p_better:.3f}", transform=ax.transAxes,
+                    fontsize=8.5, va="top", color=colors[name])
             ax.fill_between(100 * ARD_GRID, post, where=ARD_GRID > 0, color=colors[name],
                             alpha=0.15, lw=0)
             ax.axvline(0, color="black", lw=0.8)
