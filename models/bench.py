@@ -31,7 +31,6 @@ import contextlib
 import dataclasses
 import datetime as dt
 import json
-import logging
 import os
 import platform
 import re
@@ -67,6 +66,7 @@ from models.priors import (
 )
 from models.progress import say
 from models.sampling import DEFAULT_SAMPLER, SamplerSettings, configure_compile_cache
+from models.scoped import environment, quiet_logger
 
 BENCH_FILE = OUTPUT_DIR / "benchmarks.json"
 SCHEMA_VERSION = 1
@@ -155,37 +155,6 @@ def below(value: float, limit: float) -> str:
     return "pass" if value < limit else "MISS"
 
 
-@contextlib.contextmanager
-def environment(values: Mapping[str, str | None]) -> Iterator[None]:
-    """Set (or, for None, remove) environment variables, then restore them."""
-    saved = {key: os.environ.get(key) for key in values}
-    try:
-        for key, value in values.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-        yield
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-
-
-@contextlib.contextmanager
-def quiet_pymc() -> Iterator[None]:
-    """Silence PyMC's per-fit INFO lines (``NUTS[nutpie]: ...``)."""
-    logger = logging.getLogger("pymc")
-    level = logger.level
-    logger.setLevel(logging.WARNING)
-    try:
-        yield
-    finally:
-        logger.setLevel(level)
-
-
 def reference_prior(prior_set: PriorSet) -> NamedPrior:
     """The prior named ``reference`` (else the file's first prior)."""
     name = "reference" if "reference" in prior_set.priors else prior_set.names[0]
@@ -228,7 +197,7 @@ def naive_fit(prior: LogisticPrior, counts: OutcomeCounts,
         pm.Binomial("y", n=np.array([counts.treatment.n, counts.control.n]), logit_p=logit_p,
                     observed=np.array([counts.treatment.events, counts.control.events]),
                     dims="arm")
-    with quiet_pymc():
+    with quiet_logger("pymc"):
         idata = pm.sample(model=model, draws=settings.draws, tune=settings.tune,
                           chains=settings.chains, cores=settings.chains,
                           random_seed=settings.seed, target_accept=settings.target_accept,

@@ -40,7 +40,6 @@ Implementation notes
   model holding the same data as the fit.
 """
 
-import contextlib
 import logging
 import math
 from collections.abc import Iterator, Mapping, Sequence
@@ -67,6 +66,7 @@ from models.ipd import (
     outcome_column,
 )
 from models.priors import LOGISTIC_TERMS, LogisticPrior
+from models.scoped import quiet_logger
 
 AGGREGATE_MODEL_KEY = "logistic_aggregate"
 IPD_MODEL_KEY = "logistic_ipd"
@@ -786,17 +786,6 @@ def _log_density_tree(result: AggregateResult | IpdResult) -> xr.DataTree:
                                   "log_prior": log_prior})
 
 
-@contextlib.contextmanager
-def _quiet_logger(name: str) -> Iterator[None]:
-    logger = logging.getLogger(name)
-    level = logger.level
-    logger.setLevel(logging.ERROR)
-    try:
-        yield
-    finally:
-        logger.setLevel(level)
-
-
 PSENSE_THRESHOLD = 0.05
 """Power-scaling sensitivity at or above this value is flagged (ArviZ's default)."""
 
@@ -818,7 +807,8 @@ def psense(result: AggregateResult | IpdResult,
     """
     tree = _log_density_tree(result)
     terms = list(IPD_TERMS if isinstance(result, IpdResult) else AGGREGATE_TERMS)
-    with _quiet_logger("arviz_stats.psense"):  # the table's diagnosis column says the same
+    # The table's diagnosis column says what psense_summary would log.
+    with quiet_logger("arviz_stats.psense", logging.ERROR):
         return az.psense_summary(tree, var_names=terms, threshold=threshold)
 
 

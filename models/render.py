@@ -33,8 +33,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -42,6 +41,7 @@ from typing import Any
 import yaml
 
 from models.paths import REPORTS_DIR
+from models.scoped import environment
 
 KERNEL_NAME = "tocilizumab-reanalysis"
 KERNEL_DISPLAY_NAME = "Python (tocilizumab-reanalysis)"
@@ -352,7 +352,7 @@ def _render_fallback(
     config = _merge(_project_config(source.parent), front_matter)
     _progress(progress, "executing report (papermill)...")
     env = {"JUPYTER_PATH": _jupyter_path(data_dir), RENDERER_NAME_ENV: renderer}
-    with _environ(env):
+    with environment(env):
         executed = _execute(notebook, params, cwd=source.parent, progress=progress)
     resolve_inline_cells(executed)
     executed_path = workdir / f"{source.stem}.ipynb"
@@ -526,21 +526,6 @@ def _inline_text(bundle: Mapping[str, Any]) -> str:
 def _joined(data: str | list[str]) -> str:
     """Notebook text fields may be a string or a list of lines."""
     return data if isinstance(data, str) else "".join(data)
-
-
-@contextmanager
-def _environ(values: Mapping[str, str]) -> Iterator[None]:
-    """Set environment variables for the kernel papermill starts, then restore them."""
-    saved = {key: os.environ.get(key) for key in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
 
 
 def _execute(notebook: Any, params: Mapping[str, str], *, cwd: Path, progress: bool) -> Any:
