@@ -43,30 +43,6 @@ def fit_all(trial: Trial, priors: PriorSet, with_mcmc: bool = True,
     return BetaBinomialResults(exact, mcmc)
 
 
-def headline_table(results: BetaBinomialResults, priors: PriorSet,
-                   trial: Trial) -> pd.DataFrame:
-    """Exact P(benefit) and P(ARD > d) per prior x outcome (long format)."""
-    rows = []
-    for (prior_name, outcome_name), fit in results.exact.items():
-        row = {"prior": priors.get(prior_name).label, "outcome": outcome_name,
-               "p_benefit": fit.p_benefit}
-        row.update({f"p_ard_gt_{d:g}": p for d, p in fit.p_ard_greater.items() if d > 0})
-        rows.append(row)
-    return pd.DataFrame(rows)
-
-
-def effects_table(results: BetaBinomialResults, priors: PriorSet) -> pd.DataFrame:
-    """Exact posterior median and 95% interval of ARD, RR and OR per prior x outcome."""
-    rows = []
-    for (prior_name, outcome_name), fit in results.exact.items():
-        for measure, interval in (("ARD", fit.risk_difference), ("RR", fit.risk_ratio),
-                                  ("OR", fit.odds_ratio)):
-            rows.append({"prior": priors.get(prior_name).label, "outcome": outcome_name,
-                         "measure": measure, "median": interval.median,
-                         "lower": interval.lower, "upper": interval.upper})
-    return pd.DataFrame(rows)
-
-
 def exact_vs_mcmc_table(results: BetaBinomialResults, priors: PriorSet) -> pd.DataFrame:
     """Exact vs MCMC P(benefit), the MCSE, the difference in MCSE units and agreement."""
     rows = []

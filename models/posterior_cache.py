@@ -16,7 +16,6 @@ import inspect
 import json
 import os
 from collections.abc import Callable, Mapping
-from importlib import metadata
 from pathlib import Path
 
 import numpy as np
@@ -24,6 +23,7 @@ import xarray as xr
 
 from models.atomic_write import replacing
 from models.paths import CACHE_DIR
+from models.provenance import package_versions
 
 POSTERIOR_CACHE_DIR = CACHE_DIR / "posteriors"
 DIRECTORY_ENV = "REANALYSIS_CACHE_DIR"
@@ -35,7 +35,7 @@ DISABLE_ENV = "REANALYSIS_NO_CACHE"
 
 
 def _versions() -> dict[str, str]:
-    return {name: metadata.version(name) for name in VERSIONED_PACKAGES}
+    return package_versions(VERSIONED_PACKAGES)
 
 
 def cache_key(model_key: str, build_model: Callable[[], object],

@@ -37,13 +37,13 @@ import sys
 import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from models import provenance
 from models.atomic_write import write_text_atomically
 from models.diagnostics import ESS_MIN, RHAT_MAX, diagnose
 from models.logistic import IPD_TERMS, ipd_data, sample_ipd
@@ -132,8 +132,8 @@ class StudyConfig:
 
 
 def package_versions() -> dict[str, str]:
-    """Installed versions of the packages whose changes could move the numbers."""
-    return {name: metadata.version(name) for name in VERSIONED_PACKAGES}
+    """Installed versions of Python and the packages whose changes could move the numbers."""
+    return provenance.package_versions(VERSIONED_PACKAGES)
 
 
 def cache_key(config: StudyConfig) -> str:
