@@ -32,7 +32,7 @@ $(STAMP): requirements.lock pyproject.toml
 	  echo "creating $(VENV) with $(PYTHON)"; rm -rf "$(VENV)"; "$(PYTHON)" -m venv "$(VENV)"; fi
 	"$(PY)" -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	"$(PY)" -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
-	"$(PY)" -m models.render --install-kernel
+	"$(PY)" -m models.report.render --install-kernel
 	@touch "$(STAMP)"
 
 .PHONY: help setup report test lint data study bench lock clean
@@ -46,20 +46,20 @@ report: $(STAMP) ## render the HTML report (PRIORS=path/to/priors.yml for your o
 	@"$(PY)" -m models report --priors "$(PRIORS)"
 
 test: $(STAMP) ## run the test suite and the linter
-	"$(PY)" -m ruff check models tests
+	"$(PY)" -m ruff check models tests benchmarks
 	"$(PY)" -m pytest
 
 lint: $(STAMP) ## ruff
-	"$(PY)" -m ruff check models tests
+	"$(PY)" -m ruff check models tests benchmarks
 
 data: $(STAMP) ## regenerate the SIMULATED individual data in data/ (identical bytes)
 	"$(PY)" -m models simulate
 
 study: $(STAMP) ## re-run the repeated-simulation study (200 SIMULATED trials; cached in .cache/)
-	"$(PY)" -m models.simulation_study
+	"$(PY)" -m models.simulation.study
 
 bench: $(STAMP) ## benchmarks: prints ratios and writes reports/_output/benchmarks.json
-	"$(PY)" -m models.bench
+	"$(PY)" -m benchmarks.run
 
 lock: ## re-resolve requirements.lock from the ranges in pyproject.toml
 	@test -n "$(PYTHON)" || { echo "error: no Python >= 3.12 found"; exit 1; }

@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from models.data import load_trial
-from models.paths import DEFAULT_PRIORS_FILE
-from models.posterior_cache import DIRECTORY_ENV
-from models.priors import load_priors
+from models.core.paths import DEFAULT_PRIORS_FILE
+from models.data.trial import load_trial
+from models.mcmc.cache import DIRECTORY_ENV
+from models.priors.priors_file import load_priors
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -77,7 +77,7 @@ def report_priors(tmp_path_factory) -> Path:
 def rendered_report(tmp_path_factory, report_priors) -> tuple[Path, str]:
     """The report rendered once per test session through the fallback, with the shipped
     priors plus a researcher's fourth prior. Returns (HTML path, HTML text)."""
-    from models.report import make_report
+    from models.report.build import make_report
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("RENDERER", "fallback")

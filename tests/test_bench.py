@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from models import bench
+from benchmarks import run as bench
 
 ROW_FIELDS = {"benchmark", "what", "value", "unit", "target", "verdict"}
 

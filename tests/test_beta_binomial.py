@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 from scipy import integrate, special, stats
 
-from models.beta_binomial import (
+from models.core.distributions import BetaBinomialPrior, BetaPrior
+from models.exact.beta_binomial import (
     ard_density,
     fit_exact,
     prob_ard_greater,
@@ -14,7 +15,6 @@ from models.beta_binomial import (
     prob_or_greater,
     prob_rr_greater,
 )
-from models.priors import BetaBinomialPrior, BetaPrior
 
 FLAT = BetaBinomialPrior(BetaPrior(1, 1), BetaPrior(1, 1))
 
@@ -106,7 +106,7 @@ def test_ard_density_integrates_to_one():
 
 def test_fast_quantile_cdfs_match_adaptive_quadrature(trial, prior_set):
     """The probability-scale Gauss-Legendre CDFs used for quantiles agree with quad."""
-    from models.beta_binomial import _fast_survivals, posterior
+    from models.exact.beta_binomial import _fast_survivals, posterior
 
     for name in prior_set.names:
         for outcome in trial.outcomes.values():

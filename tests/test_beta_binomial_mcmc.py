@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from models.beta_binomial import fit_exact
-from models.beta_binomial_mcmc import fit_mcmc
-from models.posterior_cache import DISABLE_ENV
+from models.exact.beta_binomial import fit_exact
+from models.mcmc.beta_binomial import fit_mcmc
+from models.mcmc.cache import DISABLE_ENV
 
 AGREEMENT_MCSE = 4.0
 """|MCMC - exact| <= 4 MCSE: a false alarm about 1 in 16,000 comparisons."""
@@ -51,7 +51,7 @@ def test_same_seed_same_numbers(trial, prior_set, fits, monkeypatch):
 
 def test_new_counts_reuse_the_compiled_model(trial, prior_set, fits):
     counts = trial.outcome("remission").with_counts(None, None)
-    from models.data import ArmCounts
+    from models.data.trial import ArmCounts
 
     flipped = counts.with_counts(ArmCounts(2, 13), ArmCounts(10, 16))
     result = fit_mcmc(prior_set.get("reference").beta_binomial, flipped)
@@ -62,7 +62,7 @@ def test_new_counts_reuse_the_compiled_model(trial, prior_set, fits):
 
 
 def test_flagging_thresholds():
-    from models.diagnostics import Diagnostics
+    from models.mcmc.diagnostics import Diagnostics
 
     assert Diagnostics(1.02, 5000, 5000, 0).problems == ["R-hat 1.020 > 1.01"]
     assert Diagnostics(1.0, 300, 5000, 0).problems == ["bulk ESS 300 < 400"]

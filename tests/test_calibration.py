@@ -5,15 +5,15 @@ import math
 import pytest
 from scipy import stats
 
-from models.beta_binomial import prob_ard_greater, prob_benefit
-from models.calibration import (
+from models.exact.beta_binomial import prob_ard_greater, prob_benefit
+from models.priors.calibration import (
     calibrated_priors,
     design_risk_difference,
     log_odds_moments,
     tail_sd,
 )
-from models.prior_statements import implied_statements
-from models.priors import Calibration
+from models.priors.prior_set import Calibration
+from models.priors.statements import implied_statements
 
 SHIPPED_TOLERANCE = 5e-4
 """The shipped file rounds parameters to 4 decimals; statements hold to this tolerance."""

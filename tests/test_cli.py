@@ -6,8 +6,8 @@ import sys
 
 import pytest
 
-from models.beta_binomial import fit_exact
-from models.cli import main
+from models.cli.main import main
+from models.exact.beta_binomial import fit_exact
 
 JSON_KEYS = {"model", "prior", "method", "p_benefit", "p_ard_greater", "odds_ratio",
              "risk_ratio", "risk_difference"}
@@ -109,7 +109,7 @@ def test_priors_calibrate_prints_loadable_yaml(capsys, write_priors):
                  "--placebo-rate", "0.3"]) == 0
     text = capsys.readouterr().out
     path = write_priors(text, "calibrated.yml")
-    from models.priors import load_priors
+    from models.priors.priors_file import load_priors
 
     priors = load_priors(path)
     assert priors.calibration.design_odds_ratio == 3

@@ -5,7 +5,7 @@ import tomllib
 
 import yaml
 
-from models.paths import ROOT
+from models.core.paths import ROOT
 
 CONDA_NAME_FOR = {"pypandoc-binary": "pypandoc"}
 """pip names whose conda-forge package is called differently (pandoc comes separately)."""

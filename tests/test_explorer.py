@@ -26,11 +26,13 @@ from typing import Any
 
 import pytest
 
-from models.beta_binomial import fit_exact
-from models.data import Trial
-from models.explorer import explorer_data, explorer_html
-from models.plots import prior_colors
-from models.priors import BetaBinomialPrior, BetaPrior, PriorSet, load_priors
+from models.core.distributions import BetaBinomialPrior, BetaPrior
+from models.data.trial import Trial
+from models.exact.beta_binomial import fit_exact
+from models.priors.prior_set import PriorSet
+from models.priors.priors_file import load_priors
+from models.report.explorer import explorer_data, explorer_html
+from models.report.figures import prior_colors
 
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking",

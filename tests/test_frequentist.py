@@ -2,7 +2,7 @@
 
 import pytest
 
-from models.frequentist import frequentist_summary
+from models.exact.frequentist import frequentist_summary
 
 
 def test_remission_reference_values(trial):

@@ -6,15 +6,15 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from models.errors import InputError
-from models.ipd import (
+from models.core.errors import InputError
+from models.core.paths import SIMULATED_IPD_FILE
+from models.data.ipd import (
     OUTCOME_COLUMNS,
     REQUIRED_COLUMNS,
     arm_counts,
     complete_cases,
     load_ipd,
 )
-from models.paths import SIMULATED_IPD_FILE
 
 HEADER = list(REQUIRED_COLUMNS)
 ROWS = [

@@ -13,11 +13,14 @@ import pandas as pd
 import pytest
 from scipy import integrate, special, stats
 
-from models import sampling
-from models.cli import main
-from models.errors import InputError
-from models.ipd import load_ipd
-from models.logistic import (
+from models.cli.fit_logistic import parse_crp_values
+from models.cli.main import main
+from models.core.errors import InputError
+from models.core.paths import SIMULATED_IPD_FILE
+from models.data.ipd import load_ipd
+from models.mcmc import sampling
+from models.mcmc.cache import DISABLE_ENV
+from models.mcmc.logistic import (
     AGGREGATE_TERMS,
     IPD_MODEL_KEY,
     IPD_TERMS,
@@ -34,12 +37,9 @@ from models.logistic import (
     psense,
     truth_table,
 )
-from models.logistic_cli import parse_crp_values
-from models.paths import SIMULATED_IPD_FILE
-from models.posterior_cache import DISABLE_ENV
-from models.priors import LogisticPrior
-from models.simulate import DEFAULT_PROCESS, simulate_unconditioned, truth_on_sample_scale
-from models.simulation_study import StudyConfig, cache_key, run_or_load, simulated_trial
+from models.priors.prior_set import LogisticPrior
+from models.simulation.process import DEFAULT_PROCESS, simulate_unconditioned, truth_on_sample_scale
+from models.simulation.study import StudyConfig, cache_key, run_or_load, simulated_trial
 
 AGREEMENT_MCSE = 4.0
 """|MCMC - integral| <= 4 MCSE: a false alarm about 1 in 16,000 comparisons."""
@@ -90,8 +90,8 @@ def integrated_p_benefit(prior: LogisticPrior, counts) -> float:
 
 def test_integral_reference_is_sane():
     """The integrator itself: a flat-ish symmetric case gives 0.5 by symmetry."""
-    from models.data import ArmCounts, OutcomeCounts
-    from models.priors import NormalPrior
+    from models.core.distributions import NormalPrior
+    from models.data.trial import ArmCounts, OutcomeCounts
 
     prior = LogisticPrior(NormalPrior(0, 2.5), NormalPrior(0, 2.5), NormalPrior(0, 1),
                           NormalPrior(0, 1))

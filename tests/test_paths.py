@@ -1,6 +1,6 @@
 """Input paths resolve the way users mean them, from reports/ or from the project root."""
 
-from models.paths import DEFAULT_PRIORS_FILE, ROOT, resolve_input
+from models.core.paths import DEFAULT_PRIORS_FILE, ROOT, resolve_input
 
 
 def test_relative_to_project_root_from_another_folder(tmp_path, monkeypatch):

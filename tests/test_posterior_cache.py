@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 import xarray as xr
 
-from models import posterior_cache
-from models.posterior_cache import cached
+from models.mcmc import cache as posterior_cache
+from models.mcmc.cache import cached
 
 
 def build_a():

@@ -2,8 +2,8 @@
 
 import pytest
 
-from models.errors import InputError
-from models.priors import load_priors
+from models.core.errors import InputError
+from models.priors.priors_file import load_priors
 
 
 @pytest.mark.parametrize(

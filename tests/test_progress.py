@@ -1,6 +1,6 @@
 """Progress messages reach a terminal and stay silent without one."""
 
-from models import progress
+from models.core import progress
 
 
 def test_silent_without_terminal(capsys, monkeypatch):

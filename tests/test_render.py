@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from models import render
-from models.paths import REPORT_SOURCE
-from models.render import RenderError, render_report, unsupported_constructs
+from models.core.paths import REPORT_SOURCE
+from models.report.render import pipeline as render
+from models.report.render.pipeline import RenderError, render_report, unsupported_constructs
 
 FIXTURE = Path(__file__).parent / "fixtures" / "constructs.qmd"
 PYTHON = Path(sys.executable)

@@ -6,12 +6,12 @@ import re
 import pytest
 from conftest import text_of
 
-from models.beta_binomial import fit_exact
-from models.errors import InputError
-from models.paths import REPORT_SOURCE
-from models.priors import load_priors
-from models.render import unsupported_constructs
-from models.report import make_report
+from models.core.errors import InputError
+from models.core.paths import REPORT_SOURCE
+from models.exact.beta_binomial import fit_exact
+from models.priors.priors_file import load_priors
+from models.report.build import make_report
+from models.report.render.pipeline import unsupported_constructs
 
 EXTERNAL_REFERENCE = re.compile(
     r"""<(?:script|link|img|iframe|source|video|audio)\b[^>]*\b(?:src|href)\s*=\s*["']"""

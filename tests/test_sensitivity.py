@@ -5,8 +5,8 @@ import pytest
 from scipy import integrate, optimize, stats
 from scipy.special import expit
 
-from models.priors import NormalPrior
-from models.sensitivity import log_or_likelihood, p_benefit, sensitivity_grid, tipping_sd
+from models.core.distributions import NormalPrior
+from models.sensitivity.prior_map import log_or_likelihood, p_benefit, sensitivity_grid, tipping_sd
 
 
 def p_benefit_2d(counts, intercept: NormalPrior, mean: float, sd: float) -> float:
@@ -73,9 +73,9 @@ def test_tipping_sd_is_none_when_data_never_reach_target(trial, prior_set):
 def test_heat_map_at_named_priors_equals_direct_fits(trial, prior_set):
     """The heat map's value at each named prior equals an MCMC fit of the aggregate logistic
     model with that treatment prior and the heat map's intercept prior (within 4 MCSE)."""
-    from models.analysis import sensitivity_all
-    from models.logistic import fit_aggregate
-    from models.priors import LogisticPrior
+    from models.mcmc.logistic import fit_aggregate
+    from models.priors.prior_set import LogisticPrior
+    from models.report.results import sensitivity_all
 
     results = sensitivity_all(trial, prior_set)
     intercept = prior_set.get(results.intercept_prior_name).logistic.intercept

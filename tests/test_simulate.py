@@ -10,11 +10,11 @@ import pandas as pd
 import pytest
 from scipy.stats import binomtest
 
-from models.data import load_trial
-from models.errors import InputError
-from models.ipd import OUTCOME_COLUMNS, arm_counts, complete_cases, load_ipd
-from models.paths import SIMULATED_IPD_FILE, SIMULATED_IPD_TRUTH_FILE
-from models.simulate import (
+from models.core.errors import InputError
+from models.core.paths import SIMULATED_IPD_FILE, SIMULATED_IPD_TRUTH_FILE
+from models.data.ipd import OUTCOME_COLUMNS, arm_counts, complete_cases, load_ipd
+from models.data.trial import load_trial
+from models.simulation.process import (
     DEFAULT_DESIGN,
     DEFAULT_PROCESS,
     DEFAULT_SEED,

@@ -1,0 +1,1 @@
+"""``make bench``: timings of the package, outside it (one file per benchmark)."""

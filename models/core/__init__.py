@@ -1,0 +1,7 @@
+"""Shared foundations that every other layer uses: value types for results (intervals,
+probabilities, effect summaries), the parameter objects of the Beta and normal families,
+the one user-error type, atomic file writing, project paths, YAML reading, provenance
+(file hashes, package versions, git commit), progress messages and scoped process state.
+
+May import: the standard library and third-party packages only (no other ``models`` layer).
+"""

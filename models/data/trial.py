@@ -1,0 +1,142 @@
+"""Published two-arm counts: loading and validation.
+
+A trial is a set of binary outcomes, each with ``events`` out of ``n`` analysed
+participants in a treatment arm and a control arm. The tocilizumab trial is the
+default (``data/trial_counts.yml``); any two-arm binary-outcome trial in the same
+format works.
+"""
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from models.core.errors import InputError
+from models.core.paths import TRIAL_COUNTS_FILE
+from models.core.yaml_io import read_yaml_mapping
+
+ARMS = ("treatment", "control")
+
+
+@dataclass(frozen=True)
+class ArmCounts:
+    """Events out of ``n`` analysed participants in one arm."""
+
+    events: int
+    n: int
+
+    @property
+    def rate(self) -> float:
+        """Observed proportion with the outcome (0-1 scale)."""
+        return self.events / self.n
+
+    def __str__(self) -> str:
+        return f"{self.events}/{self.n}"
+
+
+@dataclass(frozen=True)
+class OutcomeCounts:
+    """One binary outcome of a two-arm trial."""
+
+    name: str
+    label: str
+    treatment: ArmCounts
+    control: ArmCounts
+
+    def with_counts(
+        self, treatment: ArmCounts | None, control: ArmCounts | None
+    ) -> "OutcomeCounts":
+        """The same outcome with one or both arms' counts replaced (e.g. from the CLI)."""
+        return OutcomeCounts(
+            self.name, self.label, treatment or self.treatment, control or self.control
+        )
+
+
+@dataclass(frozen=True)
+class Trial:
+    """A two-arm trial: arm names, randomised numbers and its binary outcomes."""
+
+    name: str
+    registration: str
+    timepoint: str
+    treatment_name: str
+    control_name: str
+    randomised: dict[str, int]
+    outcomes: dict[str, OutcomeCounts]
+
+    def outcome(self, name: str) -> OutcomeCounts:
+        """The named outcome; ``InputError`` listing the allowed names otherwise."""
+        if name not in self.outcomes:
+            allowed = ", ".join(self.outcomes)
+            raise InputError("--outcome", f"must be one of {allowed}, got {name!r}")
+        return self.outcomes[name]
+
+
+def validate_counts(events: Any, n: Any, field: str) -> ArmCounts:
+    """Check that ``events`` of ``n`` are integers with ``0 <= events <= n`` and ``n > 0``."""
+    for name, value in (("n", n), ("events", events)):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise InputError(f"{field}.{name}", f"must be a whole number, got {value!r}")
+    if n <= 0:
+        raise InputError(f"{field}.n", f"must be > 0, got {n}")
+    if events < 0:
+        raise InputError(f"{field}.events", f"must be >= 0, got {events}")
+    if events > n:
+        raise InputError(f"{field}.events", f"must be <= n ({n}), got {events}")
+    return ArmCounts(events, n)
+
+
+def parse_fraction(text: str, field: str) -> ArmCounts:
+    """Parse ``"X/N"`` (events out of n) from the command line."""
+    parts = text.split("/")
+    if len(parts) != 2:
+        raise InputError(field, f"must look like EVENTS/N (e.g. 7/13), got {text!r}")
+    numbers = []
+    for part in parts:
+        try:
+            numbers.append(int(part.strip()))
+        except ValueError:
+            raise InputError(
+                field, f"must be whole numbers EVENTS/N (e.g. 7/13), got {text!r}"
+            ) from None
+    return validate_counts(numbers[0], numbers[1], field)
+
+
+def _mapping(value: Any, field: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise InputError(field, f"must be a mapping, got {type(value).__name__}")
+    return value
+
+
+def load_trial(path: Path | str = TRIAL_COUNTS_FILE) -> Trial:
+    """Load and validate a trial counts file (see ``data/trial_counts.yml``)."""
+    content = read_yaml_mapping(path, "trial counts file")
+    trial = _mapping(content.get("trial"), "trial")
+    arms = _mapping(trial.get("arms"), "trial.arms")
+    for arm in ARMS:
+        if not isinstance(arms.get(arm), str):
+            raise InputError(f"trial.arms.{arm}", "must name the arm (a string)")
+    randomised = _mapping(trial.get("randomised", {}), "trial.randomised")
+    outcomes_block = _mapping(content.get("outcomes"), "outcomes")
+    if not outcomes_block:
+        raise InputError("outcomes", "must list at least one outcome")
+    outcomes = {}
+    for name, block in outcomes_block.items():
+        block = _mapping(block, f"outcomes.{name}")
+        counts = {}
+        for arm in ARMS:
+            arm_block = _mapping(block.get(arm), f"outcomes.{name}.{arm}")
+            counts[arm] = validate_counts(
+                arm_block.get("events"), arm_block.get("n"), f"outcomes.{name}.{arm}"
+            )
+        outcomes[name] = OutcomeCounts(
+            name, str(block.get("label", name)), counts["treatment"], counts["control"]
+        )
+    return Trial(
+        name=str(trial.get("name", "")),
+        registration=str(trial.get("registration", "")),
+        timepoint=str(trial.get("timepoint", "")),
+        treatment_name=arms["treatment"],
+        control_name=arms["control"],
+        randomised={arm: int(randomised[arm]) for arm in ARMS if arm in randomised},
+        outcomes=outcomes,
+    )

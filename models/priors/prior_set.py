@@ -1,0 +1,90 @@
+"""Named priors as value objects: one belief for both model families, and the file's set.
+
+A *named prior* is one clinical belief written for both model families:
+
+- beta-binomial: an independent Beta prior on each arm's outcome rate (0-1 scale);
+- logistic: normal priors on the intercept (log-odds of the outcome on control),
+  the treatment effect (log odds ratio, treatment vs control), the biomarker slope
+  (log OR per SD of log hs-CRP, control arm) and the treatment x biomarker
+  interaction (added log OR per SD of log hs-CRP on treatment).
+
+Researchers edit the YAML file (``data/priors.yml`` by default; read and validated by
+``models.priors.priors_file``); nothing here holds prior numbers.
+"""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from models.core.distributions import BetaBinomialPrior, NormalPrior
+from models.core.errors import InputError
+
+LOGISTIC_TERMS = ("intercept", "treatment", "biomarker", "interaction")
+BETA_ARMS = ("treatment", "control")
+
+
+@dataclass(frozen=True)
+class LogisticPrior:
+    """Normal priors for the logistic models (all on the log-odds scale)."""
+
+    intercept: NormalPrior
+    treatment: NormalPrior
+    biomarker: NormalPrior
+    interaction: NormalPrior
+
+
+@dataclass(frozen=True)
+class NamedPrior:
+    """One named belief, stated for both model families."""
+
+    name: str
+    label: str
+    description: str
+    beta_binomial: BetaBinomialPrior
+    logistic: LogisticPrior
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """The documented assumptions the shipped priors are calibrated to.
+
+    None of these may come from the trial's own results.
+
+    Attributes
+    ----------
+    placebo_rate
+        Assumed outcome rate on control (0-1 scale).
+    design_odds_ratio
+        The effect the trial was hoping for (odds ratio, > 1 favours treatment).
+    tail_probability
+        g in Spiegelhalter, Freedman and Parmar (1994): the skeptical prior gives
+        probability g to an OR above the design OR; the enthusiastic one gives g to OR < 1.
+    interaction_odds_ratio
+        The interaction (OR multiplier per SD of log hs-CRP) that the skeptical and
+        enthusiastic priors give probability g of exceeding.
+    """
+
+    placebo_rate: float
+    design_odds_ratio: float
+    tail_probability: float
+    interaction_odds_ratio: float
+
+
+@dataclass(frozen=True)
+class PriorSet:
+    """All named priors of one file, with the file's path, hash and calibration."""
+
+    priors: dict[str, NamedPrior]
+    calibration: Calibration | None
+    path: Path
+    sha256: str
+
+    def get(self, name: str) -> NamedPrior:
+        """The prior called ``name``; ``InputError`` listing the allowed names otherwise."""
+        if name not in self.priors:
+            allowed = ", ".join(self.priors)
+            raise InputError("--prior", f"must be one of {allowed}, got {name!r}")
+        return self.priors[name]
+
+    @property
+    def names(self) -> list[str]:
+        return list(self.priors)

@@ -1,0 +1,70 @@
+"""What each named prior says before seeing the data, in clinical terms.
+
+For the beta-binomial prior the statements are exact (same quadrature as the
+posterior). For the logistic treatment prior N(mu, s) on the log odds ratio they are
+normal tail areas. The logistic prior's effective sample size uses the large-sample
+variance of a log odds ratio from two arms of m participants each at control rate
+p0 (Woolf): var = 2 / (m p0 (1 - p0)) when both arms share p0, so a N(., s) prior is
+worth about 2m = 4 / (p0 (1 - p0) s^2) participants in total. It is an
+approximation for orientation, not an exact equivalence.
+"""
+
+import math
+
+from scipy import stats
+
+from models.core.distributions import NormalPrior
+from models.exact.beta_binomial import prob_ard_greater, prob_or_greater, summarise
+from models.priors.calibration import design_risk_difference
+from models.priors.prior_set import Calibration, NamedPrior
+
+DEFAULT_CONTROL_RATE_FOR_ESS = 0.5
+"""Control rate used for the logistic ESS when a priors file has no calibration block."""
+
+
+def normal_tail_above(prior: NormalPrior, value: float) -> float:
+    """P(X > value) for X ~ prior."""
+    return float(stats.norm.sf(value, loc=prior.mean, scale=prior.sd))
+
+
+def logistic_effective_sample_size(prior: NormalPrior, control_rate: float) -> float:
+    """Approximate total participants a N(., sd) log-OR prior is worth (see module doc)."""
+    return 4.0 / (control_rate * (1.0 - control_rate) * prior.sd**2)
+
+
+def implied_statements(prior: NamedPrior, calibration: Calibration | None) -> dict[str, float]:
+    """Prior probabilities and effective sample sizes implied by one named prior.
+
+    Keys: ``bb_p_benefit``, ``bb_p_harm`` (P(ARD < 0)), ``bb_ard_median``,
+    ``bb_ard_lower``, ``bb_ard_upper`` (95%), ``bb_ess_treatment``, ``bb_ess_control``
+    (alpha + beta, participants), ``logistic_p_or_above_1``, ``logistic_or_median``,
+    ``logistic_ess`` (approximate participants in total) and, with a calibration,
+    ``design_ard``, ``bb_p_ard_above_design``, ``bb_p_or_above_design`` and
+    ``logistic_p_or_above_design``.
+    """
+    bb = prior.beta_binomial
+    summary = summarise(bb, thresholds=(0.0,))
+    treatment = prior.logistic.treatment
+    control_rate = calibration.placebo_rate if calibration else DEFAULT_CONTROL_RATE_FOR_ESS
+    out = {
+        "bb_p_benefit": summary["p_benefit"],
+        "bb_p_harm": 1.0 - summary["p_benefit"],
+        "bb_ard_median": summary["risk_difference"].median,
+        "bb_ard_lower": summary["risk_difference"].lower,
+        "bb_ard_upper": summary["risk_difference"].upper,
+        "bb_ess_treatment": bb.treatment.effective_sample_size,
+        "bb_ess_control": bb.control.effective_sample_size,
+        "logistic_p_or_above_1": normal_tail_above(treatment, 0.0),
+        "logistic_or_median": math.exp(treatment.mean),
+        "logistic_ess": logistic_effective_sample_size(treatment, control_rate),
+    }
+    if calibration is not None:
+        design_ard = design_risk_difference(calibration)
+        out["design_ard"] = design_ard
+        out["bb_p_ard_above_design"] = prob_ard_greater(bb.treatment, bb.control, design_ard)
+        out["bb_p_or_above_design"] = prob_or_greater(bb.treatment, bb.control,
+                                                      calibration.design_odds_ratio)
+        out["logistic_p_or_above_design"] = normal_tail_above(
+            treatment, math.log(calibration.design_odds_ratio)
+        )
+    return out
