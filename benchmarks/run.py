@@ -418,7 +418,7 @@ def exact_combo(prior_name: str, prior_set: PriorSet, counts: OutcomeCounts,
     probs_s, _ = median_time(lambda: probabilities_only(post), repeats)
     return {"prior": prior_name, "outcome": counts.name, "exact_fit_ms": 1e3 * fit_s,
             "probabilities_ms": 1e3 * probs_s,
-            "p_benefit_exact": fit_exact(prior, counts).p_benefit}
+            "p_benefit_exact": fit_exact(prior, counts).summary.p_benefit.estimate}
 
 
 def bench_exact(trial: Trial, prior_set: PriorSet, repeats: int) -> BenchResult:

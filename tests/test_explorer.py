@@ -235,10 +235,10 @@ def _agrees_at_shown_precision(text: str, value: float, decimals: int) -> bool:
 
 
 def _exact(prior: BetaBinomialPrior, outcome: Any) -> dict[str, float]:
-    result = fit_exact(prior, outcome)
+    result = fit_exact(prior, outcome).summary
     return {
-        "pBenefit": result.p_benefit,
-        "pArdAbove10": result.p_ard_greater[0.1],
+        "pBenefit": result.p_benefit.estimate,
+        "pArdAbove10": result.p_ard_greater[0.1].estimate,
         "ardMedian": result.risk_difference.median,
         "ardLower": result.risk_difference.lower,
         "ardUpper": result.risk_difference.upper,

@@ -34,7 +34,8 @@ def test_headline_numbers_come_from_the_computation(rendered_report, trial, repo
     priors = load_priors(report_priors)
     for name in priors.names:
         for outcome in ("remission", "response"):
-            p = fit_exact(priors.get(name).beta_binomial, trial.outcome(outcome)).p_benefit
+            fit = fit_exact(priors.get(name).beta_binomial, trial.outcome(outcome))
+            p = fit.summary.p_benefit.estimate
             assert f"{p:.3f}" in html, (name, outcome)
 
 

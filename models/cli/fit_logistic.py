@@ -50,7 +50,7 @@ def _interval(interval: Any) -> dict[str, Any]:
 
 
 def _effects(summary: Any) -> dict[str, Any]:
-    """P(benefit), P(ARD > d) and the three interval measures of a DrawSummary."""
+    """P(benefit), P(ARD > d) and the three interval measures of a EffectSummary."""
     return {
         "p_benefit": summary.p_benefit.estimate,
         "mcse_p_benefit": summary.p_benefit.mcse,

@@ -37,12 +37,12 @@ def _fit_beta_binomial(args: argparse.Namespace) -> dict[str, Any]:
         "prior_label": prior.label,
         "counts": {"treatment": str(counts.treatment), "control": str(counts.control)},
     }
-    exact = fit_exact(prior.beta_binomial, counts)
+    exact = fit_exact(prior.beta_binomial, counts).summary
     if not args.mcmc:
         out.update(
             method="exact",
-            p_benefit=exact.p_benefit,
-            p_ard_greater={_threshold_key(d): p for d, p in exact.p_ard_greater.items()},
+            p_benefit=exact.p_benefit.estimate,
+            p_ard_greater={_threshold_key(d): p.estimate for d, p in exact.p_ard_greater.items()},
             odds_ratio=_interval_dict(exact.odds_ratio),
             risk_ratio=_interval_dict(exact.risk_ratio),
             risk_difference=_interval_dict(exact.risk_difference),
@@ -66,7 +66,7 @@ def _fit_beta_binomial(args: argparse.Namespace) -> dict[str, Any]:
         diagnostics=mcmc.diagnostics.as_dict(),
         diagnostics_ok=mcmc.diagnostics.ok,
         sampler=mcmc.settings.as_dict(),
-        exact_p_benefit=exact.p_benefit,
+        exact_p_benefit=exact.p_benefit.estimate,
     )
     return out
 

@@ -30,6 +30,7 @@ import numpy as np
 from scipy import integrate, special
 
 from models.core.distributions import BetaBinomialPrior, BetaPrior
+from models.core.types import EffectSummary, Interval, Probability
 from models.data.trial import OutcomeCounts
 
 QUAD_TOLERANCE = 1e-10
@@ -104,18 +105,6 @@ def prob_or_greater(treatment: BetaPrior, control: BetaPrior, ratio: float) -> f
     )
 
 
-@dataclass(frozen=True)
-class Interval:
-    """Posterior median and central interval of one effect measure."""
-
-    median: float
-    lower: float
-    upper: float
-
-    def as_dict(self) -> dict[str, float | list[float]]:
-        return {"median": self.median, "ci95": [self.lower, self.upper]}
-
-
 def _quantiles(survival: Callable[[np.ndarray], np.ndarray], lower: float, upper: float,
                to_scale: Callable[[float], float]) -> Interval:
     """Invert an exact survival function S(v) = P(measure > v) at 50%, 2.5% and 97.5%.
@@ -158,15 +147,12 @@ def _quantiles(survival: Callable[[np.ndarray], np.ndarray], lower: float, upper
 
 @dataclass(frozen=True)
 class ExactResult:
-    """Exact beta-binomial posterior summaries for one outcome under one prior."""
+    """The exact beta-binomial analysis of one outcome under one prior: the conjugate
+    posterior of both arms and its effect summary (``method == "exact"``)."""
 
     prior: BetaBinomialPrior
     posterior: BetaBinomialPrior
-    p_benefit: float
-    p_ard_greater: dict[float, float]
-    risk_difference: Interval
-    risk_ratio: Interval
-    odds_ratio: Interval
+    summary: EffectSummary
 
 
 def posterior(prior: BetaBinomialPrior, counts: OutcomeCounts) -> BetaBinomialPrior:
@@ -231,7 +217,7 @@ def _fast_survivals(distribution: BetaBinomialPrior
 
 
 def summarise(distribution: BetaBinomialPrior,
-              thresholds: tuple[float, ...] = ARD_THRESHOLDS) -> dict[str, object]:
+              thresholds: tuple[float, ...] = ARD_THRESHOLDS) -> EffectSummary:
     """Exact P(benefit), P(ARD > d) and median/95% intervals of ARD, RR and OR.
 
     Works for any pair of independent Betas, so it summarises priors as well as
@@ -240,20 +226,21 @@ def summarise(distribution: BetaBinomialPrior,
     t, c = distribution.treatment, distribution.control
     log_bound = 12.0  # ratios from 6e-6 to 2e5 bracket every quantile of interest
     survival = _fast_survivals(distribution)
-    return {
-        "p_benefit": prob_benefit(t, c),
-        "p_ard_greater": {d: prob_ard_greater(t, c, d) for d in thresholds},
-        "risk_difference": _quantiles(survival["ard"], -1.0, 1.0, lambda v: v),
-        "risk_ratio": _quantiles(survival["log_rr"], -log_bound, log_bound, math.exp),
-        "odds_ratio": _quantiles(survival["log_or"], -log_bound, log_bound, math.exp),
-    }
+    return EffectSummary(
+        method="exact",
+        p_benefit=Probability(prob_benefit(t, c)),
+        p_ard_greater={d: Probability(prob_ard_greater(t, c, d)) for d in thresholds},
+        risk_difference=_quantiles(survival["ard"], -1.0, 1.0, lambda v: v),
+        risk_ratio=_quantiles(survival["log_rr"], -log_bound, log_bound, math.exp),
+        odds_ratio=_quantiles(survival["log_or"], -log_bound, log_bound, math.exp),
+    )
 
 
 def fit_exact(prior: BetaBinomialPrior, counts: OutcomeCounts,
               thresholds: tuple[float, ...] = ARD_THRESHOLDS) -> ExactResult:
     """The exact conjugate analysis of one outcome under one prior."""
     post = posterior(prior, counts)
-    return ExactResult(prior=prior, posterior=post, **summarise(post, thresholds))
+    return ExactResult(prior=prior, posterior=post, summary=summarise(post, thresholds))
 
 
 def ard_density(distribution: BetaBinomialPrior, grid: np.ndarray,

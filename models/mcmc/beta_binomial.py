@@ -12,11 +12,12 @@ import numpy as np
 import xarray as xr
 
 from models.core.distributions import BetaBinomialPrior
+from models.core.types import EffectSummary
 from models.data.trial import OutcomeCounts
 from models.exact.beta_binomial import ARD_THRESHOLDS
 from models.mcmc import sampling
 from models.mcmc.diagnostics import Diagnostics, diagnose
-from models.mcmc.draws import DrawSummary, summarise_draws
+from models.mcmc.draws import summarise_draws
 
 ARM_NAMES = ("treatment", "control")
 MODEL_KEY = "beta_binomial"
@@ -50,7 +51,7 @@ def model_data(prior: BetaBinomialPrior, counts: OutcomeCounts) -> dict[str, np.
 class McmcResult:
     """MCMC summaries, diagnostics and the posterior draws of both arm rates."""
 
-    summary: DrawSummary
+    summary: EffectSummary
     diagnostics: Diagnostics
     settings: sampling.SamplerSettings
     idata: xr.DataTree

@@ -6,13 +6,13 @@ OR are ratios. Intervals are 95% equal-tailed (``arviz.eti`` with prob=0.95; Arv
 default is 89%); Monte Carlo standard errors come from ``arviz.mcse``.
 """
 
-from dataclasses import dataclass
 
 import arviz as az
 import numpy as np
 import xarray as xr
 
-from models.exact.beta_binomial import ARD_THRESHOLDS, INTERVAL_PROBABILITY, Interval
+from models.core.types import EffectSummary, Interval, Probability
+from models.exact.beta_binomial import ARD_THRESHOLDS, INTERVAL_PROBABILITY
 
 
 def risk_difference(p_t: xr.DataArray, p_c: xr.DataArray) -> xr.DataArray:
@@ -34,36 +34,18 @@ def interval(draws: xr.DataArray) -> Interval:
     return Interval(float(draws.median()), lower, upper)
 
 
-@dataclass(frozen=True)
-class Probability:
-    """A posterior probability estimated from draws, with its Monte Carlo SE."""
-
-    estimate: float
-    mcse: float
-
-
 def probability(event: xr.DataArray) -> Probability:
     """Mean of a 0/1 indicator over draws, with ArviZ's MCSE of that mean."""
     indicator = event.astype(float)
     return Probability(float(indicator.mean()), float(az.mcse(indicator, method="mean")))
 
 
-@dataclass(frozen=True)
-class DrawSummary:
-    """MCMC summaries of ARD, RR and OR from draws of both arm rates."""
-
-    p_benefit: Probability
-    p_ard_greater: dict[float, Probability]
-    risk_difference: Interval
-    risk_ratio: Interval
-    odds_ratio: Interval
-
-
 def summarise_draws(p_t: xr.DataArray, p_c: xr.DataArray,
-                    thresholds: tuple[float, ...] = ARD_THRESHOLDS) -> DrawSummary:
+                    thresholds: tuple[float, ...] = ARD_THRESHOLDS) -> EffectSummary:
     """P(benefit), P(ARD > d) with MCSE, and median/95% intervals of ARD, RR, OR."""
     ard = risk_difference(p_t, p_c)
-    return DrawSummary(
+    return EffectSummary(
+        method="mcmc",
         p_benefit=probability(ard > 0),
         p_ard_greater={d: probability(ard > d) for d in thresholds},
         risk_difference=interval(ard),

@@ -53,6 +53,7 @@ from scipy.special import expit
 
 from models.core.errors import InputError
 from models.core.scoped import quiet_logger
+from models.core.types import EffectSummary, Interval, Probability
 from models.data.ipd import (
     ARM_COLUMN,
     CONTROL_ARM,
@@ -62,10 +63,10 @@ from models.data.ipd import (
     outcome_column,
 )
 from models.data.trial import ArmCounts, OutcomeCounts
-from models.exact.beta_binomial import ARD_THRESHOLDS, Interval
+from models.exact.beta_binomial import ARD_THRESHOLDS
 from models.mcmc import sampling
 from models.mcmc.diagnostics import Diagnostics, diagnose
-from models.mcmc.draws import DrawSummary, Probability, interval, probability, summarise_draws
+from models.mcmc.draws import interval, probability, summarise_draws
 from models.priors.prior_set import LOGISTIC_TERMS, LogisticPrior
 
 AGGREGATE_MODEL_KEY = "logistic_aggregate"
@@ -333,7 +334,7 @@ class AggregateResult:
     p_benefit: Probability
     log_odds_ratio: Interval
     odds_ratio: Interval
-    summary: DrawSummary
+    summary: EffectSummary
     coefficients: dict[str, Interval]
     diagnostics: Diagnostics
     settings: sampling.SamplerSettings
@@ -549,7 +550,7 @@ class IpdResult:
     prior: LogisticPrior
     coefficients: dict[str, Interval]
     p_positive: dict[str, Probability]
-    marginal: DrawSummary
+    marginal: EffectSummary
     curves: pd.DataFrame = field(repr=False)
     crp_p_benefit_90: float | None
     diagnostics: Diagnostics

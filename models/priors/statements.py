@@ -47,11 +47,11 @@ def implied_statements(prior: NamedPrior, calibration: Calibration | None) -> di
     treatment = prior.logistic.treatment
     control_rate = calibration.placebo_rate if calibration else DEFAULT_CONTROL_RATE_FOR_ESS
     out = {
-        "bb_p_benefit": summary["p_benefit"],
-        "bb_p_harm": 1.0 - summary["p_benefit"],
-        "bb_ard_median": summary["risk_difference"].median,
-        "bb_ard_lower": summary["risk_difference"].lower,
-        "bb_ard_upper": summary["risk_difference"].upper,
+        "bb_p_benefit": summary.p_benefit.estimate,
+        "bb_p_harm": 1.0 - summary.p_benefit.estimate,
+        "bb_ard_median": summary.risk_difference.median,
+        "bb_ard_lower": summary.risk_difference.lower,
+        "bb_ard_upper": summary.risk_difference.upper,
         "bb_ess_treatment": bb.treatment.effective_sample_size,
         "bb_ess_control": bb.control.effective_sample_size,
         "logistic_p_or_above_1": normal_tail_above(treatment, 0.0),

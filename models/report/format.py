@@ -5,7 +5,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 
-from models.exact.beta_binomial import Interval
+from models.core.types import Interval
 
 
 def prob(p: float, digits: int = 3) -> str:

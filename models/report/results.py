@@ -47,7 +47,7 @@ def exact_vs_mcmc_table(results: BetaBinomialResults, priors: PriorSet) -> pd.Da
     """Exact vs MCMC P(benefit), the MCSE, the difference in MCSE units and agreement."""
     rows = []
     for key, fit in results.mcmc.items():
-        exact = results.exact[key].p_benefit
+        exact = results.exact[key].summary.p_benefit.estimate
         estimate = fit.summary.p_benefit
         z = abs(estimate.estimate - exact) / estimate.mcse
         rows.append({"prior": priors.get(key[0]).label, "outcome": key[1],
@@ -100,10 +100,11 @@ def model_comparison_table(bb: BetaBinomialResults, logistic: LogisticResults,
     """P(benefit) from the exact beta-binomial beside the aggregate logistic (with MCSE)."""
     rows = []
     for key, fit in logistic.aggregate.items():
+        exact = bb.exact[key].summary.p_benefit.estimate
         rows.append({"prior": priors.get(key[0]).label, "outcome": key[1],
-                     "beta_binomial": bb.exact[key].p_benefit,
+                     "beta_binomial": exact,
                      "logistic": fit.p_benefit.estimate, "logistic_mcse": fit.p_benefit.mcse,
-                     "difference": fit.p_benefit.estimate - bb.exact[key].p_benefit})
+                     "difference": fit.p_benefit.estimate - exact})
     return pd.DataFrame(rows)
 
 
@@ -201,10 +202,10 @@ def placebo_rate_sensitivity(trial: Trial, calibration, rates: tuple[float, ...]
         priors = calibrated_priors(replace(calibration, placebo_rate=rate))
         for name, prior in priors.items():
             for outcome in trial.outcomes.values():
-                fit = fit_exact(prior.beta_binomial, outcome)
+                fit = fit_exact(prior.beta_binomial, outcome).summary
                 rows.append({"placebo_rate": rate, "prior": name, "label": prior.label,
-                             "outcome": outcome.name, "p_benefit": fit.p_benefit,
-                             "p_ard_gt_0.1": fit.p_ard_greater[0.1]})
+                             "outcome": outcome.name, "p_benefit": fit.p_benefit.estimate,
+                             "p_ard_gt_0.1": fit.p_ard_greater[0.1].estimate})
     return pd.DataFrame(rows)
 
 
