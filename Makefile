@@ -45,8 +45,9 @@ setup: $(STAMP) ## create .venv and install the pinned environment (automatic fo
 report: $(STAMP) ## render the HTML report (PRIORS=path/to/priors.yml for your own priors)
 	@"$(PY)" -m models report --priors "$(PRIORS)"
 
-test: $(STAMP) ## run the test suite and the linter
+test: $(STAMP) ## run the linter, the type checker and the test suite
 	"$(PY)" -m ruff check models tests benchmarks
+	"$(PY)" -m mypy
 	"$(PY)" -m pytest
 
 lint: $(STAMP) ## ruff
