@@ -28,8 +28,6 @@ from models.mcmc.logistic import (
     fit_aggregate,
     fit_ipd,
     ipd_data,
-    missing_outcome_sensitivity,
-    missing_outcome_sensitivity_aggregate,
     posterior_predictive_pvalue,
     ppc_aggregate,
     ppc_ipd_arms,
@@ -38,6 +36,10 @@ from models.mcmc.logistic import (
     truth_table,
 )
 from models.priors.prior_set import LogisticPrior
+from models.sensitivity.missing_outcome import (
+    missing_outcome_sensitivity,
+    missing_outcome_sensitivity_aggregate,
+)
 from models.simulation.process import DEFAULT_PROCESS, simulate_unconditioned, truth_on_sample_scale
 from models.simulation.study import StudyConfig, cache_key, run_or_load, simulated_trial
 
