@@ -18,15 +18,22 @@ from pathlib import Path
 import pytest
 
 from models.core.paths import REPORT_SOURCE
-from models.report.render import pipeline as render
-from models.report.render.pipeline import RenderError, render_report, unsupported_constructs
+from models.report.render.choice import RENDERER_ENV, RENDERER_NAME_ENV
+from models.report.render.constructs import (
+    ALLOWED_CELL_OPTIONS,
+    ALLOWED_CONSTRUCTS,
+    CALLOUT_TYPES,
+    unsupported_constructs,
+)
+from models.report.render.errors import RenderError, error_from_log
+from models.report.render.inline import INLINE_KEY, inline_text
+from models.report.render.kernel import KERNEL_NAME
+from models.report.render.pipeline import RenderInfo, render_report
+from models.report.render.qmd import OPTIONS_KEY, cell_options, read_qmd
 
 FIXTURE = Path(__file__).parent / "fixtures" / "constructs.qmd"
 PYTHON = Path(sys.executable)
 PARAMS = {"label": "from-the-test", "threshold": "0.25"}
-
-#: What a report may use: both renderers (Quarto and the fallback) render these the same way.
-ALLOWED_CONSTRUCTS = render.ALLOWED_CONSTRUCTS
 
 
 def check_report_constructs(qmd_text: str) -> None:
@@ -36,11 +43,11 @@ def check_report_constructs(qmd_text: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def rendered(tmp_path_factory: pytest.TempPathFactory) -> tuple[render.RenderInfo, str]:
+def rendered(tmp_path_factory: pytest.TempPathFactory) -> tuple[RenderInfo, str]:
     """The fixture rendered once through the fallback renderer."""
     folder = tmp_path_factory.mktemp("render")
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv(render.RENDERER_ENV, "fallback")
+        patch.setenv(RENDERER_ENV, "fallback")
         info = render_report(
             FIXTURE, folder / "fixture.html", PARAMS, python=PYTHON, progress=False
         )
@@ -146,6 +153,15 @@ def test_markdown_output_is_rendered(rendered):
     assert "Printed <strong>as markdown</strong> by an asis cell." in html
 
 
+def test_warning_option_hides_or_shows_stderr(rendered):
+    # The fixture's front matter sets `execute: warning: false`; one cell overrides it.
+    _, html = rendered
+    assert "STDERR-HIDDEN-BY-DEFAULT" not in html
+    shown = re.search(r'<div class="cell-output cell-output-stderr">\s*<pre><code>([^<]*)</code>',
+                      html)
+    assert shown and shown[1].strip() == "STDERR-SHOWN-BY-WARNING-TRUE"
+
+
 def test_no_external_resources(rendered):
     _, html = rendered
     tags = re.findall(r"<(?:script|link|img)\b[^>]*>", html, re.IGNORECASE)
@@ -157,7 +173,7 @@ def test_no_external_resources(rendered):
 
 def _stale_user_kernelspecs(data_dir: Path) -> None:
     """User-level kernelspecs pointing at an interpreter that no longer exists."""
-    for name in ("python3", render.KERNEL_NAME):
+    for name in ("python3", KERNEL_NAME):
         spec = data_dir / "kernels" / name / "kernel.json"
         spec.parent.mkdir(parents=True)
         argv = ["/nonexistent/python", "-m", "ipykernel_launcher", "-f", "{connection_file}"]
@@ -165,7 +181,7 @@ def _stale_user_kernelspecs(data_dir: Path) -> None:
 
 
 def test_failed_render_leaves_previous_report_untouched(tmp_path, monkeypatch, capfd):
-    monkeypatch.setenv(render.RENDERER_ENV, "fallback")
+    monkeypatch.setenv(RENDERER_ENV, "fallback")
     # Stale user-level specs (a common sight) must not be used: the render runs in the
     # project's kernel, else the error would be a dead kernel, not the report's InputError.
     _stale_user_kernelspecs(tmp_path / "user-jupyter")
@@ -188,24 +204,24 @@ def test_failed_render_leaves_previous_report_untouched(tmp_path, monkeypatch, c
 
 
 def test_read_qmd_tags_parameters_strips_options_and_defers_inline_code():
-    front_matter, notebook = render.read_qmd(FIXTURE.read_text(encoding="utf-8"))
+    front_matter, notebook = read_qmd(FIXTURE.read_text(encoding="utf-8"))
     assert front_matter["title"] == "Render fixture"
-    assert notebook.metadata["kernelspec"]["name"] == render.KERNEL_NAME
+    assert notebook.metadata["kernelspec"]["name"] == KERNEL_NAME
     parameters = [cell for cell in notebook.cells if "parameters" in cell.metadata.get("tags", [])]
     assert len(parameters) == 1 and parameters[0].source.startswith('label = "default-label"')
     assert not any(cell.source.startswith("#|") for cell in notebook.cells)
     figure = next(
         cell for cell in notebook.cells
-        if cell.metadata.get(render.OPTIONS_KEY, {}).get("label") == "fig-line"
+        if cell.metadata.get(OPTIONS_KEY, {}).get("label") == "fig-line"
     )
-    assert figure.metadata[render.OPTIONS_KEY]["fig-alt"].startswith("A straight line")
-    inline = [cell for cell in notebook.cells if render.INLINE_KEY in cell.metadata]
+    assert figure.metadata[OPTIONS_KEY]["fig-alt"].startswith("A straight line")
+    inline = [cell for cell in notebook.cells if INLINE_KEY in cell.metadata]
     assert inline and all(cell.cell_type == "code" for cell in inline)
 
 
 def test_read_qmd_keeps_a_callout_with_blank_lines_in_one_cell():
     # jupytext splits markdown at double blank lines; the callout must stay whole.
-    _, notebook = render.read_qmd("::: {.callout-note}\nfirst\n\n\nsecond\n:::\n")
+    _, notebook = read_qmd("::: {.callout-note}\nfirst\n\n\nsecond\n:::\n")
     assert [cell.cell_type for cell in notebook.cells] == ["markdown"]
     assert notebook.cells[0].source.startswith("::: {.callout-note}")
     assert notebook.cells[0].source.endswith(":::")
@@ -221,11 +237,11 @@ def test_read_qmd_keeps_a_callout_with_blank_lines_in_one_cell():
     ],
 )
 def test_inline_values_follow_quarto_rules(bundle, text):
-    assert render._inline_text(bundle) == text
+    assert inline_text(bundle) == text
 
 
 def test_cell_options_are_yaml():
-    options, code = render.cell_options('#| label: fig-x\n#| fig-cap: "A: b"\nx = 1')
+    options, code = cell_options('#| label: fig-x\n#| fig-cap: "A: b"\nx = 1')
     assert options == {"label": "fig-x", "fig-cap": "A: b"}
     assert code == "x = 1"
 
@@ -263,7 +279,7 @@ def _fake_quarto(folder: Path, *, fail_with: str | None = None) -> Path:
 def test_quarto_path_command_environment_and_output(tmp_path, monkeypatch):
     record = _fake_quarto(tmp_path)
     monkeypatch.setenv("PATH", f"{tmp_path / 'bin'}{os.pathsep}{os.environ['PATH']}")
-    monkeypatch.setenv(render.RENDERER_ENV, "quarto")
+    monkeypatch.setenv(RENDERER_ENV, "quarto")
     output = tmp_path / "out" / "report.html"
     info = render_report(FIXTURE, output, {"priors": "my priors.yml", "seed": "1"},
                          python=PYTHON, progress=False)
@@ -278,16 +294,16 @@ def test_quarto_path_command_environment_and_output(tmp_path, monkeypatch):
     assert args[first:first + 2] == ["-P", 'priors:"my priors.yml"']
     assert "seed:\"1\"" in args
     assert call["env"]["QUARTO_PYTHON"] == str(PYTHON)
-    assert call["env"][render.RENDERER_NAME_ENV] == "Quarto 1.6.40"
+    assert call["env"][RENDERER_NAME_ENV] == "Quarto 1.6.40"
     data_dir = Path(call["env"]["JUPYTER_PATH"].split(os.pathsep)[0])
-    spec = data_dir / "kernels" / render.KERNEL_NAME / "kernel.json"
+    spec = data_dir / "kernels" / KERNEL_NAME / "kernel.json"
     assert json.loads(spec.read_text())["argv"][0].startswith(sys.prefix)
 
 
 def test_quarto_input_error_is_surfaced_without_traceback(tmp_path, monkeypatch, capfd):
     _fake_quarto(tmp_path, fail_with="InputError: priors.reference.beta must be > 0, got 0")
     monkeypatch.setenv("PATH", f"{tmp_path / 'bin'}{os.pathsep}{os.environ['PATH']}")
-    monkeypatch.setenv(render.RENDERER_ENV, "quarto")
+    monkeypatch.setenv(RENDERER_ENV, "quarto")
     output = tmp_path / "report.html"
     output.write_text("previous")
     with pytest.raises(RenderError) as failure:
@@ -300,15 +316,34 @@ def test_quarto_input_error_is_surfaced_without_traceback(tmp_path, monkeypatch,
     assert "quarto render constructs.qmd..." in err and "Traceback" in err
 
 
+@pytest.mark.parametrize(
+    ("log", "message", "is_input_error"),
+    [
+        ("Traceback (most recent call last):\n\x1b[31mValueError: bad value\x1b[0m\n",
+         "the report raised ValueError: bad value", False),
+        ("  models.core.errors.InputError: priors.x must be > 0, got 0\n",
+         "priors.x must be > 0, got 0", True),
+        ("ERROR: no kernel named python9\n\n", "quarto render failed: ERROR: no kernel named "
+         "python9", False),
+        ("", "quarto render failed: no output", False),
+    ],
+)
+def test_a_failed_log_becomes_one_line(log, message, is_input_error):
+    error = error_from_log(log, tool="quarto render")
+    assert str(error) == message
+    assert error.is_input_error is is_input_error
+    assert "\x1b" not in error.details
+
+
 def test_renderer_variable_is_validated(tmp_path, monkeypatch):
-    monkeypatch.setenv(render.RENDERER_ENV, "pandoc")
+    monkeypatch.setenv(RENDERER_ENV, "pandoc")
     with pytest.raises(RenderError, match="RENDERER must be one of auto, quarto, fallback"):
         render_report(FIXTURE, tmp_path / "r.html", {}, python=PYTHON, progress=False)
 
 
 def test_forcing_quarto_without_quarto_says_so(tmp_path, monkeypatch):
     monkeypatch.setenv("PATH", str(tmp_path))
-    monkeypatch.setenv(render.RENDERER_ENV, "quarto")
+    monkeypatch.setenv(RENDERER_ENV, "quarto")
     with pytest.raises(RenderError, match="no quarto binary is on PATH"):
         render_report(FIXTURE, tmp_path / "r.html", {}, python=PYTHON, progress=False)
 
@@ -318,19 +353,27 @@ def test_forcing_quarto_without_quarto_says_so(tmp_path, monkeypatch):
 
 def test_front_matter_must_name_the_project_kernel():
     problems = unsupported_constructs("---\ntitle: t\njupyter: python3\n---\n\nText.\n")
-    assert problems == [f"front matter: needs 'jupyter: {render.KERNEL_NAME}' (the project kernel)"]
+    assert problems == [f"front matter: needs 'jupyter: {KERNEL_NAME}' (the project kernel)"]
 
 
-def test_allowed_constructs_are_listed():
-    assert len(ALLOWED_CONSTRUCTS) >= 10
-    assert any("callout" in construct for construct in ALLOWED_CONSTRUCTS)
+def test_fixture_exercises_every_allowed_cell_option_and_callout():
+    # Each construct the check allows is rendered (and so tested) through the fixture,
+    # and the list a report author reads names it.
+    text = FIXTURE.read_text(encoding="utf-8")
+    _, notebook = read_qmd(text)
+    used = {key for cell in notebook.cells for key in cell.metadata.get(OPTIONS_KEY, {})
+            if INLINE_KEY not in cell.metadata}
+    assert used == ALLOWED_CELL_OPTIONS
+    assert set(re.findall(r"^::: \{\.callout-(\w+)", text, re.MULTILINE)) == set(CALLOUT_TYPES)
+    documented = " ".join(ALLOWED_CONSTRUCTS)
+    missing = [name for name in [*ALLOWED_CELL_OPTIONS, *CALLOUT_TYPES] if name not in documented]
+    assert not missing, f"ALLOWED_CONSTRUCTS does not mention {missing}"
 
 
 def test_fixture_uses_only_allowed_constructs():
     check_report_constructs(FIXTURE.read_text(encoding="utf-8"))
 
 
-@pytest.mark.skipif(not REPORT_SOURCE.exists(), reason="reports/reanalysis.qmd not written yet")
 def test_report_uses_only_allowed_constructs():
     check_report_constructs(REPORT_SOURCE.read_text(encoding="utf-8"))
 
@@ -354,7 +397,7 @@ def test_report_uses_only_allowed_constructs():
     ],
 )
 def test_unsupported_constructs_are_named(snippet, complaint):
-    front_matter = f"---\ntitle: t\njupyter: {render.KERNEL_NAME}\n---\n\n"
+    front_matter = f"---\ntitle: t\njupyter: {KERNEL_NAME}\n---\n\n"
     problems = unsupported_constructs(front_matter + snippet)
     assert any(complaint in problem for problem in problems), problems
     with pytest.raises(AssertionError):

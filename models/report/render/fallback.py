@@ -1,0 +1,94 @@
+"""The fallback renderer, for machines where Quarto cannot be installed:
+jupytext reads the .qmd (:mod:`~models.report.render.qmd`), papermill executes it with the
+parameters in the project kernel (as Quarto's Jupyter engine does), inline expressions are
+filled in (:mod:`~models.report.render.inline`), and pandoc writes one self-contained HTML
+file (:mod:`~models.report.render.pandoc`).
+"""
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from models.core.scoped import environment
+from models.report.render.choice import RENDERER_NAME_ENV
+from models.report.render.config import merge, project_config
+from models.report.render.console import announce
+from models.report.render.errors import ANSI_ESCAPE, kernel_error
+from models.report.render.inline import resolve_inline_cells
+from models.report.render.kernel import KERNEL_NAME, jupyter_path
+from models.report.render.pandoc import write_html
+from models.report.render.qmd import read_qmd
+
+
+def fallback_renderer_name() -> str:
+    """The fallback's name with the versions of its parts, as shown in the report footer."""
+    import jupytext
+    import papermill
+    import pypandoc
+
+    return (
+        f"fallback: jupytext {jupytext.__version__} + papermill {papermill.__version__}"
+        f" + pandoc {pypandoc.get_pandoc_version()}"
+    )
+
+
+def render_fallback(
+    source: Path,
+    workdir: Path,
+    params: Mapping[str, str],
+    *,
+    data_dir: Path,
+    renderer: str,
+    progress: bool,
+) -> Path:
+    """jupytext -> papermill -> pandoc, all inside ``workdir``; return the HTML path.
+
+    ``data_dir`` is the Jupyter data folder holding the project kernelspec; ``renderer`` is
+    the name the report shows in its footer.
+    """
+    import nbformat
+
+    front_matter, notebook = read_qmd(source.read_text(encoding="utf-8"))
+    config = merge(project_config(source.parent), front_matter)
+    announce(progress, "executing report (papermill)...")
+    env = {"JUPYTER_PATH": jupyter_path(data_dir), RENDERER_NAME_ENV: renderer}
+    with environment(env):
+        executed = execute(notebook, params, cwd=source.parent, progress=progress)
+    resolve_inline_cells(executed)
+    executed_path = workdir / f"{source.stem}.ipynb"
+    nbformat.write(executed, executed_path)
+    announce(progress, "pandoc...")
+    html = workdir / f"{source.stem}.html"
+    write_html(executed_path, html, config, resource_dir=source.parent, stem=source.stem)
+    return html
+
+
+def execute(notebook: Any, params: Mapping[str, str], *, cwd: Path, progress: bool) -> Any:
+    """Execute the notebook with papermill in the project kernel; return it executed.
+
+    An exception raised by a cell becomes a short :class:`RenderError` (an ``InputError``
+    stays a user mistake).
+    """
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    try:
+        return papermill.execute_notebook(
+            notebook,
+            None,
+            parameters=dict(params),
+            kernel_name=KERNEL_NAME,
+            language="python",
+            cwd=str(cwd),
+            progress_bar=progress,
+            log_output=False,
+            request_save_on_cell_execute=False,
+            # The kernel's own log is not the user's concern: e.g. after many sampler runs
+            # the kernel can be slow to stop, jupyter_client then interrupts it, and
+            # ipykernel logs "KeyboardInterrupt caught in kernel" although every cell has
+            # finished. Errors in cells still surface through papermill.
+            extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
+        )
+    except PapermillExecutionError as exc:
+        details = ANSI_ESCAPE.sub("", "\n".join(exc.traceback))
+        raise kernel_error(exc.ename, exc.evalue, details) from None
