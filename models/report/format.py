@@ -5,7 +5,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 
-from models.core.types import Interval
+from models.core.types import Interval, Probability
 
 
 def prob(p: float, digits: int = 3) -> str:
@@ -34,6 +34,30 @@ def ard_interval(i: Interval, digits: int = 1) -> str:
 def ratio_interval(i: Interval, digits: int = 2) -> str:
     """A ratio's median and 95% interval."""
     return f"{i.median:.{digits}f} ({i.lower:.{digits}f} to {i.upper:.{digits}f})"
+
+
+def log_or_interval(i: Interval, digits: int = 2) -> str:
+    """A log-OR median and 95% interval, signed so it is not mistaken for an OR."""
+    return (f"{i.median:+.{digits}f} ({i.lower:+.{digits}f} to "
+            f"{i.upper:+.{digits}f})")
+
+
+def prob_mcse(p: Probability, digits: int = 3) -> str:
+    """A sampled probability with its Monte Carlo SE, e.g. ``0.883 ± 0.004`` (the MCSE is
+    not a credible interval); an exact probability (no MCSE) alone."""
+    if p.mcse is None:
+        return prob(p.estimate, digits)
+    return f"{prob(p.estimate, digits)} ± {p.mcse:.{digits}f}"
+
+
+def general(value: float) -> str:
+    """A constant in its shortest form (``3.0`` -> ``3``, ``0.05`` -> ``0.05``)."""
+    return f"{value:g}"
+
+
+def exponent(value: float) -> str:
+    """A tolerance as a power of ten, e.g. ``1e-10``."""
+    return f"{value:.0e}"
 
 
 NUMERIC_CELL = re.compile(r"^[+\-\u2212]?(\d|\.\d)")

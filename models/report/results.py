@@ -1,213 +1,338 @@
-"""All beta-binomial results the report needs, as tidy pandas tables.
+"""Every number the report shows, computed once into one typed object.
 
-Pure orchestration over ``beta_binomial`` (exact) and ``beta_binomial_mcmc``: one row
-per prior x outcome, every named prior in the priors file included. Probabilities
-are on the 0-1 scale; ARD in proportion units (0.10 = 10 percentage points).
+:func:`build_results` reads the inputs (priors file, trial counts, simulated individual
+data), runs every analysis the report presents and returns a frozen
+:class:`ReportResults`; the table builders (:mod:`models.report.tables`), the sentence
+builders (:mod:`models.report.text`) and the figures only read from it. Fits are keyed
+by ``(prior name, outcome name)`` in the priors file's and the trial file's order.
+Probabilities are on the 0-1 scale; ARD in proportion units (0.10 = 10 percentage
+points); odds ratios as ratios, coefficients on the log-odds scale.
 """
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from models.core.paths import SIMULATED_IPD_FILE, TRIAL_COUNTS_FILE, resolve_input
 from models.core.progress import say
-from models.data.trial import Trial
-from models.exact.beta_binomial import ExactResult, fit_exact
+from models.core.types import Probability
+from models.data.ipd import load_ipd, outcome_column
+from models.data.trial import ArmCounts, OutcomeCounts, Trial, load_trial, parse_fraction
+from models.exact.beta_binomial import ARD_THRESHOLDS, ExactResult, fit_exact
+from models.exact.frequentist import FrequentistSummary, frequentist_summary
 from models.mcmc.beta_binomial import McmcResult, fit_mcmc
+from models.mcmc.diagnostics import Diagnostics
+from models.mcmc.logistic import (
+    AggregateResult,
+    IpdResult,
+    fit_aggregate,
+    fit_ipd,
+    ppc_aggregate,
+    ppc_ipd_tertiles,
+    psense,
+    truth_table,
+)
 from models.mcmc.sampling import DEFAULT_SAMPLER, SamplerSettings
+from models.priors.calibration import design_risk_difference
 from models.priors.prior_set import PriorSet
+from models.priors.priors_file import load_priors
+from models.priors.statements import implied_statements
+from models.report.provenance import Provenance, collect_provenance
+from models.sensitivity.heat_map import SensitivityResults, sensitivity_all
+from models.sensitivity.missing_outcome import missing_outcome_sensitivity_aggregate
+from models.sensitivity.placebo_rate import placebo_rate_sensitivity, placebo_rates
+from models.simulation.process import DEFAULT_PROCESS, truth_on_sample_scale
+from models.simulation.study import StudyConfig, StudyResult, run_or_load
+
+Key = tuple[str, str]
+"""(prior name, outcome name)."""
 
 MCSE_AGREEMENT = 3.0
 """MCMC and exact P(benefit) agree when they differ by at most 3 Monte Carlo SEs."""
 
+BETA_BINOMIAL_MODEL = "beta-binomial"
+AGGREGATE_MODEL = "logistic (counts)"
+INTERACTION_MODEL = "interaction (simulated IPD)"
+"""Model names as the diagnostics and predictive-check tables print them."""
+
+PSENSE_INTERACTION_MODEL = "interaction (simulated)"
+"""The interaction model's name in the power-scaling table."""
+
+CHECKED_OUTCOME = "remission"
+"""The outcome of the posterior predictive checks and of the power-scaling table."""
+
+HEADLINE_ARD = 0.10
+"""The clinically worthwhile risk difference of the summary (10 points, NNT 10)."""
+
+REFERENCE_OUTCOME = "remission"
+"""The outcome whose analysed and randomised numbers describe the trial's size."""
+
 
 @dataclass(frozen=True)
-class BetaBinomialResults:
-    """Exact and MCMC fits for every prior x outcome, keyed by (prior name, outcome name)."""
+class SamplerCheck:
+    """The beta-binomial MCMC estimate of P(benefit) against the exact value (one fit)."""
 
-    exact: dict[tuple[str, str], ExactResult]
-    mcmc: dict[tuple[str, str], McmcResult]
+    prior: str
+    outcome: str
+    exact: float
+    mcmc: Probability
+
+    @property
+    def difference_in_mcse(self) -> float:
+        """|MCMC - exact| in units of the MCMC estimate's Monte Carlo SE."""
+        if self.mcmc.mcse is None:
+            raise ValueError("an MCMC estimate without a Monte Carlo SE")
+        return abs(self.mcmc.estimate - self.exact) / self.mcmc.mcse
+
+    @property
+    def agrees(self) -> bool:
+        """Within ``MCSE_AGREEMENT`` Monte Carlo SEs of the exact value."""
+        return self.difference_in_mcse <= MCSE_AGREEMENT
 
 
-def fit_all(trial: Trial, priors: PriorSet, with_mcmc: bool = True,
-            settings: SamplerSettings = DEFAULT_SAMPLER) -> BetaBinomialResults:
-    """Fit every named prior to every outcome, exactly and (optionally) by MCMC."""
-    exact, mcmc = {}, {}
-    for prior in priors.priors.values():
+@dataclass(frozen=True)
+class FitDiagnostics:
+    """Convergence diagnostics of one MCMC fit, with the model, prior and outcome it fits."""
+
+    model: str
+    prior: str
+    outcome: str
+    diagnostics: Diagnostics
+
+
+@dataclass(frozen=True)
+class MissingScenario:
+    """P(benefit) when the participant without an outcome is counted one way (one prior,
+    one outcome): exact beta-binomial and aggregate logistic (MCMC, with MCSE)."""
+
+    prior: str
+    outcome: str
+    scenario: str
+    treatment: ArmCounts
+    control: ArmCounts
+    beta_binomial: float
+    logistic: Probability
+
+
+@dataclass(frozen=True)
+class ReportResults:
+    """All results of the report for one priors file.
+
+    Attributes
+    ----------
+    trial, prior_set, ipd
+        The inputs: published counts, named priors, SIMULATED individual data.
+    exact, mcmc
+        Beta-binomial fits, exact and by MCMC, per (prior, outcome).
+    aggregate, interaction
+        Logistic fits on the counts and hs-CRP interaction fits on the simulated IPD.
+    frequentist
+        Classical summaries per outcome name.
+    implied
+        What each prior implies before the data (:func:`implied_statements`), by prior name.
+    truth, truth_tables
+        True coefficients of the simulated data on each outcome's sample scale (outcome ->
+        term -> log-odds value) and truth-against-estimate tables per (prior, outcome).
+    study
+        The repeated-simulation study under the first prior.
+    sensitivity
+        The prior-sensitivity heat maps and tipping points.
+    placebo_rate
+        Exact P(benefit) at other assumed placebo rates (None without a calibration block).
+    missing
+        The missing-participant bracket, per prior, outcome and scenario.
+    ppc
+        Posterior predictive checks (first prior, remission) by model name.
+    psense
+        Power-scaling sensitivity (remission) by (prior name, model name).
+    provenance
+        What produced the render.
+    """
+
+    trial: Trial
+    prior_set: PriorSet
+    ipd: pd.DataFrame = field(repr=False)
+    exact: dict[Key, ExactResult]
+    mcmc: dict[Key, McmcResult]
+    aggregate: dict[Key, AggregateResult]
+    interaction: dict[Key, IpdResult]
+    frequentist: dict[str, FrequentistSummary]
+    implied: dict[str, dict[str, float]]
+    truth: dict[str, dict[str, float]]
+    truth_tables: dict[Key, pd.DataFrame]
+    study: StudyResult
+    sensitivity: SensitivityResults
+    placebo_rate: pd.DataFrame | None
+    missing: list[MissingScenario]
+    ppc: dict[str, pd.DataFrame]
+    psense: dict[Key, pd.DataFrame]
+    provenance: Provenance
+
+    @property
+    def priors_path(self) -> Path:
+        return self.prior_set.path
+
+    @property
+    def labels(self) -> dict[str, str]:
+        """Each prior's label by name."""
+        return {name: prior.label for name, prior in self.prior_set.priors.items()}
+
+    @property
+    def first_prior(self) -> str:
+        """The first prior in the file: the one that single-prior analyses use."""
+        return self.prior_set.names[0]
+
+    @property
+    def skeptical_prior(self) -> str:
+        """``skeptical`` when the file has it, else the first prior."""
+        return "skeptical" if "skeptical" in self.prior_set.priors else self.first_prior
+
+    @property
+    def reference_outcome(self) -> OutcomeCounts:
+        return self.trial.outcome(REFERENCE_OUTCOME)
+
+    @property
+    def analysed(self) -> int:
+        """Participants analysed (both arms of the reference outcome)."""
+        outcome = self.reference_outcome
+        return outcome.treatment.n + outcome.control.n
+
+    @property
+    def randomised(self) -> int:
+        return sum(self.trial.randomised.values())
+
+    @property
+    def missing_treatment(self) -> int:
+        """Randomised treatment-arm participants without an outcome."""
+        analysed = self.reference_outcome.treatment.n
+        return self.trial.randomised.get("treatment", analysed) - analysed
+
+    @property
+    def thresholds(self) -> list[float]:
+        """The positive ARD thresholds d of P(ARD > d) (proportion units)."""
+        return [d for d in ARD_THRESHOLDS if d > 0]
+
+    @property
+    def design_ard(self) -> float | None:
+        """The calibration's design effect as a risk difference (None without calibration)."""
+        calibration = self.prior_set.calibration
+        return design_risk_difference(calibration) if calibration else None
+
+    @property
+    def crp_observed(self) -> np.ndarray:
+        """Baseline hs-CRP (mg/L) of the simulated participants with a remission outcome."""
+        observed = self.ipd[outcome_column("remission")].notna()
+        return self.ipd.loc[observed, "crp_mg_l"].to_numpy()
+
+    def study_summary(self, term: str) -> pd.Series:
+        """The simulation study's summary row of one coefficient (see ``summarise_study``)."""
+        summary = self.study.summary
+        return summary[summary["term"] == term].iloc[0]
+
+    @property
+    def checks(self) -> list[SamplerCheck]:
+        """Exact vs MCMC P(benefit) for every beta-binomial MCMC fit."""
+        return [SamplerCheck(prior, outcome, self.exact[(prior, outcome)].summary.p_benefit
+                             .estimate, fit.summary.p_benefit)
+                for (prior, outcome), fit in self.mcmc.items()]
+
+    @property
+    def diagnostics(self) -> list[FitDiagnostics]:
+        """Diagnostics of every MCMC fit of the main analyses, model by model."""
+        fits: list[tuple[str, dict[Key, McmcResult] | dict[Key, AggregateResult]
+                         | dict[Key, IpdResult]]] = [
+            (BETA_BINOMIAL_MODEL, self.mcmc), (AGGREGATE_MODEL, self.aggregate),
+            (INTERACTION_MODEL, self.interaction)]
+        return [FitDiagnostics(model, prior, outcome, fit.diagnostics)
+                for model, by_key in fits for (prior, outcome), fit in by_key.items()]
+
+
+StudyRunner = Callable[[StudyConfig], StudyResult]
+"""Runs (or loads from its cache) the repeated-simulation study for a configuration."""
+
+
+def _missing_scenarios(trial: Trial, prior_set: PriorSet, missing_treatment: int,
+                       settings: SamplerSettings) -> list[MissingScenario]:
+    scenarios = []
+    for prior in prior_set.priors.values():
+        for outcome in trial.outcomes.values():
+            table = missing_outcome_sensitivity_aggregate(
+                prior.logistic, outcome, missing_treatment=missing_treatment,
+                settings=settings)
+            for _, row in table.iterrows():
+                treatment = parse_fraction(row["treatment"], "treatment")
+                control = parse_fraction(row["control"], "control")
+                counts = outcome.with_counts(treatment, control)
+                exact = fit_exact(prior.beta_binomial, counts).summary.p_benefit.estimate
+                scenarios.append(MissingScenario(
+                    prior.name, outcome.name, str(row["scenario"]), treatment, control,
+                    exact, Probability(float(row["p_benefit"]), float(row["mcse_p_benefit"]))))
+    return scenarios
+
+
+def build_results(priors_file: str | Path, *, settings: SamplerSettings = DEFAULT_SAMPLER,
+                  study: StudyRunner = run_or_load,
+                  trial_file: Path = TRIAL_COUNTS_FILE,
+                  ipd_file: Path = SIMULATED_IPD_FILE) -> ReportResults:
+    """Run every analysis of the report once.
+
+    ``priors_file`` is resolved as a user means it (:func:`resolve_input`); ``settings``
+    are the MCMC settings of every fit of the main analyses; ``study`` runs the
+    repeated-simulation study (its own sampler settings are in its configuration).
+    """
+    trial = load_trial(trial_file)
+    prior_set = load_priors(resolve_input(priors_file))
+    ipd = load_ipd(ipd_file)
+    exact, mcmc, aggregate, interaction = {}, {}, {}, {}
+    for prior in prior_set.priors.values():
         for outcome in trial.outcomes.values():
             key = (prior.name, outcome.name)
             exact[key] = fit_exact(prior.beta_binomial, outcome)
-            if with_mcmc:
-                say(f"  fitting beta-binomial (MCMC): {outcome.name}, prior {prior.name}")
-                mcmc[key] = fit_mcmc(prior.beta_binomial, outcome, settings)
-    return BetaBinomialResults(exact, mcmc)
-
-
-def exact_vs_mcmc_table(results: BetaBinomialResults, priors: PriorSet) -> pd.DataFrame:
-    """Exact vs MCMC P(benefit), the MCSE, the difference in MCSE units and agreement."""
-    rows = []
-    for key, fit in results.mcmc.items():
-        exact = results.exact[key].summary.p_benefit.estimate
-        estimate = fit.summary.p_benefit
-        z = abs(estimate.estimate - exact) / estimate.mcse
-        rows.append({"prior": priors.get(key[0]).label, "outcome": key[1],
-                     "exact": exact, "mcmc": estimate.estimate, "mcse": estimate.mcse,
-                     "difference_in_mcse": z, "agrees": z <= MCSE_AGREEMENT})
-    return pd.DataFrame(rows)
-
-
-def diagnostics_table(fits: dict[tuple[str, str], object], priors: PriorSet,
-                      model: str) -> pd.DataFrame:
-    """Max R-hat, min bulk/tail ESS, divergences and the pass/flag verdict per fit."""
-    rows = []
-    for (prior_name, outcome_name), fit in fits.items():
-        d = fit.diagnostics
-        rows.append({"model": model, "prior": priors.get(prior_name).label,
-                     "outcome": outcome_name, "rhat_max": d.rhat_max,
-                     "ess_bulk_min": d.ess_bulk_min, "ess_tail_min": d.ess_tail_min,
-                     "divergences": d.divergences,
-                     "verdict": "ok" if d.ok else "FLAG: " + "; ".join(d.problems)})
-    return pd.DataFrame(rows)
-
-
-@dataclass(frozen=True)
-class LogisticResults:
-    """Aggregate and IPD logistic fits, keyed by (prior name, outcome name)."""
-
-    aggregate: dict[tuple[str, str], object]
-    ipd: dict[tuple[str, str], object]
-
-
-def fit_logistic_all(trial: Trial, priors: PriorSet, ipd: pd.DataFrame,
-                     settings: SamplerSettings = DEFAULT_SAMPLER) -> LogisticResults:
-    """Aggregate logistic fits to the published counts and IPD interaction fits to the
-    SIMULATED individual data, for every prior x outcome (one compiled model each)."""
-    from models.mcmc.logistic import fit_aggregate, fit_ipd
-
-    aggregate, individual = {}, {}
-    for prior in priors.priors.values():
+            say(f"  fitting beta-binomial (MCMC): {outcome.name}, prior {prior.name}")
+            mcmc[key] = fit_mcmc(prior.beta_binomial, outcome, settings)
+    for prior in prior_set.priors.values():
         for outcome in trial.outcomes.values():
             key = (prior.name, outcome.name)
             say(f"  fitting logistic (counts): {outcome.name}, prior {prior.name}")
             aggregate[key] = fit_aggregate(prior.logistic, outcome, settings)
-            say(f"  fitting interaction model (simulated IPD): {outcome.name}, prior {prior.name}")
-            individual[key] = fit_ipd(prior.logistic, ipd, outcome.name, settings)
-    return LogisticResults(aggregate, individual)
+            say(f"  fitting interaction model (simulated IPD): {outcome.name}, "
+                f"prior {prior.name}")
+            interaction[key] = fit_ipd(prior.logistic, ipd, outcome.name, settings)
 
+    raw_truth = truth_on_sample_scale(DEFAULT_PROCESS, ipd)
+    truth = {outcome: {term: float(value) for term, value in raw_truth[outcome].items()}
+             for outcome in trial.outcomes}
+    truth_tables = {key: truth_table(fit, raw_truth) for key, fit in interaction.items()}
 
-def model_comparison_table(bb: BetaBinomialResults, logistic: LogisticResults,
-                           priors: PriorSet) -> pd.DataFrame:
-    """P(benefit) from the exact beta-binomial beside the aggregate logistic (with MCSE)."""
-    rows = []
-    for key, fit in logistic.aggregate.items():
-        exact = bb.exact[key].summary.p_benefit.estimate
-        rows.append({"prior": priors.get(key[0]).label, "outcome": key[1],
-                     "beta_binomial": exact,
-                     "logistic": fit.p_benefit.estimate, "logistic_mcse": fit.p_benefit.mcse,
-                     "difference": fit.p_benefit.estimate - exact})
-    return pd.DataFrame(rows)
+    first = prior_set.names[0]
+    study_result = study(StudyConfig(prior=prior_set.get(first).logistic, prior_name=first))
 
-
-@dataclass(frozen=True)
-class SensitivityResults:
-    """Heat maps and tipping points per outcome (aggregate logistic, near-exact)."""
-
-    grids: dict[str, object]
-    tipping_sd: dict[tuple[str, float], float | None]
-    named: pd.DataFrame
-    intercept_prior_name: str
-
-
-SENSITIVITY_MEANS = np.linspace(-1.0, 2.0, 100)
-"""Prior means of the log OR on the heat map (OR 0.37 to 7.4)."""
-SENSITIVITY_SDS = np.linspace(0.1, 3.0, 100)
-"""Prior SDs of the log OR on the heat map (0.1 = very sure, 3 = nearly flat)."""
-
-
-def sensitivity_all(trial: Trial, priors: PriorSet) -> SensitivityResults:
-    """P(benefit) over prior mean x SD of the log OR for each outcome, the tipping-point
-    SDs for P(benefit) = 0.9 and 0.95 under priors centred on no effect, and the value at
-    each named prior. The intercept prior is held at the first prior's (named in the
-    result), so the map isolates the treatment prior."""
-    from models.sensitivity.prior_map import (
-        BENEFIT_TARGETS,
-        log_or_likelihood,
-        p_benefit,
-        sensitivity_grid,
-        tipping_sd,
+    reference = trial.outcome(REFERENCE_OUTCOME)
+    missing_treatment = trial.randomised.get("treatment", reference.treatment.n) \
+        - reference.treatment.n
+    calibration = prior_set.calibration
+    placebo = (placebo_rate_sensitivity(trial, calibration, placebo_rates(calibration))
+               if calibration is not None else None)
+    psense_tables = {}
+    for name in prior_set.names:
+        psense_tables[(name, AGGREGATE_MODEL)] = psense(aggregate[(name, CHECKED_OUTCOME)])
+        psense_tables[(name, PSENSE_INTERACTION_MODEL)] = psense(
+            interaction[(name, CHECKED_OUTCOME)])
+    return ReportResults(
+        trial=trial, prior_set=prior_set, ipd=ipd, exact=exact, mcmc=mcmc,
+        aggregate=aggregate, interaction=interaction,
+        frequentist={o.name: frequentist_summary(o) for o in trial.outcomes.values()},
+        implied={name: implied_statements(prior, calibration)
+                 for name, prior in prior_set.priors.items()},
+        truth=truth, truth_tables=truth_tables, study=study_result,
+        sensitivity=sensitivity_all(trial, prior_set), placebo_rate=placebo,
+        missing=_missing_scenarios(trial, prior_set, missing_treatment, settings),
+        ppc={AGGREGATE_MODEL: ppc_aggregate(aggregate[(first, CHECKED_OUTCOME)]),
+             INTERACTION_MODEL: ppc_ipd_tertiles(interaction[(first, CHECKED_OUTCOME)])},
+        psense=psense_tables,
+        provenance=collect_provenance(prior_set.path, settings, study_result.config.settings,
+                                      study_result.config.seed),
     )
-
-    first = priors.priors[priors.names[0]]
-    intercept = first.logistic.intercept
-    grids, tipping, rows = {}, {}, []
-    for outcome in trial.outcomes.values():
-        grids[outcome.name] = sensitivity_grid(outcome, intercept, SENSITIVITY_MEANS,
-                                               SENSITIVITY_SDS)
-        likelihood = log_or_likelihood(outcome, intercept)
-        for target in BENEFIT_TARGETS:
-            tipping[(outcome.name, target)] = tipping_sd(likelihood, target)
-        for prior in priors.priors.values():
-            treatment = prior.logistic.treatment
-            rows.append({"prior": prior.name, "label": prior.label, "outcome": outcome.name,
-                         "mean": treatment.mean, "sd": treatment.sd,
-                         "p_benefit": float(p_benefit(likelihood, treatment.mean,
-                                                      treatment.sd))})
-    return SensitivityResults(grids, tipping, pd.DataFrame(rows), first.name)
-
-
-@dataclass(frozen=True)
-class BenefitRegion:
-    """Where P(benefit | hs-CRP) is high, read off a curve on an hs-CRP grid (mg/L).
-
-    ``lowest``/``highest`` bound the grid values with P >= level (None when none is);
-    ``everywhere`` is True when every grid value qualifies. The peak carries its MCSE,
-    so a peak within Monte Carlo error of the level can be recognised as such.
-    """
-
-    level: float
-    peak: float
-    peak_mcse: float
-    peak_crp: float
-    lowest: float | None
-    highest: float | None
-    everywhere: bool
-    grid_lower: float
-    grid_upper: float
-
-
-def benefit_region(curves: pd.DataFrame, level: float) -> BenefitRegion:
-    """Summarise a P(benefit | hs-CRP) curve (columns crp_mg_l, p_benefit, p_benefit_mcse)."""
-    crp, p = curves["crp_mg_l"].to_numpy(), curves["p_benefit"].to_numpy()
-    top = int(np.argmax(p))
-    above = crp[p >= level]
-    return BenefitRegion(
-        level=level, peak=float(p[top]),
-        peak_mcse=float(curves["p_benefit_mcse"].to_numpy()[top]), peak_crp=float(crp[top]),
-        lowest=float(above.min()) if above.size else None,
-        highest=float(above.max()) if above.size else None,
-        everywhere=bool(above.size == crp.size),
-        grid_lower=float(crp[0]), grid_upper=float(crp[-1]))
-
-
-def placebo_rate_sensitivity(trial: Trial, calibration, rates: tuple[float, ...]
-                             ) -> pd.DataFrame:
-    """Exact beta-binomial P(benefit) when the skeptical and enthusiastic priors are
-    re-calibrated at other assumed placebo rates (everything else as in the file)."""
-    from dataclasses import replace
-
-    from models.priors.calibration import calibrated_priors
-
-    rows = []
-    for rate in rates:
-        priors = calibrated_priors(replace(calibration, placebo_rate=rate))
-        for name, prior in priors.items():
-            for outcome in trial.outcomes.values():
-                fit = fit_exact(prior.beta_binomial, outcome).summary
-                rows.append({"placebo_rate": rate, "prior": name, "label": prior.label,
-                             "outcome": outcome.name, "p_benefit": fit.p_benefit.estimate,
-                             "p_ard_gt_0.1": fit.p_ard_greater[0.1].estimate})
-    return pd.DataFrame(rows)
-
-
-PLACEBO_RATES = (0.15, 0.25, 0.35)
-"""Assumed placebo rates for the calibration sensitivity (the file's own is added)."""

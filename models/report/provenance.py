@@ -1,0 +1,122 @@
+"""How this render was made, as the report's "Reproduce this report" box.
+
+:func:`collect_provenance` gathers, once per render, the commit (flagged when the working
+tree has uncommitted changes), the SHA-256 of every input file and of the code, the seeds,
+the sampler settings, the package versions and the renderer;
+:func:`reproduce_box` writes them as a Markdown callout with the commands that
+re-create the report from a clone.
+"""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from models.core.paths import ROOT, SIMULATED_IPD_FILE, TRIAL_COUNTS_FILE
+from models.core.provenance import git_commit, input_hashes, package_versions, renderer, source_hash
+from models.mcmc.logistic import PPC_SEED
+from models.mcmc.sampling import SamplerSettings
+from models.simulation.process import DEFAULT_SEED as IPD_SEED
+
+UNCOMMITTED = "uncommitted"
+"""Marker that :func:`models.core.provenance.git_commit` adds for a dirty working tree."""
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """What produced one render.
+
+    Attributes
+    ----------
+    commit
+        ``git rev-parse HEAD``, with ``+ uncommitted changes`` for a dirty tree.
+    renderer
+        The renderer the pipeline announced (Quarto, or the fallback with its versions).
+    inputs, hashes
+        Input files by role ("priors file", "trial counts", "simulated IPD") and their
+        SHA-256.
+    code_hash
+        SHA-256 over ``models/`` and the report source.
+    priors_argument
+        The ``PRIORS=`` value that re-creates the render: relative to the project root
+        when the file lies inside it, else the file's name.
+    versions
+        Python and package versions.
+    sampler, study_sampler
+        MCMC settings of the report's fits and of the simulation study's fits.
+    mcmc_seed, ppc_seed, ipd_seed, study_seed
+        Seeds of the sampler, the posterior predictive replicates, the simulated IPD and
+        the simulation study.
+    """
+
+    commit: str
+    renderer: str
+    inputs: dict[str, Path]
+    hashes: dict[str, str]
+    code_hash: str
+    priors_argument: str
+    versions: dict[str, str]
+    sampler: SamplerSettings
+    study_sampler: SamplerSettings
+    ppc_seed: int
+    ipd_seed: int
+    study_seed: int
+
+    @property
+    def dirty(self) -> bool:
+        """True when the render came from a working tree with uncommitted changes."""
+        return UNCOMMITTED in self.commit
+
+
+def priors_argument(priors_path: Path, root: Path = ROOT) -> str:
+    """The ``make report PRIORS=...`` value for ``priors_path``."""
+    resolved = priors_path.resolve()
+    return str(resolved.relative_to(root) if resolved.is_relative_to(root) else resolved.name)
+
+
+def collect_provenance(priors_path: Path, sampler: SamplerSettings,
+                       study_sampler: SamplerSettings, study_seed: int) -> Provenance:
+    """Commit, input and code hashes, versions and renderer of the current render."""
+    inputs = {"priors file": priors_path.resolve(), "trial counts": TRIAL_COUNTS_FILE,
+              "simulated IPD": SIMULATED_IPD_FILE}
+    return Provenance(
+        commit=git_commit(), renderer=renderer(), inputs=inputs,
+        hashes=input_hashes(inputs), code_hash=source_hash(),
+        priors_argument=priors_argument(priors_path), versions=package_versions(),
+        sampler=sampler, study_sampler=study_sampler, ppc_seed=PPC_SEED, ipd_seed=IPD_SEED,
+        study_seed=study_seed,
+    )
+
+
+def reproduce_box(provenance: Provenance) -> str:
+    """The "Reproduce this report" callout (Markdown): commands, then what was used."""
+    settings, study = provenance.sampler, provenance.study_sampler
+    lines = [
+        '::: {.callout-tip title="Reproduce this report"}',
+        "From a clone of the project:",
+        "",
+        "```",
+        f"git checkout {provenance.commit.split()[0]}",
+        f"make report PRIORS={provenance.priors_argument}",
+        "```",
+        "",
+    ]
+    if provenance.dirty:
+        lines += ["**This render was made from a working tree with uncommitted changes**: the "
+                  "commit above does not contain all of the code that produced it; compare "
+                  "the code hash below.", ""]
+    lines += [
+        f"- **Renderer:** {provenance.renderer}",
+        f"- **Git commit:** `{provenance.commit}`",
+    ]
+    lines += [f"- **{role}:** `{path.name}`, sha256 `{provenance.hashes[role]}`"
+              for role, path in provenance.inputs.items()]
+    lines.append(f"- **Code** (`models/` and the report source): sha256 `{provenance.code_hash}`")
+    lines += [
+        f"- **Seeds:** MCMC {settings.seed}; posterior predictive {provenance.ppc_seed}; "
+        f"simulated IPD {provenance.ipd_seed}; simulation study {provenance.study_seed}",
+        f"- **Sampler:** PyMC model sampled by nutpie NUTS; {settings.chains} chains x "
+        f"{settings.draws} draws after {settings.tune} tuning steps, target acceptance "
+        f"{settings.target_accept}; simulation study {study.chains} x {study.draws}",
+        "- **Versions:** " + ", ".join(f"{k} {v}" for k, v in provenance.versions.items()),
+        ":::",
+    ]
+    return "\n".join(lines)

@@ -1,0 +1,318 @@
+"""The report's tables: each builder takes the results and returns display strings.
+
+Every function reads one :class:`~models.report.results.ReportResults` and returns a
+pandas DataFrame whose cells are already formatted (:mod:`models.report.format`), one row
+per prior x outcome unless its docstring says otherwise; the report prints it with
+:func:`models.report.format.markdown_table`. Nothing here computes a statistic: the
+numbers come from the results object. Probabilities are printed on the 0-1 scale with
+3 decimals; ARD in percentage points; ratios with 2 decimals; coefficients as signed
+log odds ratios.
+"""
+
+import pandas as pd
+
+import models.report.format as fmt
+from models.mcmc.benefit_region import benefit_region
+from models.mcmc.logistic import BENEFIT_LEVEL
+from models.report.results import HEADLINE_ARD, ReportResults
+
+NO_CALIBRATION_NOTE = "*No calibration block in this priors file: nothing to vary.*"
+"""Shown instead of the placebo-rate table when the priors file has no calibration."""
+
+PPC_STATISTIC_COLUMNS = frozenset({"n", "observed", "replicated_median", "replicated_lower95",
+                                   "replicated_upper95", "ppp"})
+"""Columns of a posterior predictive check table that are not group labels."""
+
+
+def summary(results: ReportResults) -> pd.DataFrame:
+    """Headline: P(better) and P(ARD > 10 points) per prior (rows) and outcome (columns),
+    exact beta-binomial."""
+    rows = []
+    for name in results.prior_set.names:
+        row = {"Prior": results.labels[name]}
+        for outcome in results.trial.outcomes.values():
+            fit = results.exact[(name, outcome.name)].summary
+            short = outcome.name.capitalize()
+            row[f"{short}: P(better)"] = fmt.prob(fit.p_benefit.estimate)
+            row[f"{short}: P(+{100 * HEADLINE_ARD:g} points or more)"] = fmt.prob(
+                fit.p_ard_greater[HEADLINE_ARD].estimate)
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def counts(results: ReportResults) -> pd.DataFrame:
+    """The published day-28 counts per outcome, with percentages and the observed ARD."""
+    trial = results.trial
+    return pd.DataFrame([
+        {"Outcome": o.label,
+         f"{trial.treatment_name.capitalize()}": f"{o.treatment} "
+                                                 f"({fmt.percent(o.treatment.rate, 1)})",
+         f"{trial.control_name.capitalize()}": f"{o.control} ({fmt.percent(o.control.rate, 1)})",
+         "Observed ARD (points)": fmt.points(o.treatment.rate - o.control.rate)}
+        for o in trial.outcomes.values()
+    ])
+
+
+def frequentist(results: ReportResults) -> pd.DataFrame:
+    """Classical reference values per outcome: observed ARD and NNT, Wald OR interval,
+    Fisher's exact p-values."""
+    return pd.DataFrame([{
+        "Outcome": results.trial.outcome(name).label,
+        "Observed ARD, points": fmt.points(f.risk_difference),
+        "Observed NNT": f"{f.nnt:.1f}",
+        "Odds ratio (95% CI)": f"{f.odds_ratio:.2f} ({f.odds_ratio_lower:.2f} to "
+                               f"{f.odds_ratio_upper:.2f})",
+        "Fisher p, two-sided": f"{f.fisher_p_two_sided:.2f}",
+        "Fisher p, one-sided": f"{f.fisher_p_one_sided:.2f}",
+    } for name, f in results.frequentist.items()])
+
+
+def prior_beliefs(results: ReportResults) -> pd.DataFrame:
+    """Each prior's description and what it implies before the data, on both scales (the
+    design-effect columns only with a calibration block)."""
+    rows = []
+    for prior in results.prior_set.priors.values():
+        s = results.implied[prior.name]
+        row = {"Prior": prior.label, "Belief": prior.description,
+               "Beta: P(ARD > 0)": fmt.prob(s["bb_p_benefit"])}
+        if "design_ard" in s:
+            row["Beta: P(ARD > design)"] = fmt.prob(s["bb_p_ard_above_design"])
+            row["Beta: P(OR > design)"] = fmt.prob(s["bb_p_or_above_design"])
+            row["Logistic: P(OR > design)"] = fmt.prob(s["logistic_p_or_above_design"])
+        row["Logistic: P(OR > 1)"] = fmt.prob(s["logistic_p_or_above_1"])
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def prior_parameters(results: ReportResults) -> pd.DataFrame:
+    """Every parameter of every prior: Beta per arm with its worth in participants, normal
+    priors of the logistic coefficients (log-odds scale) with the log-OR prior's worth."""
+    rows = []
+    for prior in results.prior_set.priors.values():
+        s = results.implied[prior.name]
+        bbp, lg = prior.beta_binomial, prior.logistic
+        rows.append({
+            "Prior": prior.label,
+            "Tocilizumab Beta": f"({bbp.treatment.alpha:.2f}, {bbp.treatment.beta:.2f})",
+            "Placebo Beta": f"({bbp.control.alpha:.2f}, {bbp.control.beta:.2f})",
+            "Worth per arm": f"{s['bb_ess_treatment']:.0f} / {s['bb_ess_control']:.0f}",
+            "Intercept": f"N({lg.intercept.mean:.2f}, {lg.intercept.sd:.2f})",
+            "Log OR": f"N({lg.treatment.mean:.2f}, {lg.treatment.sd:.2f})",
+            "Log-OR worth": f"{s['logistic_ess']:.0f}",
+            "hs-CRP slope": f"N({lg.biomarker.mean:.2f}, {lg.biomarker.sd:.2f})",
+            "Interaction": f"N({lg.interaction.mean:.2f}, {lg.interaction.sd:.2f})",
+        })
+    return pd.DataFrame(rows)
+
+
+def headline(results: ReportResults) -> pd.DataFrame:
+    """Exact P(tocilizumab better) and P(ARD > d) for each positive threshold d."""
+    rows = []
+    for name in results.prior_set.names:
+        for outcome in results.trial.outcomes.values():
+            fit = results.exact[(name, outcome.name)].summary
+            row = {"Prior": results.labels[name], "Outcome": outcome.label,
+                   "P(tocilizumab better)": fmt.prob(fit.p_benefit.estimate)}
+            for d in results.thresholds:
+                row[f"P(ARD > {100 * d:g} points)"] = fmt.prob(fit.p_ard_greater[d].estimate)
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def effects(results: ReportResults) -> pd.DataFrame:
+    """Exact posterior median and 95% interval of ARD (points), RR and OR."""
+    rows = []
+    for name in results.prior_set.names:
+        for outcome in results.trial.outcomes.values():
+            fit = results.exact[(name, outcome.name)].summary
+            rows.append({
+                "Prior": results.labels[name], "Outcome": outcome.label,
+                "ARD, points": fmt.ard_interval(fit.risk_difference),
+                "RR": fmt.ratio_interval(fit.risk_ratio),
+                "OR": fmt.ratio_interval(fit.odds_ratio),
+            })
+    return pd.DataFrame(rows)
+
+
+def logistic(results: ReportResults) -> pd.DataFrame:
+    """Exact beta-binomial P(benefit) beside the aggregate logistic model's (± MCSE), with
+    the logistic odds ratio."""
+    rows = []
+    for name in results.prior_set.names:
+        for outcome in results.trial.outcomes.values():
+            key = (name, outcome.name)
+            fit = results.aggregate[key]
+            rows.append({
+                "Prior": results.labels[name], "Outcome": outcome.label,
+                "Beta-binomial (exact)": fmt.prob(results.exact[key].summary.p_benefit.estimate),
+                "Logistic (MCMC) ± MCSE": fmt.prob_mcse(fit.p_benefit),
+                "Logistic OR": fmt.ratio_interval(fit.odds_ratio),
+            })
+    return pd.DataFrame(rows)
+
+
+def interaction(results: ReportResults) -> pd.DataFrame:
+    """The interaction model on SIMULATED data: benefit at the mean hs-CRP, the averaged
+    ARD, the interaction, and where P(benefit | hs-CRP) reaches ``BENEFIT_LEVEL``."""
+    rows = []
+    for name in results.prior_set.names:
+        for outcome in results.trial.outcomes.values():
+            fit = results.interaction[(name, outcome.name)]
+            region = benefit_region(fit.curves, BENEFIT_LEVEL)
+            if region.everywhere:
+                where = "all of the grid"
+            elif region.lowest is None or region.highest is None:
+                where = "nowhere"
+            else:
+                where = f"{region.lowest:.1f}-{region.highest:.1f} mg/L"
+            rows.append({
+                "Prior": results.labels[name], "Outcome": outcome.label,
+                "P(better) at mean hs-CRP": fmt.prob(fit.p_treatment_positive.estimate),
+                "Average ARD, points": fmt.ard_interval(fit.marginal.risk_difference),
+                "P(average ARD > 0)": fmt.prob(fit.marginal.p_benefit.estimate),
+                "Interaction, log OR per SD": fmt.log_or_interval(fit.interaction),
+                "P(interaction > 0)": fmt.prob(fit.p_interaction_positive.estimate),
+                "Peak P(better | hs-CRP)": f"{fmt.prob(region.peak)} at "
+                                           f"{region.peak_crp:.1f} mg/L",
+                f"P >= {BENEFIT_LEVEL:g}": where,
+            })
+    return pd.DataFrame(rows)
+
+
+def truth(results: ReportResults) -> pd.DataFrame:
+    """SIMULATED data: one row per outcome x coefficient, the true value beside each prior's
+    posterior median and 95% interval (a star marks an interval that misses the truth)."""
+    rows = []
+    first = results.first_prior
+    for outcome in results.trial.outcomes.values():
+        tables = {name: results.truth_tables[(name, outcome.name)].set_index("term")
+                  for name in results.prior_set.names}
+        for term in tables[first].index:
+            row = {"Outcome": outcome.label, "Coefficient": term,
+                   "Truth": f"{tables[first].loc[term, 'truth']:+.2f}"}
+            for name, table in tables.items():
+                r = table.loc[term]
+                row[results.labels[name]] = (
+                    f"{r['median']:+.2f} ({r['lower']:+.2f} to {r['upper']:+.2f})"
+                    + ("" if r["covered"] else " *"))
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def missing_participant(results: ReportResults) -> pd.DataFrame:
+    """One row per prior x scenario for the participant without an outcome; per outcome the
+    counts, the exact beta-binomial P(benefit) and the logistic one (± MCSE)."""
+    rows: dict[tuple[str, str], dict[str, str]] = {}
+    for s in results.missing:
+        row = rows.setdefault((s.prior, s.scenario), {
+            "Prior": results.labels[s.prior], "Missing participant": s.scenario})
+        short = s.outcome.capitalize()
+        row[f"{short}: counts"] = f"{s.treatment} vs {s.control}"
+        row[f"{short}: beta-binomial"] = fmt.prob(s.beta_binomial)
+        row[f"{short}: logistic ± MCSE"] = fmt.prob_mcse(s.logistic)
+    return pd.DataFrame(list(rows.values()))
+
+
+def sensitivity_named(results: ReportResults) -> pd.DataFrame:
+    """At each named prior's log-OR prior: P(benefit) on the heat map (the first prior's
+    intercept prior) beside the full named prior's MCMC value (± MCSE)."""
+    rows = []
+    for _, row in results.sensitivity.named.iterrows():
+        full = results.aggregate[(row["prior"], row["outcome"])].p_benefit
+        rows.append({
+            "Prior": row["label"], "Outcome": results.trial.outcome(row["outcome"]).label,
+            "Log-OR prior": f"N({row['mean']:.2f}, {row['sd']:.2f})",
+            "Heat map (fixed intercept prior)": fmt.prob(row["p_benefit"]),
+            "Full named prior ± MCSE": fmt.prob_mcse(full),
+        })
+    return pd.DataFrame(rows)
+
+
+def placebo_rate(results: ReportResults) -> pd.DataFrame | None:
+    """One row per assumed placebo rate; per calibrated prior and outcome the cell
+    "P(better) / P(ARD > 10 points)". None without a calibration block."""
+    table = results.placebo_rate
+    if table is None:
+        return None
+    view = table.assign(
+        cell=[f"{fmt.prob(a)} / {fmt.prob(b)}"
+              for a, b in zip(table["p_benefit"], table["p_ard_gt_0.1"], strict=True)],
+        column=[f"{label}, {results.trial.outcome(o).label.lower()}"
+                for label, o in zip(table["label"], table["outcome"], strict=True)],
+    ).pivot(index="placebo_rate", columns="column", values="cell").reset_index()
+    view["placebo_rate"] = view["placebo_rate"].map(fmt.percent)
+    return view.rename(columns={"placebo_rate": "Assumed placebo rate"})
+
+
+def placebo_rate_markdown(results: ReportResults) -> str:
+    """:func:`placebo_rate` as a Markdown table, or a note when there is nothing to vary."""
+    table = placebo_rate(results)
+    return NO_CALIBRATION_NOTE if table is None else fmt.markdown_table(table)
+
+
+def psense(results: ReportResults) -> pd.DataFrame:
+    """Prior and likelihood power-scaling sensitivity of each coefficient, per prior and
+    model (remission), with ArviZ's diagnosis ("not sensitive" for a check mark)."""
+    rows = []
+    for (name, model), table in results.psense.items():
+        for term, row in table.iterrows():
+            rows.append({"Prior": results.labels[name], "Model": model, "Coefficient": term,
+                         "Prior sensitivity": f"{row['prior']:.3f}",
+                         "Likelihood sensitivity": f"{row['likelihood']:.3f}",
+                         "Diagnosis": str(row["diagnosis"]).replace("✓", "not sensitive")
+                         or "-"})
+    return pd.DataFrame(rows)
+
+
+def exact_vs_mcmc(results: ReportResults) -> pd.DataFrame:
+    """Beta-binomial P(benefit), exact against MCMC, with the MCSE, the difference in MCSE
+    units and whether they agree."""
+    rows = []
+    for check in results.checks:
+        rows.append({
+            "Prior": results.labels[check.prior],
+            "Outcome": results.trial.outcome(check.outcome).label,
+            "Exact": f"{check.exact:.4f}",
+            "MCMC": f"{check.mcmc.estimate:.4f}",
+            "MCSE": f"{check.mcmc.mcse:.4f}",
+            "Difference in MCSE units": f"{check.difference_in_mcse:.2f}",
+            "Agree": "yes" if check.agrees else "NO",
+        })
+    return pd.DataFrame(rows)
+
+
+def diagnostics(results: ReportResults) -> pd.DataFrame:
+    """Worst R-hat, bulk and tail ESS and divergences of every MCMC fit, with its verdict."""
+    rows = []
+    for fit in results.diagnostics:
+        d = fit.diagnostics
+        rows.append({
+            "Model": fit.model, "Prior": results.labels[fit.prior],
+            "Outcome": results.trial.outcome(fit.outcome).label,
+            "Max R-hat": f"{d.rhat_max:.4f}",
+            "Min bulk ESS": f"{d.ess_bulk_min:.0f}",
+            "Min tail ESS": f"{d.ess_tail_min:.0f}",
+            "Divergences": str(d.divergences),
+            "Verdict": "ok" if d.ok else "FLAG: " + "; ".join(d.problems),
+        })
+    return pd.DataFrame(rows)
+
+
+def ppc(results: ReportResults) -> pd.DataFrame:
+    """Posterior predictive checks (first prior, remission): observed events against the
+    replicated median and 95% interval, with the posterior predictive p-value, per group."""
+    rows = []
+    for model, table in results.ppc.items():
+        groups = [c for c in table.columns if c not in PPC_STATISTIC_COLUMNS]
+        for _, row in table.iterrows():
+            rows.append({
+                "Model": model,
+                "Group": ", ".join(str(row[g]) for g in groups),
+                "n": str(int(row["n"])),
+                "Observed": str(int(row["observed"])),
+                "Replicated (95%)": f"{row['replicated_median']:.0f} "
+                                    f"({row['replicated_lower95']:.0f} to "
+                                    f"{row['replicated_upper95']:.0f})",
+                "ppp": f"{row['ppp']:.2f}",
+            })
+    return pd.DataFrame(rows)

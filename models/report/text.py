@@ -1,0 +1,260 @@
+"""The report's computed sentences: each builder takes the results and returns Markdown.
+
+Every paragraph of the report that carries a number is written here, from one
+:class:`~models.report.results.ReportResults`, so the numbers in the prose are the
+numbers in the tables. Functions are in the report's order (summary, trial, priors,
+beta-binomial, logistic, conclusions, misreadings, appendix); the simulated-data and
+sensitivity sections are in :mod:`models.report.text_simulated` and
+:mod:`models.report.text_sensitivity`. Probabilities on the 0-1 scale with 3 decimals;
+ARD in percentage points.
+"""
+
+from collections.abc import Sequence
+
+import models.report.format as fmt
+from models.exact.beta_binomial import QUAD_TOLERANCE, QUANTILE_ACCURACY
+from models.mcmc.diagnostics import ESS_MIN, RHAT_MAX
+from models.report.results import HEADLINE_ARD, MCSE_AGREEMENT, ReportResults
+from models.simulation.study import DETECTION_LEVEL
+
+THRESHOLD_MEANINGS = (
+    "a small benefit",
+    "a benefit many would consider worthwhile for an infusion with its costs and risks",
+    "about the size the press coverage reported (NNT about 5)",
+)
+"""What each positive ARD threshold (5, 10, 20 points) means to a clinician."""
+
+LARGE_ARD = 0.2
+"""The large benefit of the misreadings (20 points, NNT 5)."""
+
+
+def span(values: Sequence[float]) -> str:
+    """The range of probabilities, or one value when they print the same."""
+    low, high = fmt.prob(min(values)), fmt.prob(max(values))
+    return low if low == high else f"{low} to {high}"
+
+
+def priors_file_name(results: ReportResults) -> str:
+    """The priors file's name, as the reader would look for it."""
+    return results.priors_path.name
+
+
+def prior_strength(results: ReportResults) -> str:
+    """The informative Beta priors' worth in prior participants (both arms), those worth
+    more than two thirds of the analysed participants, e.g. "46 (skeptical) and 56
+    (enthusiastic) prior participants in total"."""
+    strong = []
+    for name in results.prior_set.names:
+        s = results.implied[name]
+        worth = s["bb_ess_treatment"] + s["bb_ess_control"]
+        if worth > 2 * results.analysed / 3:
+            strong.append(f"{worth:.0f} ({results.labels[name].lower()})")
+    return (" and ".join(strong) or "far less than the data") + " prior participants in total"
+
+
+def summary_bullets(results: ReportResults) -> str:
+    """The summary's four bullets: P(better) and P(ARD > 10 points) ranges over the priors,
+    the priors' weight against the data, and the secondary-outcome caveat."""
+    names = results.prior_set.names
+    p_all = {o: [results.exact[(n, o)].summary.p_benefit.estimate for n in names]
+             for o in results.trial.outcomes}
+    p10 = {o: [results.exact[(n, o)].summary.p_ard_greater[HEADLINE_ARD].estimate
+               for n in names] for o in results.trial.outcomes}
+    return (
+        f"- **Some benefit is probable under every prior in the file:** P(tocilizumab better) "
+        f"ranges {span(p_all['remission'])} for remission and {span(p_all['response'])} for "
+        f"response.\n"
+        f"- **A clinically worthwhile benefit is much less certain:** the probability of at "
+        f"least {100 * HEADLINE_ARD:g} more remissions per 100 treated is "
+        f"{span(p10['remission'])}; for response {span(p10['response'])}.\n"
+        f"- **The prior matters** because the trial is small: {results.analysed} participants "
+        f"were analysed, while the informative Beta priors are worth about "
+        f"{prior_strength(results)} (@tbl-prior-parameters); @sec-sensitivity shows how far "
+        "the answer moves.\n"
+        "- **These are secondary outcomes** of a trial whose primary outcome (day 14) was not "
+        "met, so they generate hypotheses rather than settle the question."
+    )
+
+
+def trial_description(results: ReportResults) -> str:
+    """Who was randomised and analysed, and the participant without an outcome."""
+    trial, outcome = results.trial, results.reference_outcome
+    return (
+        f"The trial ({trial.name}; registration {trial.registration}) randomised "
+        f"{results.randomised} participants: {trial.randomised.get('treatment')} to "
+        f"{trial.treatment_name} and {trial.randomised.get('control')} to "
+        f"{trial.control_name}. At {trial.timepoint}, {results.analysed} were analysed "
+        f"({outcome.treatment.n} and {outcome.control.n}); {results.missing_treatment} "
+        f"randomised {trial.treatment_name} participant had no day-28 outcome."
+    )
+
+
+def one_participant_points(results: ReportResults) -> str:
+    """How many percentage points one participant is worth in each arm, e.g. "6 to 8"."""
+    outcome = results.reference_outcome
+    return f"{100 / outcome.control.n:.0f} to {100 / outcome.treatment.n:.0f}"
+
+
+def calibration(results: ReportResults) -> str:
+    """The calibration's assumptions, or that the file has none."""
+    c = results.prior_set.calibration
+    if c is None or results.design_ard is None:
+        return "This priors file has no calibration block: its priors are used as given."
+    return (
+        f"The calibration assumes a placebo rate of {fmt.percent(c.placebo_rate)}, "
+        f"a design odds ratio of {c.design_odds_ratio:g} (a risk difference of "
+        f"{fmt.points(results.design_ard)} points at that placebo rate) and "
+        f"a tail probability of {c.tail_probability:g}. These are assumptions, "
+        "not facts about the trial."
+    )
+
+
+def logistic_priors_reading(results: ReportResults) -> str:
+    """How to read the logistic priors, with the interaction tail of the calibration."""
+    c = results.prior_set.calibration
+    return (
+        "Reading the logistic priors: the intercept is the log-odds of the outcome on placebo "
+        "(for the calibrated priors it is matched to the placebo Beta prior, so it carries the "
+        "assumed placebo rate); the log OR is the treatment effect; the hs-CRP slope and the "
+        "interaction are used only by the interaction model on simulated data "
+        "(@sec-interaction). Note that the calibrated priors, enthusiastic included, are "
+        "*skeptical about the interaction*: "
+        + (f"they give only {fmt.percent(c.tail_probability)} probability to an "
+           f"interaction odds ratio above {c.interaction_odds_ratio:g} per SD of log "
+           "hs-CRP." if c else "see the interaction column.")
+    )
+
+
+def quadrature_tolerance() -> str:
+    """The absolute error of every exact probability, e.g. "1e-10"."""
+    return fmt.exponent(QUAD_TOLERANCE)
+
+
+def quantile_accuracy() -> str:
+    """The accuracy of every exact interval limit on its own scale, e.g. "1e-05"."""
+    return fmt.exponent(QUANTILE_ACCURACY)
+
+
+def thresholds(results: ReportResults) -> str:
+    """Each positive ARD threshold as points, NNT and what it means."""
+    parts = [f"{100 * d:g} points (NNT {1 / d:g}) {meaning}"
+             for d, meaning in zip(results.thresholds, THRESHOLD_MEANINGS, strict=True)]
+    return "The thresholds are NNTs a clinician can weigh: " + "; ".join(parts) + "."
+
+
+def model_comparison(results: ReportResults) -> str:
+    """Where the exact beta-binomial and the aggregate logistic P(benefit) differ most,
+    and why the two families differ."""
+    gaps = {key: fit.p_benefit.estimate - results.exact[key].summary.p_benefit.estimate
+            for key, fit in results.aggregate.items()}
+    prior, outcome = max(gaps, key=lambda key: abs(gaps[key]))
+    return (
+        "The two models agree closely where the priors are weak and differ where they are "
+        f"not: the largest difference is {abs(gaps[(prior, outcome)]):.3f} "
+        f"({results.labels[prior]} prior, {results.trial.outcome(outcome).label.lower()}). "
+        "The two families are calibrated to the same *kind* of statement, each on its own "
+        "scale, but they are not the same belief (@tbl-priors). The Beta priors speak about "
+        "each arm's rate: an informative Beta prior on the tocilizumab arm pulls that rate "
+        "towards the assumed placebo rate directly. The logistic priors speak about the odds "
+        "ratio, with a separate prior on the placebo log-odds; when that intercept prior is "
+        "informative, the placebo arm's observed rate is pulled towards the assumed placebo "
+        "rate, which leaves more of the observed difference to the odds ratio. With "
+        f"{results.analysed} participants such modelling choices still move the answer; "
+        "@sec-sensitivity shows by how much."
+    )
+
+
+def conclusions(results: ReportResults) -> str:
+    """What a reader may and may not conclude, with the numbers behind each."""
+    first, skeptic = results.first_prior, results.skeptical_prior
+    ref_rem = results.exact[(first, "remission")].summary
+    skeptic_rem = results.exact[(skeptic, "remission")].summary
+    inter = results.study_summary("interaction")
+    treat = results.study_summary("treatment")
+    return (
+        "**May conclude.** Given these counts, benefit on day-28 remission and response is "
+        f"more probable than not under every prior in the file. The data move even the "
+        f"{results.labels[skeptic].lower()} prior: before the trial it gave tocilizumab a "
+        f"{fmt.prob(results.implied[skeptic]['bb_p_benefit'])} chance of beating placebo on "
+        f"remission; after it, {fmt.prob(skeptic_rem.p_benefit.estimate)}.\n\n"
+        "**May not conclude.** That the benefit is large or certain: under the "
+        f"{results.labels[first].lower()} prior the 95% interval for the remission risk "
+        f"difference runs from {fmt.points(ref_rem.risk_difference.lower)} to "
+        f"{fmt.points(ref_rem.risk_difference.upper)} percentage points, which includes no "
+        "benefit and modest harm as well as large benefit. Nor that tocilizumab works in "
+        "depression generally: the primary outcome was not met, these are secondary outcomes, "
+        "and the trial selected people with hs-CRP of at least 3 mg/L. Nor that hs-CRP "
+        "predicts who benefits: the interaction analysis here runs on simulated data, and the "
+        "simulation study shows that a trial of this size, analysed with the "
+        f"{results.labels[first].lower()} prior, would show P(interaction > 0) > "
+        f"{DETECTION_LEVEL:g} for an interaction as large as the one simulated only about "
+        f"{fmt.percent(inter['detection'])} of the time (and for the main effect only "
+        f"{fmt.percent(treat['detection'])})."
+    )
+
+
+def misreadings(results: ReportResults) -> str:
+    """Five common misreadings, each answered with this report's numbers."""
+    first = results.first_prior
+    ref_rem = results.exact[(first, "remission")].summary
+    ref_resp = results.exact[(first, "response")].summary
+    freq = results.frequentist["remission"]
+    remission = results.trial.outcome("remission")
+    response = results.trial.outcome("response")
+    p_rem = ref_rem.p_benefit.estimate
+    return (
+        f"1. **\"P = {fmt.prob(p_rem)} means a p-value of {fmt.prob(1 - p_rem)}.\"** Not "
+        "quite. A p-value is computed assuming no effect; a posterior probability is a "
+        "statement about the effect itself, given a prior. With a nearly flat prior, "
+        "1 - P(benefit) is often close to a *one-sided* p-value (here "
+        f"{fmt.prob(1 - p_rem)} against a one-sided Wald p of "
+        f"{fmt.prob(freq.wald_p_one_sided)}; Fisher's exact test, which is conservative, "
+        f"gives {fmt.prob(freq.fisher_p_one_sided)} one-sided and "
+        f"{fmt.prob(freq.fisher_p_two_sided)} two-sided). The resemblance ends as soon as "
+        "the prior carries information, and the usual two-sided p-value answers a "
+        "different question altogether.\n"
+        "2. **\"The treatment probably works, so it works well.\"** P(benefit) counts any "
+        "benefit, however small. The probability of at least "
+        f"{100 * HEADLINE_ARD:g} more remissions per 100 treated is "
+        f"{fmt.prob(ref_rem.p_ard_greater[HEADLINE_ARD].estimate)} under the "
+        f"{results.labels[first].lower()} prior, and "
+        f"{fmt.prob(ref_rem.p_ard_greater[LARGE_ARD].estimate)} for at least 20 (NNT 5 or "
+        "fewer).\n"
+        "3. **\"The reference prior is objective, so its answer is the real one.\"** Every "
+        "prior is a choice. The reference prior is weak, not neutral about everything: flat "
+        "on each arm's rate is not flat on the odds ratio. Read the answer across priors "
+        "(@sec-sensitivity).\n"
+        f"4. **\"Response is more convincing than remission\"** "
+        f"({fmt.prob(ref_resp.p_benefit.estimate)} vs {fmt.prob(p_rem)}). The two outcomes "
+        f"differ by {abs(remission.treatment.events - response.treatment.events)} event(s) "
+        f"in the tocilizumab arm and "
+        f"{abs(remission.control.events - response.control.events)} in the placebo arm; "
+        f"both come from the same {results.analysed} people and move together.\n"
+        "5. **\"High-CRP patients benefit more.\"** A subgroup or interaction finding in "
+        f"{results.analysed} participants is fragile even with real data; here it is "
+        "**simulated** to show the method (@sec-interaction, @sec-study)."
+    )
+
+
+def mcse_agreement() -> str:
+    """How many Monte Carlo SEs the MCMC estimate may differ from the exact value."""
+    return fmt.general(MCSE_AGREEMENT)
+
+
+def exact_vs_mcmc_verdict(results: ReportResults) -> str:
+    """Whether every beta-binomial MCMC estimate agrees with the exact value."""
+    if all(check.agrees for check in results.checks):
+        return "All MCMC estimates agree with the exact values within Monte Carlo error."
+    return (f"**At least one MCMC estimate disagrees with the exact value by more than "
+            f"{MCSE_AGREEMENT:g} MCSE: see the table.**")
+
+
+def diagnostics_verdict(results: ReportResults) -> str:
+    """Whether every MCMC fit passes R-hat, ESS and divergences, or how many are flagged."""
+    fits = results.diagnostics
+    flagged = [fit for fit in fits if not fit.diagnostics.ok]
+    if not flagged:
+        return (f"All {len(fits)} MCMC fits pass: R-hat at most {RHAT_MAX:g}, bulk and tail "
+                f"ESS at least {ESS_MIN}, no divergent transitions.")
+    return (f"**{len(flagged)} of {len(fits)} fits are flagged** (see the verdict column); "
+            "their numbers should be read with caution.")

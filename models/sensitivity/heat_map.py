@@ -1,0 +1,82 @@
+"""The prior-sensitivity heat map of the aggregate logistic model, with its tipping points.
+
+For each outcome: P(tocilizumab beats placebo) = P(log OR > 0 | data) for every normal
+prior N(mean, sd) on the log odds ratio over a grid of means x SDs, the prior SD at which
+a prior centred on no effect reaches each level of ``BENEFIT_TARGETS`` (the tipping
+point), and the value at each named prior's own log-OR prior. Everything is computed by
+the near-exact integration of :mod:`models.sensitivity.prior_map`; the intercept
+(placebo log-odds) prior is held at the first named prior's, so the map isolates the
+treatment prior. Scales: log OR for means and SDs; probabilities on 0-1.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from models.data.trial import Trial
+from models.priors.prior_set import PriorSet
+from models.sensitivity.prior_map import (
+    BENEFIT_TARGETS,
+    SensitivityGrid,
+    log_or_likelihood,
+    p_benefit,
+    sensitivity_grid,
+    tipping_sd,
+)
+
+SENSITIVITY_MEANS = np.linspace(-1.0, 2.0, 100)
+"""Prior means of the log OR on the heat map (OR 0.37 to 7.4)."""
+SENSITIVITY_SDS = np.linspace(0.1, 3.0, 100)
+"""Prior SDs of the log OR on the heat map (0.1 = very sure, 3 = nearly flat)."""
+
+
+@dataclass(frozen=True)
+class SensitivityResults:
+    """Heat maps and tipping points per outcome (aggregate logistic, near-exact).
+
+    Attributes
+    ----------
+    grids
+        Heat map per outcome name: P(benefit) over ``SENSITIVITY_MEANS`` (rows) x
+        ``SENSITIVITY_SDS`` (columns) of the log-OR prior.
+    tipping_sd
+        Keyed by (outcome name, target P(benefit)): the prior SD (log-OR scale) below
+        which a N(0, sd) prior keeps P(benefit) under the target; None when even a nearly
+        flat prior does not reach it.
+    named
+        One row per outcome x named prior: ``prior`` (name), ``label``, ``outcome``,
+        ``mean`` and ``sd`` of its log-OR prior and ``p_benefit`` at that point of the map.
+    intercept_prior_name
+        The named prior whose intercept prior the whole map uses.
+    """
+
+    grids: dict[str, SensitivityGrid]
+    tipping_sd: dict[tuple[str, float], float | None]
+    named: pd.DataFrame
+    intercept_prior_name: str
+
+
+def sensitivity_all(trial: Trial, priors: PriorSet) -> SensitivityResults:
+    """P(benefit) over prior mean x SD of the log OR for each outcome, the tipping-point
+    SDs for P(benefit) = 0.9 and 0.95 under priors centred on no effect, and the value at
+    each named prior. The intercept prior is held at the first prior's (named in the
+    result), so the map isolates the treatment prior."""
+    first = priors.priors[priors.names[0]]
+    intercept = first.logistic.intercept
+    grids: dict[str, SensitivityGrid] = {}
+    tipping: dict[tuple[str, float], float | None] = {}
+    rows = []
+    for outcome in trial.outcomes.values():
+        grids[outcome.name] = sensitivity_grid(outcome, intercept, SENSITIVITY_MEANS,
+                                               SENSITIVITY_SDS)
+        likelihood = log_or_likelihood(outcome, intercept)
+        for target in BENEFIT_TARGETS:
+            tipping[(outcome.name, target)] = tipping_sd(likelihood, target)
+        for prior in priors.priors.values():
+            treatment = prior.logistic.treatment
+            rows.append({"prior": prior.name, "label": prior.label, "outcome": outcome.name,
+                         "mean": treatment.mean, "sd": treatment.sd,
+                         "p_benefit": float(p_benefit(likelihood, np.asarray(treatment.mean),
+                                                      np.asarray(treatment.sd)))})
+    return SensitivityResults(grids, tipping, pd.DataFrame(rows), first.name)
