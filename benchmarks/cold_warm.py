@@ -9,6 +9,7 @@ import ast
 import statistics
 import tempfile
 from collections.abc import Callable, Iterable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -83,9 +84,9 @@ def cold_warm(render: Render, repeats: int, label: str,
         for r in range(repeats):
             cache, output = Path(tmp) / f"cache-{r}", Path(tmp) / f"report-{r}.html"
             say(f"{label}: repeat {r + 1}/{repeats}, cold cache")
-            cold.append(timed(lambda c=cache, o=output: render(priors_file, o, c)))
+            cold.append(timed(partial(render, priors_file, output, cache)))
             say(f"{label}: repeat {r + 1}/{repeats}, warm cache")
-            warm.append(timed(lambda c=cache, o=output: render(priors_file, o, c)))
+            warm.append(timed(partial(render, priors_file, output, cache)))
     return cold_warm_details(cold, warm) | {
         "report_modules": report_modules(),
         "simulation_study_in_report": uses_study,

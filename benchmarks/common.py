@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from models.core.types import Probability
 from models.mcmc.cache import DISABLE_ENV
 from models.priors.prior_set import NamedPrior, PriorSet
 
@@ -89,3 +90,10 @@ def reference_prior(prior_set: PriorSet) -> NamedPrior:
     """The prior named ``reference`` (else the file's first prior)."""
     name = "reference" if "reference" in prior_set.priors else prior_set.names[0]
     return prior_set.get(name)
+
+
+def sampled(probability: Probability) -> tuple[float, float]:
+    """(estimate, MCSE) of a probability estimated from draws (its MCSE is never None)."""
+    if probability.mcse is None:
+        raise ValueError(f"expected a sampled probability with an MCSE, got {probability}")
+    return probability.estimate, probability.mcse

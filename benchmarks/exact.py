@@ -9,7 +9,15 @@ off), with the MCMC-exact difference of P(benefit) in MCSE units. The exact part
 import statistics
 from typing import Any
 
-from benchmarks.common import LABELS, MCMC_CACHE_OFF, BenchResult, Row, below, median_time
+from benchmarks.common import (
+    LABELS,
+    MCMC_CACHE_OFF,
+    BenchResult,
+    Row,
+    below,
+    median_time,
+    sampled,
+)
 from models.core.distributions import BetaBinomialPrior
 from models.core.progress import say
 from models.core.scoped import environment
@@ -78,13 +86,12 @@ def mcmc_combo(combo: dict[str, Any], prior_set: PriorSet, trial: Trial,
     counts = trial.outcome(combo["outcome"])
     with environment(MCMC_CACHE_OFF):
         seconds, _ = median_time(lambda: fit_mcmc(prior, counts), repeats)
-        estimate = fit_mcmc(prior, counts).summary.p_benefit
-    assert estimate.mcse is not None, "an MCMC probability carries its MCSE"
-    gap = abs(estimate.estimate - combo["p_benefit_exact"])
+        estimate, mcse = sampled(fit_mcmc(prior, counts).summary.p_benefit)
+    gap = abs(estimate - combo["p_benefit_exact"])
     return {**combo, "mcmc_fit_s": seconds,
             "mcmc_over_exact": 1e3 * seconds / combo["exact_fit_ms"],
-            "p_benefit_mcmc": estimate.estimate, "mcse_p_benefit": estimate.mcse,
-            "difference_in_mcse": gap / estimate.mcse}
+            "p_benefit_mcmc": estimate, "mcse_p_benefit": mcse,
+            "difference_in_mcse": gap / mcse}
 
 
 def bench_exact_vs_mcmc(trial: Trial, prior_set: PriorSet, exact_repeats: int,

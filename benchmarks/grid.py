@@ -15,7 +15,15 @@ from typing import Any
 
 import numpy as np
 
-from benchmarks.common import LABELS, BenchResult, Row, at_least, median_time, reference_prior
+from benchmarks.common import (
+    LABELS,
+    BenchResult,
+    Row,
+    at_least,
+    median_time,
+    reference_prior,
+    sampled,
+)
 from models.core.distributions import NormalPrior
 from models.core.progress import say
 from models.core.scoped import quiet_logger
@@ -78,7 +86,7 @@ def naive_fit(prior: LogisticPrior, counts: OutcomeCounts,
     interval(post["treatment"])
     summarise_draws(post["p"].sel(arm="treatment"), post["p"].sel(arm="control"))
     diagnose(idata, ["intercept", "treatment"])
-    return p_benefit.estimate, p_benefit.mcse
+    return sampled(p_benefit)
 
 
 def compiled_fit(prior: LogisticPrior, counts: OutcomeCounts) -> tuple[float, float]:
@@ -86,7 +94,7 @@ def compiled_fit(prior: LogisticPrior, counts: OutcomeCounts) -> tuple[float, fl
     from models.mcmc.logistic import fit_aggregate
 
     result = fit_aggregate(prior, counts, use_cache=False)
-    return result.p_benefit.estimate, result.p_benefit.mcse
+    return sampled(result.p_benefit)
 
 
 def compile_time(repeats: int) -> tuple[float, list[float]]:

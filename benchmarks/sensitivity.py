@@ -2,6 +2,8 @@
 per outcome (prior mean x prior SD of the log odds ratio)."""
 
 from dataclasses import asdict
+from functools import partial
+from typing import Any
 
 import numpy as np
 
@@ -32,12 +34,11 @@ def bench_sensitivity(trial: Trial, prior_set: PriorSet, repeats: int,
 
     means, sds = sensitivity_axes(size)
     intercept = reference_prior(prior_set).logistic.intercept
-    per_outcome = {}
+    per_outcome: dict[str, dict[str, Any]] = {}
     for outcome in trial.outcomes:
         say(f"sensitivity: {outcome}")
-        counts = trial.outcome(outcome)
-        seconds, times = median_time(lambda c=counts: sensitivity_grid(c, intercept, means, sds),
-                                     repeats)
+        grid = partial(sensitivity_grid, trial.outcome(outcome), intercept, means, sds)
+        seconds, times = median_time(grid, repeats)
         per_outcome[outcome] = {"seconds": seconds, "times": times}
     details = {"repeats": repeats, "shape": [size, size], "means": list(SENSITIVITY_MEANS),
                "sds": list(SENSITIVITY_SDS), "intercept_prior": asdict(intercept),
