@@ -1,6 +1,9 @@
-"""Loading and validating individual participant data (IPD) files."""
+"""Loading and validating individual participant data (IPD) files, and the one
+standardisation of log hs-CRP that the models use."""
 
+import math
 import re
+import statistics
 from pathlib import Path
 
 import pandas as pd
@@ -13,7 +16,10 @@ from models.data.ipd import (
     REQUIRED_COLUMNS,
     arm_counts,
     complete_cases,
+    ipd_data,
     load_ipd,
+    log_crp_moments,
+    standardise_log_crp,
 )
 
 HEADER = list(REQUIRED_COLUMNS)
@@ -185,3 +191,47 @@ def test_unknown_outcome_is_an_input_error(tmp_path: Path) -> None:
     ipd = load_ipd(write_ipd_file(tmp_path))
     with pytest.raises(InputError, match="outcome must be one of remission, response"):
         arm_counts(ipd, "relapse")
+
+
+# --- the standardisation of log hs-CRP -----------------------------------------------------
+
+
+def test_log_crp_moments_are_the_sample_mean_and_sd_of_the_logs() -> None:
+    crp = [3.0, 5.2, 12.4, 7.7, 4.1]
+    logs = [math.log(c) for c in crp]
+    mean, sd = log_crp_moments(crp)
+    assert mean == pytest.approx(statistics.fmean(logs), abs=1e-14)
+    assert sd == pytest.approx(statistics.stdev(logs), abs=1e-14)
+    assert log_crp_moments(crp, ddof=0)[1] == pytest.approx(statistics.pstdev(logs), abs=1e-14)
+    assert log_crp_moments([4.0]) == (pytest.approx(math.log(4.0)), 0.0)
+
+
+def test_standardise_log_crp_maps_mg_l_to_sd_units() -> None:
+    z = standardise_log_crp([3.0, math.e * 3.0], math.log(3.0), 2.0)
+    assert z.tolist() == pytest.approx([0.0, 0.5], abs=1e-15)
+
+
+def test_ipd_data_standardises_the_complete_cases(tmp_path: Path) -> None:
+    data = ipd_data(load_ipd(write_ipd_file(tmp_path)), "remission")
+    crp = [5.2, 3.0, 7.7, 4.1]  # P03 has no remission outcome
+    logs = [math.log(c) for c in crp]
+    expected = [(x - statistics.fmean(logs)) / statistics.stdev(logs) for x in logs]
+    assert data.z.tolist() == pytest.approx(expected, abs=1e-14)
+    assert data.treated.tolist() == [1.0, 0.0, 0.0, 1.0]
+    assert data.y.tolist() == [1, 0, 1, 0]
+    assert data.z_of(crp).tolist() == pytest.approx(expected, abs=1e-14)
+    counts = data.arm_counts()
+    assert (str(counts.treatment), str(counts.control)) == ("1/2", "1/2")
+
+
+def test_ipd_data_needs_two_hs_crp_values(tmp_path: Path) -> None:
+    rows = [[*cells[:2], "5.0", *cells[3:]] for cells in ROWS]
+    with pytest.raises(InputError, match="crp_mg_l needs at least two different values"):
+        ipd_data(load_ipd(write_ipd_file(tmp_path, rows=rows)), "remission")
+
+
+def test_ipd_data_needs_both_arms_observed(tmp_path: Path) -> None:
+    rows = [[*cells[:3], "", cells[4]] if cells[1] == "placebo" else cells for cells in ROWS]
+    with pytest.raises(InputError, match="remission_day28 has no observed values in the "
+                                         "placebo arm"):
+        ipd_data(load_ipd(write_ipd_file(tmp_path, rows=rows)), "remission")

@@ -13,27 +13,23 @@ import pandas as pd
 import pytest
 from scipy import integrate, special, stats
 
-from models.cli.fit_logistic import parse_crp_values
+from models.cli.fit import parse_crp_values
 from models.cli.main import main
+from models.core.cache_root import DISABLE_ENV
 from models.core.errors import InputError
 from models.core.paths import SIMULATED_IPD_FILE
-from models.data.ipd import load_ipd
+from models.data.ipd import ipd_data, load_ipd
 from models.mcmc import sampling
-from models.mcmc.cache import DISABLE_ENV
-from models.mcmc.logistic import (
-    AGGREGATE_TERMS,
-    IPD_MODEL_KEY,
-    IPD_TERMS,
-    crp_where_probability,
-    fit_aggregate,
-    fit_ipd,
-    ipd_data,
+from models.mcmc.aggregate import fit_aggregate
+from models.mcmc.crp_effects import crp_where_probability
+from models.mcmc.interaction import fit_ipd, truth_table
+from models.mcmc.logistic_models import AGGREGATE_TERMS, IPD_MODEL_KEY, IPD_TERMS
+from models.mcmc.power_scaling import psense
+from models.mcmc.predictive import (
     posterior_predictive_pvalue,
     ppc_aggregate,
     ppc_ipd_arms,
     ppc_ipd_tertiles,
-    psense,
-    truth_table,
 )
 from models.priors.prior_set import LogisticPrior
 from models.sensitivity.missing_outcome import (

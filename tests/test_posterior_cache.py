@@ -1,5 +1,5 @@
-"""The posterior cache refits whenever any part of its key changes and never trusts a
-damaged file."""
+"""The posterior cache refits whenever any part of its key changes (inputs, code, package
+versions) and never trusts a damaged or foreign file."""
 
 import numpy as np
 import pytest
@@ -73,6 +73,22 @@ def test_any_change_of_key_refits(tmp_path, fit, change):
     assert float(result["posterior"]["p"][0, 0]) == 2.0
 
 
+def test_code_change_refits(tmp_path, fit, monkeypatch):
+    run(tmp_path, fit)
+    real = posterior_cache.code_fingerprint
+    seen: list[list[str]] = []
+
+    def edited(modules):
+        seen.append(list(modules))
+        return "edited " + real(modules)
+
+    monkeypatch.setattr(posterior_cache, "code_fingerprint", edited)
+    run(tmp_path, fit)
+    assert fit.calls == 2
+    # The builder's module and the sampling code are both part of the key.
+    assert seen == [[build_a.__module__, "models.mcmc.sampling"]]
+
+
 def test_package_version_change_refits(tmp_path, fit, monkeypatch):
     run(tmp_path, fit)
     versions = posterior_cache._versions()
@@ -101,6 +117,13 @@ def test_file_with_another_key_is_not_served(tmp_path, fit):
     result = run(tmp_path, fit)
     assert fit.calls == 2
     assert float(result["posterior"]["p"][0, 0]) == 2.0
+
+
+def test_default_folder_is_posteriors_under_the_cache_root(tmp_path, fit, monkeypatch):
+    monkeypatch.setenv(posterior_cache.DIRECTORY_ENV, str(tmp_path))
+    cached("test", build_a, DATA, SETTINGS, fit)
+    (path,) = (tmp_path / "posteriors").glob("test-*.nc")
+    assert len(path.stem) == len("test-") + 32
 
 
 def test_cache_can_be_disabled(tmp_path, fit, monkeypatch):

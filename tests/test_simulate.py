@@ -1,7 +1,6 @@
 """The simulated IPD: generating process, conditioning on the published counts, files."""
 
 import json
-import time
 from dataclasses import asdict
 from pathlib import Path
 
@@ -14,22 +13,21 @@ from models.core.errors import InputError
 from models.core.paths import SIMULATED_IPD_FILE, SIMULATED_IPD_TRUTH_FILE
 from models.data.ipd import OUTCOME_COLUMNS, arm_counts, complete_cases, load_ipd
 from models.data.trial import load_trial
-from models.simulation.process import (
+from models.simulation.conditioning import (
     DEFAULT_DESIGN,
+    TrialDesign,
+    simulate_trial,
+    simulate_trial_ipd,
+)
+from models.simulation.files import ipd_csv_text, write_ipd, write_simulated_data, write_truth
+from models.simulation.process import (
     DEFAULT_PROCESS,
     DEFAULT_SEED,
     GeneratingProcess,
-    TrialDesign,
     draw_crp,
-    ipd_csv_text,
-    simulate_trial,
-    simulate_trial_ipd,
     simulate_unconditioned,
     standardised_log_crp,
     truth_on_sample_scale,
-    write_ipd,
-    write_simulated_data,
-    write_truth,
 )
 
 PUBLISHED = {
@@ -145,8 +143,8 @@ def test_truth_file_records_parameters_seed_and_conditioning() -> None:
     assert "SIMULATED" in truth["note"] and "not the trial's data" in truth["note"]
     assert truth["seed"] == DEFAULT_SEED
     assert truth["conditioning"]["method"] == "rejection sampling"
-    attempts = simulate_trial(DEFAULT_SEED).info["conditioning"]["attempts"]
-    assert truth["conditioning"]["attempts"] == attempts >= 1
+    trial = simulate_trial(DEFAULT_SEED)
+    assert truth["conditioning"]["attempts"] == trial.conditioning.attempts >= 1
     process = truth["generating_process"]
     for key, value in asdict(DEFAULT_PROCESS).items():
         assert process[key] == value
@@ -168,12 +166,6 @@ def test_other_seeds_give_other_data() -> None:
     default = ipd_csv_text(simulate_trial_ipd(DEFAULT_SEED))
     assert ipd_csv_text(simulate_trial_ipd(DEFAULT_SEED + 1)) != default
     assert ipd_csv_text(simulate_trial_ipd(DEFAULT_SEED)) == default
-
-
-def test_conditioning_is_fast() -> None:
-    start = time.perf_counter()
-    simulate_trial(DEFAULT_SEED)
-    assert time.perf_counter() - start < 2.0
 
 
 def test_other_designs_are_honoured() -> None:
@@ -241,11 +233,6 @@ def test_published_counts_are_plausible_under_the_process(
     for arm, (events, n) in PUBLISHED[outcome].items():
         rate = large_sample.loc[large_sample["arm"] == arm, column].mean()
         assert binomtest(events, n, rate).pvalue > 0.2, (outcome, arm, rate)
-
-
-def test_interaction_is_positive() -> None:
-    assert DEFAULT_PROCESS.remission.interaction > 0
-    assert DEFAULT_PROCESS.response.interaction > 0
 
 
 # --- truth on the analysis model's scale ---------------------------------------------------

@@ -11,6 +11,8 @@ from models.core.paths import ROOT
 
 PACKAGES = ("pymc", "pytensor", "nutpie", "arviz", "arviz-stats", "numpy", "scipy", "pandas",
             "xarray", "matplotlib", "jupytext", "papermill", "pypandoc-binary", "pyyaml")
+"""The one list of packages whose versions are recorded: printed in the report and part of
+every cache key (posteriors, simulation study), so an upgrade recomputes cached results."""
 RENDERER_ENV = "REANALYSIS_RENDERER"
 """Environment variable through which the render pipeline tells the report its renderer."""
 

@@ -16,14 +16,25 @@ Extra columns are kept as text, untouched. The project ships *simulated* IPD in 
 (``data/simulated_ipd.csv``, see ``data/simulated_ipd_dictionary.md``); the trial's own IPD
 are not public. Rows are numbered from 1 for the first data row (the header is not counted),
 which is the number every error message uses.
+
+The models use hs-CRP through one standardisation, written once here
+(:func:`standardise_log_crp`): ``z = (ln C - m) / s`` with ``C`` in mg/L and ``m``, ``s``
+the mean and SD of ``ln C`` (log mg/L), either of the complete cases themselves
+(:func:`log_crp_moments`, the analysis model) or of the eligible population (the
+simulation's generating process).
 """
 
 import math
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Final
 
+import numpy as np
 import pandas as pd
 
 from models.core.errors import InputError
+from models.data.trial import ArmCounts, OutcomeCounts
 
 TREATMENT_ARM = "tocilizumab"
 CONTROL_ARM = "placebo"
@@ -41,8 +52,11 @@ REQUIRED_COLUMNS = (ID_COLUMN, ARM_COLUMN, CRP_COLUMN, *OUTCOME_COLUMNS.values()
 MISSING_CODES = ("", "NA")
 """Cell contents read as a missing outcome (after stripping surrounding spaces)."""
 
-OUTCOME_DTYPE = "Int64"
+OUTCOME_DTYPE: Final = "Int64"
 """pandas nullable integer: 0/1 with ``<NA>`` for a missing day-28 outcome."""
+
+STANDARDISATION_DDOF = 1
+"""Delta degrees of freedom of the SD of log hs-CRP used to standardise (sample SD)."""
 
 
 def _locator(row: int, column: str) -> str:
@@ -250,3 +264,112 @@ def arm_counts(ipd: pd.DataFrame, outcome: str) -> dict[str, tuple[int, int]]:
         in_arm = observed.loc[observed[ARM_COLUMN] == arm, column]
         counts[arm] = (int(in_arm.sum()), int(in_arm.size))
     return counts
+
+
+# --- the one standardisation of log hs-CRP ------------------------------------------------
+
+
+def standardise_log_crp(crp_mg_l: np.ndarray | Sequence[float] | float, log_crp_mean: float,
+                        log_crp_sd: float) -> np.ndarray:
+    """``z = (ln C - log_crp_mean) / log_crp_sd``: hs-CRP ``C`` (mg/L) in SD units of log
+    hs-CRP around ``log_crp_mean`` (both in log mg/L)."""
+    return (np.log(np.asarray(crp_mg_l, dtype=float)) - log_crp_mean) / log_crp_sd
+
+
+def log_crp_moments(crp_mg_l: np.ndarray | Sequence[float],
+                    ddof: int = STANDARDISATION_DDOF) -> tuple[float, float]:
+    """Sample mean and SD (``ddof``; 1 = the sample SD) of natural-log hs-CRP, log mg/L.
+
+    The SD is 0 when fewer than ``ddof + 1`` values are given.
+    """
+    log_crp = np.log(np.asarray(crp_mg_l, dtype=float))
+    sd = float(log_crp.std(ddof=ddof)) if log_crp.size > ddof else 0.0
+    return float(log_crp.mean()), sd
+
+
+@dataclass(frozen=True)
+class IpdData:
+    """The complete cases of one outcome, ready for the hs-CRP interaction model.
+
+    Attributes
+    ----------
+    outcome
+        Outcome name (``remission`` or ``response``).
+    treated
+        1.0 for tocilizumab, 0.0 for placebo (float array, one per complete case).
+    crp_mg_l
+        Baseline hs-CRP, mg/L.
+    z
+        :func:`standardise_log_crp` of ``crp_mg_l`` with this data set's own moments.
+    y
+        Outcome, 0/1 (int64).
+    log_crp_mean, log_crp_sd
+        Sample mean and SD (``ddof``) of natural-log hs-CRP (log mg/L) of the complete cases.
+    ddof
+        Delta degrees of freedom of ``log_crp_sd`` (1: the sample SD).
+    """
+
+    outcome: str
+    treated: np.ndarray
+    crp_mg_l: np.ndarray
+    z: np.ndarray
+    y: np.ndarray
+    log_crp_mean: float
+    log_crp_sd: float
+    ddof: int = STANDARDISATION_DDOF
+
+    @property
+    def n(self) -> int:
+        return int(self.y.size)
+
+    def z_of(self, crp_mg_l: np.ndarray | Sequence[float] | float) -> np.ndarray:
+        """Standardised log hs-CRP for hs-CRP values in mg/L (this data set's scale)."""
+        return standardise_log_crp(crp_mg_l, self.log_crp_mean, self.log_crp_sd)
+
+    def arm_counts(self) -> OutcomeCounts:
+        """Events / n per arm of these complete cases (treatment = tocilizumab)."""
+        treated = self.treated == 1
+        return OutcomeCounts(
+            self.outcome,
+            self.outcome,
+            ArmCounts(int(self.y[treated].sum()), int(treated.sum())),
+            ArmCounts(int(self.y[~treated].sum()), int((~treated).sum())),
+        )
+
+    def standardisation(self) -> dict[str, float | int]:
+        """``log_crp_mean``, ``log_crp_sd`` (log mg/L), ``ddof`` and ``n``, in the form of
+        :func:`models.simulation.process.truth_on_sample_scale`'s ``standardisation``."""
+        return {"log_crp_mean": self.log_crp_mean, "log_crp_sd": self.log_crp_sd,
+                "ddof": self.ddof, "n": self.n}
+
+
+def ipd_data(ipd: pd.DataFrame, outcome: str, ddof: int = STANDARDISATION_DDOF) -> IpdData:
+    """Complete cases of ``outcome`` with log hs-CRP standardised by their own mean and SD.
+
+    Raises
+    ------
+    InputError
+        Unknown outcome (field ``outcome``); an arm without complete cases; fewer than two
+        distinct hs-CRP values (the SD would be 0).
+    """
+    column = outcome_column(outcome)
+    cases = complete_cases(ipd, outcome)
+    arms = cases[ARM_COLUMN].to_numpy()
+    for arm in ARMS:
+        if not (arms == arm).any():
+            raise InputError(column, f"has no observed values in the {arm} arm")
+    crp = cases[CRP_COLUMN].to_numpy(dtype=float)
+    mean, sd = log_crp_moments(crp, ddof)
+    if not sd > 0:
+        raise InputError(CRP_COLUMN, "needs at least two different values among the "
+                         f"complete cases of {outcome} to standardise log hs-CRP")
+    return IpdData(
+        outcome=outcome,
+        treated=(arms == TREATMENT_ARM).astype(float),
+        crp_mg_l=crp,
+        z=standardise_log_crp(crp, mean, sd),
+        y=cases[column].to_numpy(dtype="int64"),
+        log_crp_mean=mean,
+        log_crp_sd=sd,
+        ddof=ddof,
+    )

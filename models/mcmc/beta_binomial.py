@@ -64,6 +64,6 @@ def fit_mcmc(prior: BetaBinomialPrior, counts: OutcomeCounts,
     """Sample the beta-binomial posterior with the compiled model and summarise it."""
     idata = sampling.sample(MODEL_KEY, build_model, model_data(prior, counts), settings,
                             progress)
-    p = idata["posterior"]["p"]
+    p = idata["posterior"].to_dataset()["p"]
     summary = summarise_draws(p.sel(arm="treatment"), p.sel(arm="control"), thresholds)
     return McmcResult(summary, diagnose(idata, ["p"]), settings, idata)

@@ -1,10 +1,13 @@
 """On-disk cache of fitted posteriors (netCDF via h5netcdf), never trusted blindly.
 
-A fit is identified by a key: SHA-256 over the model structure's name, the builder
-function's name and the source of the module that defines it, every shared-data array
-given to the sampler (prior parameters and observations, by value), the sampler
-settings and the versions of the packages that produce the draws. Changing any of them
-changes the key, so a stale posterior is never served.
+Files live in ``<cache root>/posteriors/`` (:mod:`models.core.cache_root`). A fit is
+identified by a key: SHA-256 over the model structure's name, the builder function's
+name, the code that builds and samples the model (:func:`~models.core.code_fingerprint.
+code_fingerprint` of the builder's module and of :mod:`models.mcmc.sampling`), every
+shared-data array given to the sampler (prior parameters and observations, by value), the
+sampler settings and the versions of the packages that produce the draws
+(:func:`models.core.provenance.package_versions`). Changing any of them changes the key,
+so a stale posterior is never served.
 
 Files are written to a temporary name and moved into place (``os.replace``), and each
 file stores its own key; a file that cannot be opened, lacks the key, holds another key
@@ -12,9 +15,7 @@ or lacks the posterior is deleted and the fit is redone.
 """
 
 import hashlib
-import inspect
 import json
-import os
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
@@ -22,30 +23,40 @@ import numpy as np
 import xarray as xr
 
 from models.core.atomic import replacing
-from models.core.paths import CACHE_DIR
+from models.core.cache_root import (
+    DIRECTORY_ENV,
+    DISABLE_ENV,
+    POSTERIORS,
+    cache_folder,
+    caching_disabled,
+)
+from models.core.code_fingerprint import code_fingerprint
 from models.core.provenance import package_versions
 
-POSTERIOR_CACHE_DIR = CACHE_DIR / "posteriors"
-DIRECTORY_ENV = "REANALYSIS_CACHE_DIR"
-"""Overrides the cache folder (the tests point it at a temporary folder)."""
+__all__ = ["DIRECTORY_ENV", "DISABLE_ENV", "cache_key", "cached", "load",
+           "posterior_cache_dir", "store"]
+
 KEY_ATTRIBUTE = "reanalysis_cache_key"
-VERSIONED_PACKAGES = ("pymc", "pytensor", "nutpie", "numpy", "arviz-base")
-DISABLE_ENV = "REANALYSIS_NO_CACHE"
-"""Set to 1 to bypass the cache (every fit is redone, nothing is written)."""
+SAMPLING_MODULE = "models.mcmc.sampling"
+"""How every model is sampled: part of every key."""
+
+
+def posterior_cache_dir() -> Path:
+    """``<cache root>/posteriors`` (read from the environment at each call)."""
+    return cache_folder(POSTERIORS)
 
 
 def _versions() -> dict[str, str]:
-    return package_versions(VERSIONED_PACKAGES)
+    return package_versions()
 
 
 def cache_key(model_key: str, build_model: Callable[[], object],
-              data: Mapping[str, np.ndarray], settings: Mapping[str, object]) -> str:
+              data: Mapping[str, np.ndarray], settings: Mapping[str, float | int]) -> str:
     """SHA-256 identifying one fit (see module docstring for what goes in)."""
     digest = hashlib.sha256()
     digest.update(model_key.encode())
-    # The whole module that builds the model: helpers it calls are covered too.
     digest.update(build_model.__qualname__.encode())
-    digest.update(inspect.getsource(inspect.getmodule(build_model)).encode())
+    digest.update(code_fingerprint([build_model.__module__, SAMPLING_MODULE]).encode())
     for name in sorted(data):
         array = np.ascontiguousarray(np.asarray(data[name]))
         digest.update(f"{name}:{array.dtype.str}:{array.shape}".encode())
@@ -70,7 +81,8 @@ def _slim(idata: xr.DataTree) -> xr.DataTree:
 
 
 def load(path: Path, key: str) -> xr.DataTree | None:
-    """The cached fit at ``path`` if it is complete and carries ``key``; else None."""
+    """The cached fit at ``path`` if it is complete and carries ``key``; else None (and a
+    damaged or foreign file is deleted)."""
     if not path.is_file():
         return None
     try:
@@ -94,12 +106,15 @@ def store(path: Path, key: str, idata: xr.DataTree) -> None:
 
 
 def cached(model_key: str, build_model: Callable[[], object], data: Mapping[str, np.ndarray],
-           settings: Mapping[str, object], fit: Callable[[], xr.DataTree],
+           settings: Mapping[str, float | int], fit: Callable[[], xr.DataTree],
            directory: Path | None = None) -> xr.DataTree:
-    """Return the cached posterior for this exact fit, or run ``fit`` and cache it."""
-    if os.environ.get(DISABLE_ENV) == "1":
+    """Return the cached posterior for this exact fit, or run ``fit`` and cache it.
+
+    ``directory`` overrides :func:`posterior_cache_dir` (used by tests of the cache).
+    """
+    if caching_disabled():
         return fit()
-    directory = directory or Path(os.environ.get(DIRECTORY_ENV, POSTERIOR_CACHE_DIR))
+    directory = directory or posterior_cache_dir()
     key = cache_key(model_key, build_model, data, settings)
     path = directory / f"{model_key}-{key[:32]}.nc"
     hit = load(path, key)

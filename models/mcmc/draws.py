@@ -1,11 +1,13 @@
-"""Effect measures from posterior draws of the two arm rates (MCMC path).
+"""Summaries of posterior draws (MCMC path): intervals, probabilities with Monte Carlo
+error, and effect measures from draws of the two arm rates.
 
-Inputs are xarray DataArrays of p_t and p_c with dims (chain, draw), on the
+Inputs are xarray DataArrays with dims (chain, draw); arm rates p_t and p_c are on the
 proportion scale. ARD is in proportion units (0.10 = 10 percentage points); RR and
 OR are ratios. Intervals are 95% equal-tailed (``arviz.eti`` with prob=0.95; ArviZ's
 default is 89%); Monte Carlo standard errors come from ``arviz.mcse``.
 """
 
+from collections.abc import Sequence
 
 import arviz as az
 import numpy as np
@@ -38,6 +40,17 @@ def probability(event: xr.DataArray) -> Probability:
     """Mean of a 0/1 indicator over draws, with ArviZ's MCSE of that mean."""
     indicator = event.astype(float)
     return Probability(float(indicator.mean()), float(az.mcse(indicator, method="mean")))
+
+
+def coefficient_intervals(posterior: xr.Dataset, terms: Sequence[str]) -> dict[str, Interval]:
+    """Posterior median and 95% equal-tailed interval of each coefficient (log-odds scale)."""
+    return {term: interval(posterior[term]) for term in terms}
+
+
+def positive_probabilities(posterior: xr.Dataset,
+                           terms: Sequence[str]) -> dict[str, Probability]:
+    """P(coefficient > 0) with MCSE for each term (for a log OR: P(OR > 1))."""
+    return {term: probability(posterior[term] > 0) for term in terms}
 
 
 def summarise_draws(p_t: xr.DataArray, p_c: xr.DataArray,

@@ -11,6 +11,7 @@ defaults depend on the number of cores).
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass
+from typing import Protocol
 
 import numpy as np
 import xarray as xr
@@ -43,10 +44,16 @@ def configure_compile_cache() -> None:
     os.environ.setdefault("NUMBA_CACHE_DIR", str(CACHE_DIR / "numba"))
 
 
-_COMPILED: dict[str, object] = {}
+class CompiledModel(Protocol):
+    """What the samplers need of a nutpie-compiled model: new shared data, same structure."""
+
+    def with_data(self, **data: np.ndarray) -> "CompiledModel": ...
 
 
-def compiled(key: str, build_model: Callable[[], object]) -> object:
+_COMPILED: dict[str, CompiledModel] = {}
+
+
+def compiled(key: str, build_model: Callable[[], object]) -> CompiledModel:
     """The nutpie-compiled form of a model structure, built and compiled once per process."""
     if key not in _COMPILED:
         configure_compile_cache()

@@ -14,7 +14,8 @@ import pandas as pd
 from models.data.ipd import outcome_column
 from models.data.trial import ArmCounts, OutcomeCounts
 from models.mcmc import sampling
-from models.mcmc.logistic import IpdResult, fit_aggregate, fit_ipd
+from models.mcmc.aggregate import fit_aggregate
+from models.mcmc.interaction import IpdResult, fit_ipd
 from models.priors.prior_set import LogisticPrior
 
 MISSING_SCENARIOS = (

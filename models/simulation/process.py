@@ -30,60 +30,41 @@ Generating process (all logs are natural logs)
    effect would instead make them subject-specific, larger than the marginal effects the
    analysis model estimates); ``rho > 0`` makes the two outcomes positively associated.
 
-The trial IPD (:func:`simulate_trial_ipd`) are then conditioned on the published counts by
-rejection sampling (see there).
+The linear predictor is :func:`models.exact.linear_predictor.linear_predictor` and ``z``
+is :func:`models.data.ipd.standardise_log_crp`, the same functions the analysis models use.
+Conditioning on the published counts is in :mod:`models.simulation.conditioning`, the
+data files in :mod:`models.simulation.files`.
 """
 
-import json
 import math
-from dataclasses import asdict, dataclass, field
-from pathlib import Path
-from typing import Any
+from dataclasses import asdict, dataclass
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 from scipy.special import expit, ndtr, ndtri
 
-from models.core.atomic import write_text_atomically
 from models.core.errors import InputError
-from models.core.paths import SIMULATED_IPD_FILE, SIMULATED_IPD_TRUTH_FILE
 from models.data.ipd import (
     ARM_COLUMN,
     CONTROL_ARM,
     CRP_COLUMN,
     ID_COLUMN,
     OUTCOME_COLUMNS,
-    OUTCOME_DTYPE,
-    REQUIRED_COLUMNS,
+    STANDARDISATION_DDOF,
     TREATMENT_ARM,
     complete_cases,
+    log_crp_moments,
+    standardise_log_crp,
 )
+from models.exact.linear_predictor import linear_predictor
 
 DEFAULT_SEED = 16942542
 """Seed of the shipped simulated IPD: the trial's ISRCTN number, a fixed arbitrary choice."""
 
-REJECTION_BATCH_SIZE = 4096
-"""Simulated trials drawn per vectorised batch of rejection sampling. Part of the recipe:
-the same seed with another batch size gives other (equally valid) data."""
-
-MAX_REJECTION_ATTEMPTS = 10_000_000
-"""Give up after this many simulated trials: the process and the targets disagree badly."""
-
-CONDITIONING_METHOD = "rejection sampling"
-
 ID_PREFIX = "P"
 MIN_ID_DIGITS = 2
 """Participant ids are ``P01``, ``P02``, ...: zero-padded to at least two digits."""
-
-TRUTH_JSON_DECIMALS = 10
-"""Derived floats in the truth file are rounded to this many decimals so the file does
-not change with last-bit differences in floating-point libraries."""
-
-SIMULATED_NOTE = (
-    "SIMULATED data, not the trial's data (the trial's individual participant data are not "
-    "public). Generated from the process below and conditioned to reproduce the published "
-    "day-28 counts exactly; use it only to illustrate and check the IPD models."
-)
 
 
 @dataclass(frozen=True)
@@ -115,12 +96,9 @@ class LogisticCoefficients:
     interaction: float
 
     def linear_predictor(self, treated: np.ndarray, z: np.ndarray) -> np.ndarray:
-        """Log-odds for treatment indicator(s) ``treated`` (0/1) and standardised ``z``."""
-        return (
-            self.intercept
-            + self.treatment * treated
-            + (self.biomarker + self.interaction * treated) * z
-        )
+        """Log-odds for treatment indicator(s) ``treated`` (0/1) and standardised ``z``
+        (:func:`models.exact.linear_predictor.linear_predictor` with these coefficients)."""
+        return np.asarray(linear_predictor(asdict(self), treated, z))
 
 
 @dataclass(frozen=True)
@@ -247,64 +225,6 @@ class GeneratingProcess:
 DEFAULT_PROCESS = GeneratingProcess()
 
 
-@dataclass(frozen=True)
-class TrialDesign:
-    """What the simulated trial IPD must reproduce: randomised numbers and published counts.
-
-    Defaults are the tocilizumab trial (``data/trial_counts.yml``, ``trial-facts.md``):
-    14 randomised to tocilizumab of whom 13 have a day-28 outcome, 16 to placebo, all
-    with an outcome; remission 7/13 vs 5/16 and response 6/13 vs 3/16.
-
-    Attributes
-    ----------
-    n_treatment, n_control
-        Participants randomised to tocilizumab and to placebo.
-    n_treatment_missing
-        Tocilizumab participants without a day-28 outcome (placebo has none missing).
-    remission_events, response_events
-        ``(tocilizumab events, placebo events)`` among the complete cases.
-    """
-
-    n_treatment: int = 14
-    n_control: int = 16
-    n_treatment_missing: int = 1
-    remission_events: tuple[int, int] = (7, 5)
-    response_events: tuple[int, int] = (6, 3)
-
-    def __post_init__(self) -> None:
-        observed = (self.n_treatment - self.n_treatment_missing, self.n_control)
-        if self.n_treatment_missing < 0 or min(observed) < 1:
-            raise InputError(
-                "design.n_treatment_missing",
-                f"must leave >= 1 analysed per arm, got {self.n_treatment_missing}",
-            )
-        for name in OUTCOME_COLUMNS:
-            events = getattr(self, f"{name}_events")
-            for arm_events, n in zip(events, observed, strict=True):
-                if not 0 <= arm_events <= n:
-                    raise InputError(
-                        f"design.{name}_events", f"must be between 0 and {n}, got {events}"
-                    )
-
-    def targets(self, outcome: str) -> tuple[int, int]:
-        """``(tocilizumab events, placebo events)`` for ``remission`` or ``response``."""
-        return getattr(self, f"{outcome}_events")
-
-
-DEFAULT_DESIGN = TrialDesign()
-
-
-@dataclass(frozen=True)
-class SimulatedTrial:
-    """Simulated trial IPD plus how it was obtained (written to the truth file)."""
-
-    ipd: pd.DataFrame
-    info: dict[str, Any] = field(default_factory=dict)
-
-
-# --- building blocks -------------------------------------------------------------------
-
-
 def draw_crp(
     process: GeneratingProcess, shape: int | tuple[int, ...], rng: np.random.Generator
 ) -> np.ndarray:
@@ -322,8 +242,9 @@ def draw_crp(
 
 
 def standardised_log_crp(process: GeneratingProcess, crp_mg_l: np.ndarray) -> np.ndarray:
-    """``z = (log C - m) / s`` with the eligible population's mean ``m`` and SD ``s``."""
-    return (np.log(crp_mg_l) - process.log_crp_mean) / process.log_crp_sd
+    """``z = (log C - m) / s`` with the eligible population's mean ``m`` and SD ``s``
+    (:func:`models.data.ipd.standardise_log_crp`)."""
+    return standardise_log_crp(crp_mg_l, process.log_crp_mean, process.log_crp_sd)
 
 
 def outcome_probability(
@@ -361,9 +282,12 @@ def participant_ids(n: int) -> list[str]:
     return [f"{ID_PREFIX}{number:0{width}d}" for number in range(1, n + 1)]
 
 
-def _ipd_frame(
-    treated: np.ndarray, crp_mg_l: np.ndarray, outcomes: dict[str, np.ndarray], dtype: str
+def ipd_frame(
+    treated: np.ndarray, crp_mg_l: np.ndarray, outcomes: dict[str, np.ndarray],
+    dtype: Literal["int64", "Int64"],
 ) -> pd.DataFrame:
+    """IPD columns for participants ``P01``...: arm from ``treated`` (1 tocilizumab, 0
+    placebo), hs-CRP (mg/L) and the outcomes as ``dtype`` (``int64`` or ``Int64``)."""
     frame = pd.DataFrame(
         {
             ID_COLUMN: participant_ids(treated.size),
@@ -411,144 +335,14 @@ def simulate_unconditioned(
     treated = np.repeat(np.array([1, 0]), [n_treatment, n_control])
     crp = draw_crp(process, treated.size, rng)
     outcomes = draw_outcomes(process, treated, crp, rng)
-    return _ipd_frame(treated, crp, outcomes, dtype="int64")
-
-
-def _event_counts(outcome: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    """Events per simulated trial (rows of ``outcome``) among the columns where ``mask``."""
-    return (outcome * mask).sum(axis=-1)
-
-
-def _rejection_sample(
-    process: GeneratingProcess,
-    design: TrialDesign,
-    treated: np.ndarray,
-    observed: np.ndarray,
-    rng: np.random.Generator,
-) -> tuple[np.ndarray, dict[str, np.ndarray], dict[str, Any]]:
-    """Draw whole trials in batches; return the first whose complete cases hit every target."""
-    treated_observed = (treated == 1) & observed
-    control_observed = (treated == 0) & observed
-    drawn = 0
-    accepted_total = 0
-    while drawn < MAX_REJECTION_ATTEMPTS:
-        shape = (REJECTION_BATCH_SIZE, treated.size)
-        crp = draw_crp(process, shape, rng)
-        outcomes = draw_outcomes(process, treated, crp, rng)
-        hits = np.ones(REJECTION_BATCH_SIZE, dtype=bool)
-        for outcome, values in outcomes.items():
-            target_treated, target_control = design.targets(outcome)
-            hits &= _event_counts(values, treated_observed) == target_treated
-            hits &= _event_counts(values, control_observed) == target_control
-        accepted_total += int(hits.sum())
-        if hits.any():
-            index = int(np.argmax(hits))
-            info = {
-                "attempts": drawn + index + 1,
-                "batch_size": REJECTION_BATCH_SIZE,
-                "batches": drawn // REJECTION_BATCH_SIZE + 1,
-                "acceptance_rate_in_drawn_batches": accepted_total / (drawn + REJECTION_BATCH_SIZE),
-            }
-            return crp[index], {k: v[index] for k, v in outcomes.items()}, info
-        drawn += REJECTION_BATCH_SIZE
-    raise RuntimeError(
-        f"no simulated trial matched the published counts in {drawn} attempts; "
-        "the generating process is far from the data it is conditioned on"
-    )
-
-
-def simulate_trial(
-    seed: int = DEFAULT_SEED,
-    process: GeneratingProcess = DEFAULT_PROCESS,
-    design: TrialDesign = DEFAULT_DESIGN,
-) -> SimulatedTrial:
-    """Simulated trial IPD conditioned on the published counts, with how it was obtained.
-
-    Steps, all from ``numpy.random.default_rng(seed)``:
-
-    1. Allocation: a random order of 14 tocilizumab and 16 placebo labels gives the arms of
-       ``P01`` ... ``P30`` (complete randomisation with fixed arm totals).
-    2. Missing outcome: one tocilizumab participant, chosen uniformly at random, has no
-       day-28 outcome. Missing completely at random (MCAR): the choice ignores CRP and
-       outcomes, so the complete cases are still a draw from the process.
-    3. Conditioning by rejection sampling: whole trials (every hs-CRP and both outcomes
-       of all 30) are drawn from the process in vectorised batches, and the first whose
-       complete cases give exactly the published counts (7/13 vs 5/16 remission, 6/13 vs
-       3/16 response) is kept. That is an *exact* draw from the process conditional on the
-       counts: nothing is adjusted by hand, so hs-CRP and its relation to the outcomes are
-       distorted only as much as knowing the counts implies. Steps 1-2 need no
-       conditioning because the counts do not depend on which positions are treated or
-       which tocilizumab participant is missing (exchangeability).
-
-    Returns
-    -------
-    SimulatedTrial
-        ``ipd`` (see :func:`simulate_trial_ipd`) and ``info``: conditioning method, number
-        of attempts (simulated trials drawn up to and including the accepted one), batch
-        size, acceptance rate, missing participant ids, targets, and the true coefficients
-        on the analysis model's scale (:func:`truth_on_sample_scale`).
-    """
-    rng = np.random.default_rng(seed)
-    treated = rng.permutation(np.repeat(np.array([1, 0]), [design.n_treatment, design.n_control]))
-    missing = rng.choice(
-        np.flatnonzero(treated == 1), size=design.n_treatment_missing, replace=False
-    )
-    observed = np.ones(treated.size, dtype=bool)
-    observed[missing] = False
-    crp, outcomes, conditioning = _rejection_sample(process, design, treated, observed, rng)
-    ipd = _ipd_frame(treated, crp, outcomes, dtype=OUTCOME_DTYPE)
-    for column in OUTCOME_COLUMNS.values():
-        ipd.loc[~observed, column] = pd.NA
-    info = {
-        "conditioning": {
-            "method": CONDITIONING_METHOD,
-            "description": (
-                "Whole simulated trials were drawn from the generating process until one "
-                "matched the published complete-case counts exactly; the accepted trial is "
-                "an exact draw from the process conditional on those counts."
-            ),
-            **conditioning,
-        },
-        "missing_outcome": {
-            "participant_ids": sorted(ipd.loc[~observed, ID_COLUMN].tolist()),
-            "mechanism": "missing completely at random: one tocilizumab participant chosen "
-            "uniformly at random, independent of hs-CRP and outcomes",
-        },
-        "design": asdict(design),
-        "truth_on_sample_scale": truth_on_sample_scale(process, ipd),
-    }
-    return SimulatedTrial(ipd=ipd, info=info)
-
-
-def simulate_trial_ipd(
-    seed: int = DEFAULT_SEED,
-    process: GeneratingProcess = DEFAULT_PROCESS,
-    design: TrialDesign = DEFAULT_DESIGN,
-) -> pd.DataFrame:
-    """The simulated trial IPD: 30 randomised, 29 complete cases matching published counts.
-
-    Default seed: :data:`DEFAULT_SEED` (16942542, the trial's ISRCTN number), the seed of
-    the shipped ``data/simulated_ipd.csv``. Method: see :func:`simulate_trial`.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Rows ``P01`` ... ``P30`` in order; ``arm`` (tocilizumab/placebo), ``crp_mg_l``
-        (baseline hs-CRP, mg/L, 0.1 resolution, >= 3.0), ``remission_day28`` and
-        ``response_day28`` (nullable ``Int64`` 0/1, ``<NA>`` for the one tocilizumab
-        participant without a day-28 outcome). ``attrs["simulation"]`` holds the
-        ``info`` of :func:`simulate_trial` (for :func:`write_truth`).
-    """
-    trial = simulate_trial(seed, process, design)
-    trial.ipd.attrs["simulation"] = trial.info
-    return trial.ipd
+    return ipd_frame(treated, crp, outcomes, dtype="int64")
 
 
 # --- truth on the analysis model's scale -------------------------------------------------
 
 
 def truth_on_sample_scale(
-    process: GeneratingProcess, ipd: pd.DataFrame, ddof: int = 1
+    process: GeneratingProcess, ipd: pd.DataFrame, ddof: int = STANDARDISATION_DDOF
 ) -> dict[str, dict[str, Any]]:
     """True coefficients re-expressed on the analysis model's scale.
 
@@ -573,8 +367,8 @@ def truth_on_sample_scale(
     """
     truth: dict[str, dict[str, Any]] = {"standardisation": {}}
     for outcome in OUTCOME_COLUMNS:
-        log_crp = np.log(complete_cases(ipd, outcome)[CRP_COLUMN].to_numpy(dtype=float))
-        sample_mean, sample_sd = float(log_crp.mean()), float(log_crp.std(ddof=ddof))
+        crp = complete_cases(ipd, outcome)[CRP_COLUMN].to_numpy(dtype=float)
+        sample_mean, sample_sd = log_crp_moments(crp, ddof)
         scale = sample_sd / process.log_crp_sd
         shift = (sample_mean - process.log_crp_mean) / process.log_crp_sd
         true = process.coefficients(outcome)
@@ -588,116 +382,6 @@ def truth_on_sample_scale(
             "log_crp_mean": sample_mean,
             "log_crp_sd": sample_sd,
             "ddof": ddof,
-            "n": int(log_crp.size),
+            "n": int(crp.size),
         }
     return truth
-
-
-# --- writing -------------------------------------------------------------------------------
-
-
-def _write_atomically(text: str, path: Path) -> None:
-    """Write ``text`` to ``path`` via a temporary file (see ``models.core.atomic``); a
-    missing folder is a user error naming the path."""
-    if not path.parent.is_dir():
-        raise InputError(str(path), f"cannot be written: folder {path.parent} does not exist")
-    write_text_atomically(text, path)
-
-
-def ipd_csv_text(df: pd.DataFrame) -> str:
-    r"""Render IPD as CSV text, the same text for the same frame.
-
-    Required columns in order, ``\n`` line ends, outcomes as ``0``/``1``, a missing outcome
-    as an empty cell, hs-CRP as the shortest decimal that round-trips (``5.8``, ``12.0``).
-    """
-    table = df.loc[:, list(REQUIRED_COLUMNS)].copy()
-    for column in OUTCOME_COLUMNS.values():
-        table[column] = table[column].astype(OUTCOME_DTYPE)
-    return table.to_csv(index=False, lineterminator="\n", na_rep="")
-
-
-def write_ipd(df: pd.DataFrame, path: Path | str = SIMULATED_IPD_FILE) -> None:
-    """Write IPD as CSV deterministically (same frame, same bytes) and atomically."""
-    _write_atomically(ipd_csv_text(df), Path(path))
-
-
-def _rounded(value: Any) -> Any:
-    """Floats rounded to :data:`TRUTH_JSON_DECIMALS`, recursively through dicts/lists."""
-    if isinstance(value, dict):
-        return {key: _rounded(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [_rounded(item) for item in value]
-    if isinstance(value, float):
-        return round(value, TRUTH_JSON_DECIMALS)
-    return value
-
-
-def process_description(process: GeneratingProcess) -> dict[str, Any]:
-    """The generating parameters plus the derived eligible-population quantities."""
-    return {
-        **asdict(process),
-        "derived": {
-            "eligible_fraction": process.eligible_fraction,
-            "eligible_median_mg_l": process.eligible_median_mg_l,
-            "log_crp_mean": process.log_crp_mean,
-            "log_crp_sd": process.log_crp_sd,
-        },
-        "model": (
-            "log C ~ Normal(log crp_population_median_mg_l, crp_population_log_sd) truncated "
-            "below at log crp_threshold_mg_l, C rounded to crp_decimals; "
-            "z = (log C - derived.log_crp_mean) / derived.log_crp_sd; "
-            "logit P(Y_k = 1) = intercept + treatment*T + biomarker*z + interaction*T*z "
-            "(T = 1 tocilizumab, 0 placebo); remission and response joined by a Gaussian "
-            "copula with correlation outcome_latent_correlation"
-        ),
-    }
-
-
-def write_truth(
-    process: GeneratingProcess,
-    seed: int,
-    info: dict[str, Any],
-    path: Path | str = SIMULATED_IPD_TRUTH_FILE,
-) -> None:
-    """Write the true generating parameters beside the simulated IPD (JSON, sorted keys).
-
-    Parameters
-    ----------
-    process
-        The process the IPD came from.
-    seed
-        The seed given to :func:`simulate_trial_ipd`.
-    info
-        ``SimulatedTrial.info`` (or ``ipd.attrs["simulation"]``): conditioning method,
-        attempts, missing ids, truth on the sample scale.
-    path
-        Output file (default ``data/simulated_ipd_truth.json``).
-    """
-    payload = {
-        **info,
-        "simulated": True,
-        "note": SIMULATED_NOTE,
-        "seed": seed,
-        "generating_process": process_description(process),
-    }
-    text = json.dumps(_rounded(payload), sort_keys=True, indent=2) + "\n"
-    _write_atomically(text, Path(path))
-
-
-def write_simulated_data(
-    seed: int = DEFAULT_SEED,
-    ipd_path: Path | str = SIMULATED_IPD_FILE,
-    truth_path: Path | str | None = None,
-    process: GeneratingProcess = DEFAULT_PROCESS,
-) -> SimulatedTrial:
-    """Simulate the trial IPD and write it and its truth file (what ``make data`` does).
-
-    ``truth_path`` defaults to ``<ipd stem>_truth.json`` beside ``ipd_path``.
-    """
-    ipd_path = Path(ipd_path)
-    if truth_path is None:
-        truth_path = ipd_path.with_name(f"{ipd_path.stem}_truth.json")
-    trial = simulate_trial(seed, process)
-    write_ipd(trial.ipd, ipd_path)
-    write_truth(process, seed, trial.info, truth_path)
-    return trial

@@ -1,11 +1,12 @@
 """Repeated-simulation study: how well can a trial of n = 29 recover a hs-CRP interaction?
 
 ``R`` trials of 13 tocilizumab + 16 placebo participants are drawn from the generating
-process (:data:`models.simulate.DEFAULT_PROCESS`, *unconditioned*: every outcome observed,
-no matching to the published counts), and each is fitted with the compiled IPD logistic
-model (:mod:`models.mcmc.logistic`) under one prior (the reference prior by default). Against
-the true coefficients re-expressed on each data set's own standardisation
-(:func:`models.simulate.truth_on_sample_scale`), the study reports per coefficient:
+process (:data:`models.simulation.process.DEFAULT_PROCESS`, *unconditioned*: every outcome
+observed, no matching to the published counts), and each is fitted with the compiled IPD
+logistic model (:mod:`models.mcmc.interaction`) under one prior (the reference prior by
+default). Against the true coefficients re-expressed on each data set's own
+standardisation (:func:`models.simulation.process.truth_on_sample_scale`), the study
+reports per coefficient:
 
 - detection rate: share of trials with P(coefficient > 0) > 0.9;
 - coverage: share of 95% intervals containing the truth;
@@ -23,10 +24,12 @@ per fit after a one-off compile of about 5 s). With 500 draws per chain, 4 of 20
 had split R-hat just above 1.01 from short chains alone, hence 1,000. Each fit's
 diagnostics are stored so fits with problems can be counted.
 
-Results are cached under ``.cache/simulation_study/`` (a CSV of per-trial results and a
-JSON of the configuration, summary and timings), keyed by a hash of the process, ``R``,
-seed, arm sizes, outcome, prior, sampler settings, package versions and
-:data:`STUDY_FORMAT_VERSION`; :func:`run_or_load` re-uses a cached result with the same key.
+Results are cached under ``<cache root>/simulation_study/`` (:mod:`models.simulation.
+study_cache`: a CSV of per-trial results and a JSON of the configuration, summary and
+timings), keyed by a hash of the configuration (process, ``R``, seed, arm sizes, outcome,
+prior, sampler settings), the code that computes the study (this module and every project
+module it imports, :func:`models.core.code_fingerprint.code_fingerprint`) and the package
+versions; :func:`run_or_load` re-uses a valid cached result with the same key.
 ``python -m models.simulation.study`` regenerates it and prints the summary.
 """
 
@@ -36,33 +39,32 @@ import json
 import sys
 import time
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from models.core import provenance
-from models.core.atomic import write_text_atomically
-from models.core.paths import CACHE_DIR, DEFAULT_PRIORS_FILE
+from models.core.cache_root import caching_disabled
+from models.core.code_fingerprint import code_fingerprint
+from models.core.paths import DEFAULT_PRIORS_FILE
 from models.core.progress import interactive, say
-from models.mcmc.diagnostics import ESS_MIN, RHAT_MAX, diagnose
-from models.mcmc.logistic import IPD_TERMS, ipd_data, sample_ipd
+from models.core.provenance import package_versions
+from models.data.ipd import ipd_data
+from models.mcmc.diagnostics import ESS_MIN, RHAT_MAX, Diagnostics, diagnose
+from models.mcmc.interaction import sample_ipd
+from models.mcmc.logistic_models import IPD_TERMS
 from models.mcmc.sampling import SamplerSettings
 from models.priors.prior_set import LogisticPrior
 from models.priors.priors_file import load_priors
+from models.simulation import study_cache
 from models.simulation.process import (
     DEFAULT_PROCESS,
     GeneratingProcess,
     simulate_unconditioned,
     truth_on_sample_scale,
 )
-
-STUDY_FORMAT_VERSION = 1
-"""Bump when the study's code changes what it computes (invalidates cached results)."""
-
-STUDY_CACHE_DIR = CACHE_DIR / "simulation_study"
 
 STUDY_SAMPLER = SamplerSettings(chains=4, draws=1000, tune=1000, target_accept=0.9,
                                 seed=20261129)
@@ -73,7 +75,6 @@ DEFAULT_STUDY_SEED = 20261130
 DETECTION_LEVEL = 0.9
 """A trial 'detects' a positive coefficient when P(coefficient > 0) exceeds this."""
 
-VERSIONED_PACKAGES = ("pymc", "pytensor", "nutpie", "numpy", "scipy", "pandas", "arviz-stats")
 PROGRESS_EVERY = 20
 """Replicates between progress messages (terminal only)."""
 
@@ -132,15 +133,11 @@ class StudyConfig:
         }
 
 
-def package_versions() -> dict[str, str]:
-    """Installed versions of Python and the packages whose changes could move the numbers."""
-    return provenance.package_versions(VERSIONED_PACKAGES)
-
-
 def cache_key(config: StudyConfig) -> str:
-    """16 hex digits of SHA-256 over the configuration, package versions and format."""
+    """16 hex digits of SHA-256 over the configuration, the study's code and the package
+    versions (see the module docstring)."""
     payload = {"config": config.as_dict(), "versions": package_versions(),
-               "format": STUDY_FORMAT_VERSION}
+               "code": code_fingerprint([__name__])}
     text = json.dumps(payload, sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
@@ -155,7 +152,8 @@ def simulated_trial(config: StudyConfig, replicate: int) -> pd.DataFrame:
     return simulate_unconditioned(config.process, config.n_treatment, config.n_control, rng)
 
 
-def fit_replicate(config: StudyConfig, replicate: int, ipd: pd.DataFrame) -> dict[str, Any]:
+def fit_replicate(config: StudyConfig, replicate: int,
+                  ipd: pd.DataFrame) -> dict[str, int | float | bool]:
     """Fit one simulated trial; one flat record of truth, estimates and diagnostics."""
     data = ipd_data(ipd, config.outcome)
     truth = truth_on_sample_scale(config.process, ipd)[config.outcome]
@@ -163,7 +161,7 @@ def fit_replicate(config: StudyConfig, replicate: int, ipd: pd.DataFrame) -> dic
     idata = sample_ipd(config.prior, data, settings, use_cache=False)
     posterior = idata["posterior"].to_dataset()
     counts = data.arm_counts()
-    record: dict[str, Any] = {
+    record: dict[str, int | float | bool] = {
         "replicate": replicate,
         "events_treatment": counts.treatment.events,
         "events_control": counts.control.events,
@@ -266,10 +264,12 @@ class StudyResult:
     elapsed_seconds
         Wall time of the run that produced the numbers (compile included if it happened
         in that run), and ``seconds_per_fit`` = that time / R.
+    problem_fits
+        Fits failing a diagnostic (:func:`fits_with_problems`).
     from_cache
         True when loaded from disk rather than computed now.
     csv_path, json_path
-        The cache files.
+        The cache files (not written when caching is turned off).
     """
 
     config: StudyConfig
@@ -284,62 +284,45 @@ class StudyResult:
     json_path: Path
 
 
-def _write_atomically(text: str, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    write_text_atomically(text, path)
+def replicate_columns() -> list[str]:
+    """The columns of the per-trial table (:func:`fit_replicate`), in order."""
+    columns = ["replicate", "events_treatment", "events_control"]
+    for term in IPD_TERMS:
+        columns += [f"{term}_{part}" for part in
+                    ("truth", "median", "lower", "upper", "sd", "p_positive", "covered")]
+    return columns + [f"diag_{item.name}" for item in fields(Diagnostics)]
 
 
-def _paths(cache_dir: Path, key: str) -> tuple[Path, Path]:
-    return cache_dir / f"{key}.csv", cache_dir / f"{key}.json"
-
-
-def _save(result: StudyResult) -> None:
-    """CSV first, then the JSON: a JSON on disk means the pair is complete."""
-    _write_atomically(result.replicates.to_csv(index=False, lineterminator="\n"),
-                      result.csv_path)
-    payload = {
-        "key": result.key,
-        "config": result.config.as_dict(),
-        "versions": package_versions(),
-        "format": STUDY_FORMAT_VERSION,
-        "elapsed_seconds": result.elapsed_seconds,
-        "seconds_per_fit": result.seconds_per_fit,
-        "problem_fits": result.problem_fits,
-        "summary": result.summary.to_dict(orient="records"),
-    }
-    _write_atomically(json.dumps(payload, indent=2) + "\n", result.json_path)
-
-
-def _load(config: StudyConfig, key: str, cache_dir: Path) -> StudyResult | None:
-    csv_path, json_path = _paths(cache_dir, key)
-    if not (csv_path.is_file() and json_path.is_file()):
-        return None
-    meta = json.loads(json_path.read_text(encoding="utf-8"))
-    replicates = pd.read_csv(csv_path)
-    return StudyResult(config, key, replicates, summarise_study(replicates),
-                       float(meta["elapsed_seconds"]), float(meta["seconds_per_fit"]),
-                       int(meta["problem_fits"]), True, csv_path, json_path)
-
-
-def run_or_load(config: StudyConfig | None = None, cache_dir: Path | str = STUDY_CACHE_DIR,
+def run_or_load(config: StudyConfig | None = None, cache_dir: Path | str | None = None,
                 refresh: bool = False) -> StudyResult:
     """The study for ``config`` (reference prior, 200 trials by default), from the cache
-    when a result with the same key exists (unless ``refresh``), else computed and saved."""
+    when a valid result with the same key exists (unless ``refresh``), else computed and
+    saved. ``cache_dir`` defaults to :func:`models.simulation.study_cache.study_cache_dir`;
+    with ``REANALYSIS_NO_CACHE=1`` nothing is read or written."""
     config = config or StudyConfig.from_priors()
-    cache_dir = Path(cache_dir)
+    directory = Path(cache_dir) if cache_dir is not None else study_cache.study_cache_dir()
     key = cache_key(config)
-    if not refresh:
-        cached = _load(config, key, cache_dir)
+    csv_path, json_path = study_cache.paths(directory, key)
+    use_cache = not caching_disabled()
+    if use_cache and not refresh:
+        cached = study_cache.load(directory, key, replicate_columns(), config.replicates)
         if cached is not None:
-            return cached
+            return StudyResult(config, key, cached.replicates,
+                               summarise_study(cached.replicates), cached.elapsed_seconds,
+                               cached.seconds_per_fit, cached.problem_fits, True, csv_path,
+                               json_path)
     start = time.perf_counter()
     replicates = run_study(config)
     elapsed = time.perf_counter() - start
-    csv_path, json_path = _paths(cache_dir, key)
     result = StudyResult(config, key, replicates, summarise_study(replicates), elapsed,
                          elapsed / config.replicates, fits_with_problems(replicates), False,
                          csv_path, json_path)
-    _save(result)
+    if use_cache:
+        computed = study_cache.CachedStudy(replicates, elapsed, result.seconds_per_fit,
+                                           result.problem_fits)
+        description = {"config": config.as_dict(), "versions": package_versions(),
+                       "summary": result.summary.to_dict(orient="records")}
+        study_cache.save(directory, key, computed, description)
     return result
 
 

@@ -1,0 +1,238 @@
+"""``reanalysis fit``: one model, one outcome, one prior, as a JSON-ready dictionary.
+
+- ``--model beta-binomial``: the exact conjugate answer (:func:`models.exact.beta_binomial.
+  fit_exact`), or PyMC's with ``--mcmc`` (checked against the exact P(benefit)).
+- ``--model logistic``: the aggregate model on the trial's (or ``--treatment`` /
+  ``--control``) counts; with ``--ipd FILE`` the hs-CRP x treatment interaction model on
+  the complete cases of ``--outcome`` in that file, whose effect measures (``p_benefit``,
+  ``risk_difference``, ...) are then *marginal*: averaged over the complete cases' own
+  hs-CRP values (:func:`models.mcmc.crp_effects.marginal_rates`).
+
+Heavy libraries (scipy, PyMC) are imported only by the fit that needs them, so the
+command starts quickly. Probabilities are on 0-1, ARD in proportion units, RR and OR as
+ratios; thresholds and hs-CRP values are JSON keys in their shortest form (``"0.1"``).
+"""
+
+import argparse
+import json
+import math
+from typing import TYPE_CHECKING, Any
+
+from models.core.errors import InputError
+from models.core.types import EffectSummary
+
+if TYPE_CHECKING:
+    from models.data.trial import OutcomeCounts
+    from models.mcmc.diagnostics import Diagnostics
+    from models.mcmc.sampling import SamplerSettings
+    from models.priors.prior_set import NamedPrior
+
+CRP_FLAG = "--crp"
+
+
+def number_key(value: float) -> str:
+    """JSON key of a number: shortest form (``0.1``, ``3``, ``12.5``)."""
+    return f"{value:g}"
+
+
+def trial_counts(args: argparse.Namespace) -> "OutcomeCounts":
+    """The ``--outcome`` counts of ``--trial``, with ``--treatment``/``--control`` (``X/N``,
+    :func:`models.data.trial.parse_fraction`) replacing an arm's counts."""
+    from models.data.trial import load_trial, parse_fraction
+
+    outcome = load_trial(args.trial).outcome(args.outcome)
+    treatment = parse_fraction(args.treatment, "--treatment") if args.treatment else None
+    control = parse_fraction(args.control, "--control") if args.control else None
+    return outcome.with_counts(treatment, control)
+
+
+def effects_json(summary: EffectSummary) -> dict[str, Any]:
+    """P(benefit), P(ARD > d), OR, RR and ARD of a summary; the ``mcse_*`` fields only for
+    a sampled (``method="mcmc"``) summary."""
+    sampled = summary.method == "mcmc"
+    out: dict[str, Any] = {"p_benefit": summary.p_benefit.estimate}
+    if sampled:
+        out["mcse_p_benefit"] = summary.p_benefit.mcse
+    out["p_ard_greater"] = {number_key(d): p.estimate for d, p in summary.p_ard_greater.items()}
+    if sampled:
+        out["mcse_p_ard_greater"] = {number_key(d): p.mcse
+                                     for d, p in summary.p_ard_greater.items()}
+    out.update(odds_ratio=summary.odds_ratio.as_dict(), risk_ratio=summary.risk_ratio.as_dict(),
+               risk_difference=summary.risk_difference.as_dict())
+    return out
+
+
+def sampler_json(diagnostics: "Diagnostics", settings: "SamplerSettings") -> dict[str, Any]:
+    """Convergence diagnostics, whether they pass, and the sampler settings of one fit."""
+    return {"diagnostics": diagnostics.as_dict(), "diagnostics_ok": diagnostics.ok,
+            "sampler": settings.as_dict()}
+
+
+def _counts_json(counts: "OutcomeCounts") -> dict[str, str]:
+    return {"treatment": str(counts.treatment), "control": str(counts.control)}
+
+
+# --- beta-binomial ----------------------------------------------------------------------
+
+
+def fit_beta_binomial(args: argparse.Namespace, prior: "NamedPrior") -> dict[str, Any]:
+    """The beta-binomial fit: exact, or sampled with ``--mcmc``."""
+    from models.exact.beta_binomial import fit_exact
+
+    counts = trial_counts(args)
+    out: dict[str, Any] = {
+        "model": "beta-binomial",
+        "outcome": counts.name,
+        "prior": prior.name,
+        "prior_label": prior.label,
+        "counts": _counts_json(counts),
+    }
+    exact = fit_exact(prior.beta_binomial, counts).summary
+    if not args.mcmc:
+        return {**out, "method": "exact", **effects_json(exact)}
+    from models.core.progress import interactive, say
+    from models.mcmc.beta_binomial import fit_mcmc
+
+    say(f"sampling beta-binomial posterior ({counts.name}, prior {prior.name})...")
+    mcmc = fit_mcmc(prior.beta_binomial, counts, progress=interactive())
+    return {**out, "method": "mcmc", **effects_json(mcmc.summary),
+            **sampler_json(mcmc.diagnostics, mcmc.settings),
+            "exact_p_benefit": exact.p_benefit.estimate}
+
+
+# --- logistic ---------------------------------------------------------------------------
+
+
+def parse_crp_values(text: str | None) -> tuple[float, ...]:
+    """hs-CRP values in mg/L from ``--crp`` (comma-separated positive numbers).
+
+    ``None`` gives :data:`models.mcmc.crp_effects.DEFAULT_CRP_VALUES` (3, 5, 10 mg/L).
+    """
+    if text is None:
+        from models.mcmc.crp_effects import DEFAULT_CRP_VALUES
+
+        return DEFAULT_CRP_VALUES
+    values = []
+    for part in text.split(","):
+        item = part.strip()
+        try:
+            value = float(item)
+        except ValueError:
+            raise InputError(CRP_FLAG, "must be positive numbers in mg/L separated by commas "
+                             f"(e.g. 3,5,10), got {text!r}") from None
+        if not (math.isfinite(value) and value > 0):
+            raise InputError(CRP_FLAG, f"must be positive finite numbers (hs-CRP in mg/L), "
+                             f"got {item!r}")
+        values.append(value)
+    return tuple(values)
+
+
+def _aggregate(args: argparse.Namespace, prior: "NamedPrior") -> dict[str, Any]:
+    from models.core.progress import interactive, say
+    from models.mcmc.aggregate import fit_aggregate
+
+    counts = trial_counts(args)
+    say(f"sampling logistic posterior ({counts.name}, prior {prior.name})...")
+    result = fit_aggregate(prior.logistic, counts, progress=interactive())
+    out = {
+        "counts": _counts_json(counts),
+        **effects_json(result.summary),
+        # P(OR > 1) from the log OR draws (identical to P(ARD > 0) draw by draw).
+        "p_benefit": result.p_benefit.estimate,
+        "mcse_p_benefit": result.p_benefit.mcse,
+        "log_odds_ratio": result.log_odds_ratio.as_dict(),
+        **sampler_json(result.diagnostics, result.settings),
+    }
+    return {"outcome": counts.name, **out}
+
+
+def _ipd(args: argparse.Namespace, prior: "NamedPrior") -> dict[str, Any]:
+    from models.core.progress import interactive, say
+    from models.data.ipd import load_ipd
+    from models.mcmc.interaction import fit_ipd
+
+    for flag, value in (("--treatment", args.treatment), ("--control", args.control)):
+        if value:
+            raise InputError(flag, "cannot be combined with --ipd (the counts come from the "
+                             "individual data)")
+    crp_values = parse_crp_values(args.crp)
+    ipd = load_ipd(args.ipd)
+    say(f"sampling logistic IPD posterior ({args.outcome}, prior {prior.name})...")
+    try:
+        result = fit_ipd(prior.logistic, ipd, args.outcome, progress=interactive())
+    except InputError as error:
+        if error.field == "outcome":
+            raise InputError("--outcome", error.message) from None
+        raise
+    at_crp = result.p_benefit_at(crp_values)
+    return {
+        "outcome": args.outcome,
+        "ipd": str(args.ipd),
+        "n": result.data.n,
+        "counts": _counts_json(result.data.arm_counts()),
+        "effects_scale": "marginal over the complete cases' hs-CRP",
+        **effects_json(result.marginal),
+        "p_benefit_at_mean_crp": result.p_treatment_positive.estimate,
+        "mcse_p_benefit_at_mean_crp": result.p_treatment_positive.mcse,
+        "coefficients": {term: i.as_dict() for term, i in result.coefficients.items()},
+        "interaction": {**result.interaction.as_dict(),
+                        "p_greater_0": result.p_interaction_positive.estimate,
+                        "mcse_p_greater_0": result.p_interaction_positive.mcse},
+        "p_benefit_at_crp": {number_key(c): p.estimate for c, p in at_crp.items()},
+        "mcse_p_benefit_at_crp": {number_key(c): p.mcse for c, p in at_crp.items()},
+        "crp_p_benefit_0.9": result.crp_p_benefit_90,
+        "standardisation": result.data.standardisation(),
+        **sampler_json(result.diagnostics, result.settings),
+    }
+
+
+def fit_logistic(args: argparse.Namespace, prior: "NamedPrior") -> dict[str, Any]:
+    """One logistic fit (aggregate, or the interaction model with ``--ipd``)."""
+    head = {"model": "logistic", "prior": prior.name, "prior_label": prior.label,
+            "method": "mcmc"}
+    body = _ipd(args, prior) if args.ipd else _aggregate(args, prior)
+    return {**head, **body}
+
+
+# --- the verb ---------------------------------------------------------------------------
+
+
+def fit_result(args: argparse.Namespace) -> dict[str, Any]:
+    """The fit ``args`` ask for (``model``, ``prior``, ``priors``, ``outcome``, ``trial``,
+    ``treatment``, ``control``, ``mcmc``, ``ipd``, ``crp``), as a JSON-ready dict."""
+    from models.priors.priors_file import load_priors
+
+    if args.model == "logistic" and args.crp is not None and not args.ipd:
+        raise InputError(CRP_FLAG, "needs --ipd (hs-CRP effects come from the IPD model)")
+    prior = load_priors(args.priors).get(args.prior)
+    if args.model == "beta-binomial":
+        return fit_beta_binomial(args, prior)
+    return fit_logistic(args, prior)
+
+
+def format_fit(result: dict[str, Any]) -> str:
+    """The plain-text form of a fit for the terminal."""
+    lines = [
+        f"{result['model']} | {result['outcome']} | prior {result['prior_label']} | "
+        f"{result['method']}",
+        f"  counts: treatment {result['counts']['treatment']}, "
+        f"control {result['counts']['control']}",
+        f"  P(treatment beats control) = {result['p_benefit']:.4f}"
+        + (f" (MCSE {result['mcse_p_benefit']:.4f})" if "mcse_p_benefit" in result else ""),
+    ]
+    for d, p in result["p_ard_greater"].items():
+        lines.append(f"  P(ARD > {d}) = {p:.4f}")
+    for key, label in (("risk_difference", "ARD"), ("risk_ratio", "RR"), ("odds_ratio", "OR")):
+        interval = result[key]
+        lo, hi = interval["ci95"]
+        lines.append(f"  {label}: median {interval['median']:.3f}, 95% interval "
+                     f"{lo:.3f} to {hi:.3f}")
+    if "diagnostics" in result:
+        lines.append(f"  diagnostics: {result['diagnostics']}")
+    return "\n".join(lines)
+
+
+def run(args: argparse.Namespace) -> None:
+    """``reanalysis fit``: print the fit as JSON (``--json``) or as text."""
+    result = fit_result(args)
+    print(json.dumps(result, indent=2) if args.json else format_fit(result))

@@ -1,0 +1,119 @@
+"""The two logistic model structures in PyMC, with priors and data as shared data.
+
+Aggregate model (the two arms' counts)::
+
+    logit p_arm = intercept + treatment * T_arm          (T = 1 treatment, 0 control)
+    events_arm ~ Binomial(n_arm, p_arm)
+
+IPD model with interaction (one row per complete case)::
+
+    logit p_i = intercept + treatment*T_i + biomarker*z_i + interaction*T_i*z_i
+    y_i ~ Bernoulli(p_i)
+
+Both linear predictors are :func:`models.exact.linear_predictor.linear_predictor`. ``z``
+is the natural log of baseline hs-CRP (mg/L) standardised with the complete cases' own
+sample mean and SD (:class:`models.data.ipd.IpdData`). All coefficients are on the
+log-odds scale: ``intercept`` = log-odds on control at z = 0, ``treatment`` = log odds
+ratio at z = 0 (the complete cases' geometric-mean hs-CRP), ``biomarker`` = log OR per SD
+of log hs-CRP on control, ``interaction`` = extra log OR per SD of log hs-CRP on
+treatment. Priors are Normal(mean, sd) from a :class:`~models.priors.prior_set.LogisticPrior`.
+
+Each structure is compiled once per process with nutpie (:mod:`models.mcmc.sampling`) and
+re-used for every prior and data set: priors and data are ``pm.Data`` shared variables.
+nutpie's ``with_data`` checks only the *rank* of a new value and passes shapes at run
+time, so IPD data sets of any length run on the one compiled model. For that reason the
+IPD model has no per-participant ``pm.Deterministic`` (nutpie fixes the shapes of stored
+variables at compile time) and no ``dims`` on the participant axis; per-participant
+quantities are computed from the draws with numpy (:mod:`models.mcmc.crp_effects`).
+"""
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+
+from models.data.ipd import IpdData
+from models.data.trial import OutcomeCounts
+from models.exact.linear_predictor import linear_predictor
+from models.priors.prior_set import LOGISTIC_TERMS, LogisticPrior
+
+AGGREGATE_MODEL_KEY = "logistic_aggregate"
+IPD_MODEL_KEY = "logistic_ipd"
+
+AGGREGATE_TERMS = ("intercept", "treatment")
+"""Coefficients of the aggregate model (log-odds scale)."""
+
+IPD_TERMS = LOGISTIC_TERMS
+"""Coefficients of the IPD model: intercept, treatment, biomarker, interaction."""
+
+ARM_NAMES = ("treatment", "control")
+ARM_TREATED = np.array([1.0, 0.0])
+"""Treatment indicator of the aggregate model's arms, in :data:`ARM_NAMES` order."""
+
+_PLACEHOLDER_PRIOR = {"mu": 0.0, "sigma": 1.0}
+
+
+def prior_data(prior: LogisticPrior, terms: Sequence[str]) -> dict[str, np.ndarray]:
+    """Shared data ``<term>_mu`` and ``<term>_sigma`` (0-d arrays) for the given terms."""
+    out = {}
+    for term in terms:
+        normal = getattr(prior, term)
+        out[f"{term}_mu"] = np.array(normal.mean, dtype=float)
+        out[f"{term}_sigma"] = np.array(normal.sd, dtype=float)
+    return out
+
+
+def aggregate_model_data(prior: LogisticPrior, counts: OutcomeCounts) -> dict[str, np.ndarray]:
+    """Shared data of the aggregate model: priors on intercept/treatment and the counts."""
+    return {
+        **prior_data(prior, AGGREGATE_TERMS),
+        "n": np.array([counts.treatment.n, counts.control.n], dtype="int64"),
+        "events": np.array([counts.treatment.events, counts.control.events], dtype="int64"),
+    }
+
+
+def ipd_model_data(prior: LogisticPrior, data: IpdData) -> dict[str, np.ndarray]:
+    """Shared data of the IPD model: the four priors and the participant arrays."""
+    return {**prior_data(prior, IPD_TERMS), "treated": data.treated, "z": data.z,
+            "outcome": data.y}
+
+
+def _coefficient(term: str, data: Mapping[str, np.ndarray] | None):  # -> TensorVariable
+    """``term ~ Normal(term_mu, term_sigma)`` with the prior's parameters as shared data."""
+    import pymc as pm
+
+    values = {key: (data or {}).get(f"{term}_{key}", default)
+              for key, default in _PLACEHOLDER_PRIOR.items()}
+    mu = pm.Data(f"{term}_mu", np.array(values["mu"], dtype=float))
+    sigma = pm.Data(f"{term}_sigma", np.array(values["sigma"], dtype=float))
+    return pm.Normal(term, mu=mu, sigma=sigma)
+
+
+def build_aggregate_model(data: Mapping[str, np.ndarray] | None = None):  # -> pm.Model
+    """Aggregate logistic model; ``data`` (see :func:`aggregate_model_data`) sets the shared
+    values, placeholders otherwise (the compiled model gets real values via ``with_data``)."""
+    import pymc as pm
+
+    data = data or {}
+    with pm.Model(coords={"arm": list(ARM_NAMES)}) as model:
+        n = pm.Data("n", data.get("n", np.ones(2, dtype="int64")), dims="arm")
+        events = pm.Data("events", data.get("events", np.zeros(2, dtype="int64")), dims="arm")
+        b = {term: _coefficient(term, data) for term in AGGREGATE_TERMS}
+        logit_p = linear_predictor(b, ARM_TREATED)
+        pm.Deterministic("p", pm.math.invlogit(logit_p), dims="arm")
+        pm.Binomial("y", n=n, logit_p=logit_p, observed=events, dims="arm")
+    return model
+
+
+def build_ipd_model(data: Mapping[str, np.ndarray] | None = None):  # -> pm.Model
+    """IPD logistic model with interaction; ``data`` as :func:`ipd_model_data` returns."""
+    import pymc as pm
+
+    data = data or {}
+    placeholder = np.zeros(4)
+    with pm.Model() as model:
+        treated = pm.Data("treated", data.get("treated", placeholder))
+        z = pm.Data("z", data.get("z", placeholder))
+        outcome = pm.Data("outcome", data.get("outcome", placeholder.astype("int64")))
+        b = {term: _coefficient(term, data) for term in IPD_TERMS}
+        pm.Bernoulli("y", logit_p=linear_predictor(b, treated, z), observed=outcome)
+    return model
