@@ -5,17 +5,18 @@ from pathlib import Path
 
 import pytest
 
+from models.core.cache_root import DIRECTORY_ENV
 from models.core.paths import DEFAULT_PRIORS_FILE
 from models.data.trial import load_trial
-from models.mcmc.cache import DIRECTORY_ENV
 from models.priors.priors_file import load_priors
 
 
 @pytest.fixture(scope="session", autouse=True)
-def isolated_posterior_cache(tmp_path_factory):
-    """Tests never read or write the project's own posterior cache."""
+def isolated_cache_root(tmp_path_factory):
+    """Tests never read or write the project's own caches (posteriors, simulation study):
+    the cache root points at a temporary folder for the whole session."""
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv(DIRECTORY_ENV, str(tmp_path_factory.mktemp("posterior-cache")))
+        patch.setenv(DIRECTORY_ENV, str(tmp_path_factory.mktemp("cache-root")))
         yield
 
 
