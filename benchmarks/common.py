@@ -11,8 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from models.core.cache_root import DISABLE_ENV
 from models.core.types import Probability
-from models.mcmc.cache import DISABLE_ENV
 from models.priors.prior_set import NamedPrior, PriorSet
 
 BENCHMARKS = ("grid", "render", "exact", "sensitivity", "make-report")

@@ -1,6 +1,6 @@
 """Benchmark 1: a 10-prior grid of the aggregate logistic model (remission).
 
-The compiled model re-used (:func:`models.mcmc.logistic.fit_aggregate`, disk cache off)
+The compiled model re-used (:func:`models.mcmc.aggregate.fit_aggregate`, disk cache off)
 against a fresh ``pm.Model`` + ``pm.sample`` (nutpie) per prior with the same sampler
 settings. The compile happens once before timing; its time is measured separately and
 reported both excluded and included once.
@@ -91,7 +91,7 @@ def naive_fit(prior: LogisticPrior, counts: OutcomeCounts,
 
 def compiled_fit(prior: LogisticPrior, counts: OutcomeCounts) -> tuple[float, float]:
     """``fit_aggregate`` with the process's compiled model and the disk cache off."""
-    from models.mcmc.logistic import fit_aggregate
+    from models.mcmc.aggregate import fit_aggregate
 
     result = fit_aggregate(prior, counts, use_cache=False)
     return sampled(result.p_benefit)
@@ -101,7 +101,7 @@ def compile_time(repeats: int) -> tuple[float, list[float]]:
     """Median time (s) of one ``nutpie.compile_pymc_model`` of the aggregate model."""
     import nutpie
 
-    from models.mcmc.logistic import build_aggregate_model
+    from models.mcmc.logistic_models import build_aggregate_model
 
     return median_time(lambda: nutpie.compile_pymc_model(build_aggregate_model()), repeats)
 

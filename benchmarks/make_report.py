@@ -9,8 +9,8 @@ from pathlib import Path
 
 from benchmarks.cold_warm import cold_warm
 from benchmarks.common import LABELS, BenchResult, Row, below
+from models.core.cache_root import DIRECTORY_ENV, DISABLE_ENV
 from models.core.paths import ROOT
-from models.mcmc.cache import DIRECTORY_ENV, DISABLE_ENV
 from models.report.render.choice import RENDERER_ENV
 
 MAKE_REPORT_TARGET_S = 90.0

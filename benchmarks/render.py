@@ -5,8 +5,8 @@ from pathlib import Path
 
 from benchmarks.cold_warm import cold_warm
 from benchmarks.common import LABELS, BenchResult, Row
+from models.core.cache_root import DIRECTORY_ENV, DISABLE_ENV
 from models.core.scoped import environment
-from models.mcmc.cache import DIRECTORY_ENV, DISABLE_ENV
 from models.report.render.choice import RENDERER_ENV
 
 
