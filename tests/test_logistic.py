@@ -249,6 +249,14 @@ def test_psense_returns_sensitivity_per_coefficient(ipd_fit):
     assert (table[["prior", "likelihood"]] >= 0).all().all()
 
 
+def test_psense_prior_sensitivity_grows_with_an_informative_prior(aggregate_fits):
+    """The skeptical prior on the log OR (SD 0.56) shapes the posterior far more than the
+    reference prior (SD 2.5): power-scaling it must move the treatment coefficient more."""
+    weak = psense(aggregate_fits[("reference", "remission")]).loc["treatment", "prior"]
+    strong = psense(aggregate_fits[("skeptical", "remission")]).loc["treatment", "prior"]
+    assert strong > 2 * weak, (weak, strong)
+
+
 def test_missing_outcome_sensitivity(prior_set, ipd, trial):
     prior = prior_set.get("reference").logistic
     table = missing_outcome_sensitivity(prior, ipd, "remission", FAST)
