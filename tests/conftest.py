@@ -85,3 +85,28 @@ def rendered_report(tmp_path_factory, report_priors) -> tuple[Path, str]:
         output = tmp_path_factory.mktemp("report") / "reanalysis.html"
         path = make_report(report_priors, output)
     return path, path.read_text(encoding="utf-8")
+
+
+TEST_SAMPLER_CHAINS, TEST_SAMPLER_DRAWS = 2, 300
+"""Small, seeded MCMC settings for the report's results in unit tests (not the report's)."""
+
+
+@pytest.fixture(scope="session")
+def report_results():
+    """Every result of the report for the shipped priors, built once per session with a
+    small seeded sampler and a two-trial simulation study (both cached under the session's
+    temporary cache root), so the table and sentence builders are tested on real results
+    without a render."""
+    from dataclasses import replace
+
+    from models.mcmc.sampling import SamplerSettings
+    from models.report.results import build_results
+    from models.simulation.study import run_or_load
+
+    settings = SamplerSettings(chains=TEST_SAMPLER_CHAINS, draws=TEST_SAMPLER_DRAWS,
+                               tune=TEST_SAMPLER_DRAWS, seed=20261127)
+
+    def small_study(config):
+        return run_or_load(replace(config, replicates=2, settings=settings))
+
+    return build_results(DEFAULT_PRIORS_FILE, settings=settings, study=small_study)

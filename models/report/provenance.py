@@ -12,7 +12,7 @@ from pathlib import Path
 
 from models.core.paths import ROOT, SIMULATED_IPD_FILE, TRIAL_COUNTS_FILE
 from models.core.provenance import git_commit, input_hashes, package_versions, renderer, source_hash
-from models.mcmc.logistic import PPC_SEED
+from models.mcmc.predictive import PPC_SEED
 from models.mcmc.sampling import SamplerSettings
 from models.simulation.process import DEFAULT_SEED as IPD_SEED
 

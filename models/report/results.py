@@ -23,18 +23,12 @@ from models.data.ipd import load_ipd, outcome_column
 from models.data.trial import ArmCounts, OutcomeCounts, Trial, load_trial, parse_fraction
 from models.exact.beta_binomial import ARD_THRESHOLDS, ExactResult, fit_exact
 from models.exact.frequentist import FrequentistSummary, frequentist_summary
+from models.mcmc.aggregate import AggregateResult, fit_aggregate
 from models.mcmc.beta_binomial import McmcResult, fit_mcmc
 from models.mcmc.diagnostics import Diagnostics
-from models.mcmc.logistic import (
-    AggregateResult,
-    IpdResult,
-    fit_aggregate,
-    fit_ipd,
-    ppc_aggregate,
-    ppc_ipd_tertiles,
-    psense,
-    truth_table,
-)
+from models.mcmc.interaction import IpdResult, fit_ipd, truth_table
+from models.mcmc.power_scaling import psense
+from models.mcmc.predictive import ppc_aggregate, ppc_ipd_tertiles
 from models.mcmc.sampling import DEFAULT_SAMPLER, SamplerSettings
 from models.priors.calibration import design_risk_difference
 from models.priors.prior_set import PriorSet

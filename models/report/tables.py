@@ -13,7 +13,7 @@ import pandas as pd
 
 import models.report.format as fmt
 from models.mcmc.benefit_region import benefit_region
-from models.mcmc.logistic import BENEFIT_LEVEL
+from models.mcmc.crp_effects import BENEFIT_LEVEL
 from models.report.results import HEADLINE_ARD, ReportResults
 
 NO_CALIBRATION_NOTE = "*No calibration block in this priors file: nothing to vary.*"

@@ -10,7 +10,7 @@ import math
 from dataclasses import dataclass
 
 import models.report.format as fmt
-from models.mcmc.logistic import PSENSE_THRESHOLD
+from models.mcmc.power_scaling import PSENSE_THRESHOLD
 from models.report.results import ReportResults
 from models.sensitivity.prior_map import BENEFIT_TARGETS
 

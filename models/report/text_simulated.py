@@ -10,7 +10,7 @@ import math
 
 import models.report.format as fmt
 from models.mcmc.benefit_region import BenefitRegion, benefit_region
-from models.mcmc.logistic import BENEFIT_LEVEL
+from models.mcmc.crp_effects import BENEFIT_LEVEL
 from models.priors.statements import normal_tail_above
 from models.report.results import ReportResults
 from models.simulation.process import DEFAULT_PROCESS
