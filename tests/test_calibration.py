@@ -5,7 +5,7 @@ import math
 import pytest
 from scipy import stats
 
-from models.exact.beta_binomial import prob_ard_greater, prob_benefit
+from models.exact.beta_contrast import BetaContrast
 from models.priors.calibration import (
     calibrated_priors,
     design_risk_difference,
@@ -37,8 +37,8 @@ def test_calibrated_priors_meet_statements(calibration):
     ard_alt = design_risk_difference(calibration)
     skeptical, enthusiastic = priors["skeptical"], priors["enthusiastic"]
     bb_s, bb_e = skeptical.beta_binomial, enthusiastic.beta_binomial
-    assert prob_ard_greater(bb_s.treatment, bb_s.control, ard_alt) == pytest.approx(g, abs=1e-8)
-    assert 1 - prob_benefit(bb_e.treatment, bb_e.control) == pytest.approx(g, abs=1e-8)
+    assert float(BetaContrast.of(bb_s).sf(ard_alt)) == pytest.approx(g, abs=1e-8)
+    assert float(BetaContrast.of(bb_e).cdf(0.0)) == pytest.approx(g, abs=1e-8)
     assert bb_s.control.mean == pytest.approx(calibration.placebo_rate)
     lt_s, lt_e = skeptical.logistic.treatment, enthusiastic.logistic.treatment
     assert stats.norm.sf(math.log(design_or), lt_s.mean, lt_s.sd) == pytest.approx(g, abs=1e-10)
@@ -83,12 +83,3 @@ def test_shipped_priors_equal_a_fresh_calibration(prior_set):
             for param in ("mean", "sd"):
                 assert getattr(getattr(shipped.logistic, term), param) == pytest.approx(
                     getattr(getattr(prior.logistic, term), param), abs=1e-4)
-
-
-def test_prior_effective_sample_size(prior_set):
-    skeptical = prior_set.get("skeptical")
-    s = implied_statements(skeptical, prior_set.calibration)
-    bb = skeptical.beta_binomial.treatment
-    assert s["bb_ess_treatment"] == pytest.approx(bb.alpha + bb.beta)
-    p0, sd = prior_set.calibration.placebo_rate, skeptical.logistic.treatment.sd
-    assert s["logistic_ess"] == pytest.approx(4 / (p0 * (1 - p0) * sd**2))

@@ -1,4 +1,4 @@
-"""The interactive prior explorer (models/explorer.py + reports/assets/explorer.js).
+"""The interactive prior explorer (models/report/explorer.py + reports/assets/explorer.js).
 
 Pure-Python tests check the fragment (self-contained, every named prior embedded). Browser
 tests open pages in headless Chromium through Playwright, offline:
@@ -9,7 +9,8 @@ tests open pages in headless Chromium through Playwright, offline:
   console error, no network request, every image loaded with alt text; and the explorer
   inside it, skipped until the report includes one.
 
-The explorer's numbers must equal the exact Python results (``fit_exact``) for every named
+The explorer's numbers (probabilities, quantiles and the densities of its chart) must equal
+the Python reference, :class:`models.exact.beta_contrast.BetaContrast`, for every named
 prior in the file and every outcome.
 """
 
@@ -21,14 +22,15 @@ import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from statistics import median
 from typing import Any
 
+import numpy as np
 import pytest
 
 from models.core.distributions import BetaBinomialPrior, BetaPrior
 from models.data.trial import Trial
-from models.exact.beta_binomial import fit_exact
+from models.exact.beta_binomial import posterior
+from models.exact.beta_contrast import BetaContrast
 from models.priors.prior_set import PriorSet
 from models.priors.priors_file import load_priors
 from models.report.explorer import explorer_data, explorer_html
@@ -42,11 +44,13 @@ LOCAL_SCHEMES = ("file:", "data:", "about:blank")
 EXPLORER = '[data-testid="prior-explorer"]'
 
 PROBABILITY_TOLERANCE = 1e-5
-"""JS vs Python for probabilities (measured: about 1e-14)."""
+"""JS vs Python for probabilities."""
 ARD_TOLERANCE = 1e-5
-"""JS vs Python for ARD quantiles, proportion scale (measured: about 1e-8, Python's 1e-7)."""
-UPDATE_BUDGET_MS = 50.0
-"""Median time of one full update (numbers and chart) after a slider moves."""
+"""JS vs Python for ARD quantiles, proportion scale (JS bisects to 1e-9)."""
+DENSITY_TOLERANCE = 1e-5
+"""JS vs Python for the chart's ARD densities, relative to the density's peak."""
+CHART_STEP = 10
+"""The chart's density resolution in grid nodes (as PLOT_STEP in explorer.js)."""
 
 
 def _chromium() -> str | None:
@@ -235,14 +239,12 @@ def _agrees_at_shown_precision(text: str, value: float, decimals: int) -> bool:
 
 
 def _exact(prior: BetaBinomialPrior, outcome: Any) -> dict[str, float]:
-    result = fit_exact(prior, outcome).summary
-    return {
-        "pBenefit": result.p_benefit.estimate,
-        "pArdAbove10": result.p_ard_greater[0.1].estimate,
-        "ardMedian": result.risk_difference.median,
-        "ardLower": result.risk_difference.lower,
-        "ardUpper": result.risk_difference.upper,
-    }
+    """The explorer's readouts from the Python reference, for a prior and an outcome."""
+    distribution = BetaContrast.of(posterior(prior, outcome))
+    p_benefit, p_above_10 = distribution.sf([0.0, 0.1])
+    median, lower, upper = distribution.ppf([0.5, 0.025, 0.975])
+    return {"pBenefit": float(p_benefit), "pArdAbove10": float(p_above_10),
+            "ardMedian": float(median), "ardLower": float(lower), "ardUpper": float(upper)}
 
 
 def _compare(js: dict[str, float], exact: dict[str, float]) -> list[str]:
@@ -260,9 +262,9 @@ def test_explorer_page_is_offline_and_error_free(explorer_page):
     _assert_clean(log)
 
 
-def test_explorer_matches_fit_exact_for_every_named_prior(explorer_page, trial: Trial,
-                                                          researcher_priors: PriorSet):
-    """window.priorExplorer.compute and the displayed readouts both equal fit_exact."""
+def test_explorer_matches_python_for_every_named_prior(explorer_page, trial: Trial,
+                                                        researcher_priors: PriorSet):
+    """window.priorExplorer.compute and the displayed readouts both equal BetaContrast."""
     page, log = explorer_page
     problems = []
     for name, prior in researcher_priors.priors.items():
@@ -363,24 +365,35 @@ def test_controls_are_labelled_and_readouts_announced(explorer_page):
     assert valuetext and "participants" in valuetext
 
 
-def test_update_is_fast(explorer_page):
-    """Moving a slider recomputes everything and redraws within the budget."""
+def test_chart_densities_and_tails_match_python(explorer_page, trial: Trial,
+                                                researcher_priors: PriorSet):
+    """The JS ARD distribution behind the chart (densities every 0.5 point) and its tail
+    probabilities equal BetaContrast's, for every named prior and its posteriors."""
     page, _ = explorer_page
-    timings = page.eval_on_selector(
-        EXPLORER,
-        """root => {
-            const slider = root.querySelector('[data-testid="treatment-strength"]');
-            const times = [];
-            for (let v = 100; v < 500; v += 20) {
-                slider.value = String(v);
-                slider.dispatchEvent(new Event("input", {bubbles: true}));
-                times.push(Number(root.dataset.updateMs));
-            }
-            return times;
-        }""",
-    )
-    assert len(timings) == 20
-    assert median(timings) < UPDATE_BUDGET_MS, timings
+    grid_intervals = page.evaluate("() => window.priorExplorer.math.GRID_INTERVALS")
+    k = grid_intervals // CHART_STEP
+    ard = np.arange(-k, k + 1) * CHART_STEP / grid_intervals
+    thresholds = [-0.3, -0.05, 0.0, 0.05, 0.1, 0.2, 0.35]
+    problems = []
+    for name, prior in researcher_priors.priors.items():
+        arms = [prior.beta_binomial] + [posterior(prior.beta_binomial, outcome)
+                                        for outcome in trial.outcomes.values()]
+        for arm in arms:
+            js = page.evaluate(
+                """([aT, bT, aC, bC, k, step, ds]) => {
+                    const dist = new window.priorExplorer.math.ArdDistribution(aT, bT, aC, bC);
+                    return {density: Array.from(dist.densityOnGrid(-k, k, step)),
+                            survival: ds.map((d) => dist.survival(d))};
+                }""",
+                [arm.treatment.alpha, arm.treatment.beta, arm.control.alpha, arm.control.beta,
+                 k, CHART_STEP, thresholds])
+            reference = BetaContrast.of(arm)
+            density = reference.pdf(ard)
+            density_gap = np.max(np.abs(np.array(js["density"]) - density)) / density.max()
+            tail_gap = np.max(np.abs(np.array(js["survival"]) - reference.sf(thresholds)))
+            if density_gap > DENSITY_TOLERANCE or tail_gap > PROBABILITY_TOLERANCE:
+                problems.append(f"{name} {arm}: density {density_gap:.2e}, tails {tail_gap:.2e}")
+    assert not problems, "\n".join(problems)
 
 
 # --------------------------------------------------------------------------- the report

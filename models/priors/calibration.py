@@ -20,12 +20,13 @@ N(0, 2.5) on every logistic coefficient (log-odds per unit of a standardised pre
 """
 
 import math
+from collections.abc import Callable
 
 from scipy import optimize, special, stats
 
 from models.core.distributions import BetaBinomialPrior, BetaPrior, NormalPrior
 from models.core.errors import InputError
-from models.exact.beta_binomial import prob_ard_greater
+from models.exact.beta_contrast import BetaContrast
 from models.priors.prior_set import Calibration, LogisticPrior, NamedPrior
 
 REFERENCE_BETA = BetaPrior(1.0, 1.0)
@@ -78,11 +79,12 @@ def log_odds_moments(prior: BetaPrior) -> NormalPrior:
     return NormalPrior(float(mean), sd)
 
 
-def _solve_sample_size(tail_of: callable, target: float, means: tuple[float, ...]) -> float:
+def _solve_sample_size(tail_of: Callable[[float], float], target: float,
+                       means: tuple[float, ...]) -> float:
     """Prior sample size m with tail_of(m) = target.
 
-    The search starts where every Beta parameter is at least 1 (densities bounded, so the
-    quadrature is accurate) and doubles m until the tail, which shrinks as m grows, falls
+    The search starts where every Beta parameter is at least 1 (bounded densities) and
+    doubles m until the tail, which shrinks as m grows, falls
     below the target; Brent's method then solves within that last doubling.
     """
     low = max(PRIOR_SAMPLE_SIZE_BRACKET[0], 1.0 / min(min(m, 1.0 - m) for m in means))
@@ -104,7 +106,7 @@ def skeptical_beta_binomial(calibration: Calibration) -> BetaBinomialPrior:
 
     def tail(m: float) -> float:
         arm = beta_with_mean(p0, m)
-        return prob_ard_greater(arm, arm, ard_alt)
+        return float(BetaContrast(arm, arm, "ard").sf(ard_alt))
 
     m = _solve_sample_size(tail, calibration.tail_probability, (p0,))
     return BetaBinomialPrior(beta_with_mean(p0, m), beta_with_mean(p0, m))
@@ -115,7 +117,7 @@ def enthusiastic_beta_binomial(calibration: Calibration) -> BetaBinomialPrior:
     p0, p_alt = calibration.placebo_rate, design_treatment_rate(calibration)
 
     def tail(m: float) -> float:
-        return 1.0 - prob_ard_greater(beta_with_mean(p_alt, m), beta_with_mean(p0, m), 0.0)
+        return float(BetaContrast(beta_with_mean(p_alt, m), beta_with_mean(p0, m), "ard").cdf(0.0))
 
     m = _solve_sample_size(tail, calibration.tail_probability, (p0, p_alt))
     return BetaBinomialPrior(beta_with_mean(p_alt, m), beta_with_mean(p0, m))

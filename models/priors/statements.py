@@ -1,12 +1,13 @@
 """What each named prior says before seeing the data, in clinical terms.
 
-For the beta-binomial prior the statements are exact (same quadrature as the
-posterior). For the logistic treatment prior N(mu, s) on the log odds ratio they are
-normal tail areas. The logistic prior's effective sample size uses the large-sample
-variance of a log odds ratio from two arms of m participants each at control rate
-p0 (Woolf): var = 2 / (m p0 (1 - p0)) when both arms share p0, so a N(., s) prior is
-worth about 2m = 4 / (p0 (1 - p0) s^2) participants in total. It is an
-approximation for orientation, not an exact equivalence.
+For the beta-binomial prior the statements are exact: the same
+:class:`models.exact.beta_contrast.BetaContrast` as the posterior summaries. For the
+logistic treatment prior N(mu, s) on the log odds ratio they are normal tail areas.
+The logistic prior's effective sample size uses the large-sample variance of a log odds
+ratio from two arms of m participants each at control rate p0 (Woolf):
+var = 2 / (m p0 (1 - p0)) when both arms share p0, so a N(., s) prior is worth about
+2m = 4 / (p0 (1 - p0) s^2) participants in total. It is an approximation for
+orientation, not an exact equivalence.
 """
 
 import math
@@ -14,7 +15,8 @@ import math
 from scipy import stats
 
 from models.core.distributions import NormalPrior
-from models.exact.beta_binomial import prob_ard_greater, prob_or_greater, summarise
+from models.exact.beta_binomial import INTERVAL_PROBABILITY
+from models.exact.beta_contrast import BetaContrast
 from models.priors.calibration import design_risk_difference
 from models.priors.prior_set import Calibration, NamedPrior
 
@@ -43,15 +45,18 @@ def implied_statements(prior: NamedPrior, calibration: Calibration | None) -> di
     ``logistic_p_or_above_design``.
     """
     bb = prior.beta_binomial
-    summary = summarise(bb, thresholds=(0.0,))
+    ard = BetaContrast.of(bb, "ard")
+    p_benefit = float(ard.sf(0.0))
+    tail = (1.0 - INTERVAL_PROBABILITY) / 2.0
+    median, lower, upper = (float(v) for v in ard.ppf([0.5, tail, 1.0 - tail]))
     treatment = prior.logistic.treatment
     control_rate = calibration.placebo_rate if calibration else DEFAULT_CONTROL_RATE_FOR_ESS
     out = {
-        "bb_p_benefit": summary.p_benefit.estimate,
-        "bb_p_harm": 1.0 - summary.p_benefit.estimate,
-        "bb_ard_median": summary.risk_difference.median,
-        "bb_ard_lower": summary.risk_difference.lower,
-        "bb_ard_upper": summary.risk_difference.upper,
+        "bb_p_benefit": p_benefit,
+        "bb_p_harm": 1.0 - p_benefit,
+        "bb_ard_median": median,
+        "bb_ard_lower": lower,
+        "bb_ard_upper": upper,
         "bb_ess_treatment": bb.treatment.effective_sample_size,
         "bb_ess_control": bb.control.effective_sample_size,
         "logistic_p_or_above_1": normal_tail_above(treatment, 0.0),
@@ -61,9 +66,9 @@ def implied_statements(prior: NamedPrior, calibration: Calibration | None) -> di
     if calibration is not None:
         design_ard = design_risk_difference(calibration)
         out["design_ard"] = design_ard
-        out["bb_p_ard_above_design"] = prob_ard_greater(bb.treatment, bb.control, design_ard)
-        out["bb_p_or_above_design"] = prob_or_greater(bb.treatment, bb.control,
-                                                      calibration.design_odds_ratio)
+        out["bb_p_ard_above_design"] = float(ard.sf(design_ard))
+        out["bb_p_or_above_design"] = float(BetaContrast.of(bb, "or").sf(
+            calibration.design_odds_ratio))
         out["logistic_p_or_above_design"] = normal_tail_above(
             treatment, math.log(calibration.design_odds_ratio)
         )

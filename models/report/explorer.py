@@ -17,9 +17,11 @@ The ``text/html`` output then reaches the page verbatim on both renderers (pando
 reader and Quarto both keep it as a raw HTML block). The markup has no blank lines and no
 indented lines, so it would also survive being read as Markdown.
 
-The JavaScript recomputes the exact conjugate results of ``models.exact.beta_binomial`` in the
-browser (P(benefit), P(ARD > 0.10), the posterior median and 95% interval of the ARD) as the
-reader moves the sliders; ``tests/test_explorer.py`` checks it against ``fit_exact``.
+The JavaScript recomputes the exact conjugate posterior in the browser (P(benefit),
+P(ARD > 0.10), the posterior median and 95% interval of the ARD, and the prior and posterior
+ARD densities of its chart) as the reader moves the sliders; ``tests/test_explorer.py``
+checks every one of them against the Python reference,
+:class:`models.exact.beta_contrast.BetaContrast`.
 """
 
 from __future__ import annotations

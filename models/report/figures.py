@@ -1,24 +1,48 @@
-"""Figures for the report. Plots only draw: every number comes from ``models`` statistics.
+"""Figures for the report. They only draw: each function takes the precomputed curves of
+:mod:`models.report.curves` (the function of the same name there) and returns a figure.
 
-Each named prior keeps one colour in every figure (``prior_colors``). ARD axes are
-in percentage points (100 x proportion) because clinicians read them that way.
+Each named prior keeps one colour in every figure (``prior_colors``). ARD axes are in
+percentage points (100 x proportion) because clinicians read them that way; densities
+are drawn per percentage point.
 """
+
+from collections.abc import Mapping, Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.axis import Axis
 from matplotlib.figure import Figure
-from matplotlib.ticker import NullFormatter
+from matplotlib.ticker import MaxNLocator, NullFormatter
 
-from models.core.distributions import BetaBinomialPrior
 from models.data.trial import Trial
-from models.exact.beta_binomial import ard_density, ard_survival, posterior, prob_benefit
-from models.priors.calibration import REFERENCE_BETA
+from models.mcmc.interaction import IpdResult
 from models.priors.prior_set import PriorSet
+from models.report import curves as compute
+from models.report.curves import (
+    BenefitCurves,
+    CrpBenefitCurves,
+    CrpEffectCurves,
+    PriorArdCurves,
+    SensitivityMap,
+    StudyHistograms,
+    TriplotCurves,
+)
+from models.sensitivity.heat_map import SensitivityResults
 
 NAMED_COLORS = {"reference": "#4d4d4d", "skeptical": "#1f77b4", "enthusiastic": "#d95f02"}
 EXTRA_COLORS = ("#7570b3", "#1b9e77", "#e7298a", "#66a61e", "#a6761d", "#e6ab02")
-ARD_GRID = np.linspace(-0.8, 0.8, 641)
-"""ARD values (proportion units) where densities are drawn."""
+
+POINTS = 100.0
+"""Percentage points per proportion unit (ARD axes and per-point densities)."""
+
+OR_AXIS_LIMITS = (0.03, 100.0)
+"""Odds-ratio axis of the effect curves; wider bands are clipped (the caption says so)."""
+
+HEATMAP_FLOOR = 0.5
+"""Colour scale of the sensitivity heat map starts at 0.5 (values below share one colour),
+so that the differences between 0.8, 0.9 and 0.95 are visible."""
 
 plt.rcParams.update({
     "figure.dpi": 110, "savefig.dpi": 110, "font.size": 10, "axes.titlesize": 10.5,
@@ -26,47 +50,49 @@ plt.rcParams.update({
 })
 
 
-def _log_ticks(axis, ticks: list[float]) -> None:
+def colors_by_name(names: Sequence[str]) -> dict[str, str]:
+    """One stable colour per prior name: the shipped three fixed, extra priors in order."""
+    colors, extra = {}, iter(EXTRA_COLORS * 4)
+    for name in names:
+        colors[name] = NAMED_COLORS.get(name) or next(extra)
+    return colors
+
+
+def prior_colors(priors: PriorSet) -> dict[str, str]:
+    """The colour of each prior of a priors file (see ``colors_by_name``)."""
+    return colors_by_name(priors.names)
+
+
+def _log_ticks(axis: Axis, ticks: list[float]) -> None:
     """Plain tick labels at ``ticks`` on a log axis, no minor labels."""
     axis.set_ticks(ticks, labels=[f"{t:g}" for t in ticks])
     axis.set_minor_formatter(NullFormatter())
 
 
-def prior_colors(priors: PriorSet) -> dict[str, str]:
-    """One stable colour per prior name: the shipped three fixed, extra priors in order."""
-    colors, extra = {}, iter(EXTRA_COLORS * 4)
-    for name in priors.names:
-        colors[name] = NAMED_COLORS.get(name) or next(extra)
-    return colors
-
-
-def _percent_axis(ax: plt.Axes, label: str = "Risk difference, tocilizumab - placebo "
+def _percent_axis(ax: Axes, label: str = "Risk difference, tocilizumab - placebo "
                   "(percentage points)") -> None:
     ax.set_xlabel(label)
     ax.axvline(0, color="black", lw=0.8)
 
 
-def _outcome_panels(trial: Trial, panel_width: float, height: float,
-                    extra_width: float = 0.0) -> tuple[Figure, list[plt.Axes], list]:
+def _outcome_panels(count: int, panel_width: float, height: float,
+                    extra_width: float = 0.0) -> tuple[Figure, list[Axes]]:
     """One panel per outcome side by side, sharing the y axis."""
-    outcomes = list(trial.outcomes.values())
-    fig, axes = plt.subplots(1, len(outcomes), figsize=(panel_width * len(outcomes)
-                                                        + extra_width, height),
+    fig, axes = plt.subplots(1, count, figsize=(panel_width * count + extra_width, height),
                              sharey=True, squeeze=False)
-    return fig, list(axes[0]), outcomes
+    return fig, list(axes[0])
 
 
-def plot_prior_ard(priors: PriorSet, design_ard: float | None = None) -> Figure:
+def prior_ard(curves: PriorArdCurves) -> Figure:
     """Prior density of the risk difference implied by each named beta-binomial prior."""
     fig, ax = plt.subplots(figsize=(7.5, 3.4))
-    colors = prior_colors(priors)
-    for prior in priors.priors.values():
-        density = ard_density(prior.beta_binomial, ARD_GRID)
-        ax.plot(100 * ARD_GRID, density / 100, color=colors[prior.name], lw=2,
-                label=prior.label)
-    if design_ard is not None:
-        ax.axvline(100 * design_ard, color="grey", ls=":", lw=1.2,
-                   label=f"design effect (+{100 * design_ard:.1f} points)")
+    colors = colors_by_name([curve.prior for curve in curves.densities])
+    for curve in curves.densities:
+        ax.plot(POINTS * curves.ard, curve.y / POINTS, color=colors[curve.prior], lw=2,
+                label=curve.label)
+    if curves.design_ard is not None:
+        ax.axvline(POINTS * curves.design_ard, color="grey", ls=":", lw=1.2,
+                   label=f"design effect (+{POINTS * curves.design_ard:.1f} points)")
     _percent_axis(ax)
     ax.set_ylabel("Prior density (per point)")
     ax.set_xlim(-70, 70)
@@ -75,40 +101,34 @@ def plot_prior_ard(priors: PriorSet, design_ard: float | None = None) -> Figure:
     return fig
 
 
-def plot_prior_data_posterior(trial: Trial, priors: PriorSet) -> Figure:
+def prior_data_posterior(curves: TriplotCurves) -> Figure:
     """ARD densities: prior, data alone (flat priors) and posterior, per outcome x prior."""
-    names = priors.names
-    outcomes = list(trial.outcomes.values())
-    colors = prior_colors(priors)
-    flat = BetaBinomialPrior(REFERENCE_BETA, REFERENCE_BETA)
-    fig, axes = plt.subplots(len(outcomes), len(names), figsize=(3.2 * len(names) + 1,
-                             2.6 * len(outcomes)), sharex=True, squeeze=False)
-    for row, outcome in enumerate(outcomes):
-        data_alone = ard_density(posterior(flat, outcome), ARD_GRID) / 100
-        for col, name in enumerate(names):
-            ax = axes[row][col]
-            prior = priors.get(name).beta_binomial
-            ax.plot(100 * ARD_GRID, ard_density(prior, ARD_GRID) / 100, color=colors[name],
-                    ls="--", lw=1.4, label="prior")
-            ax.plot(100 * ARD_GRID, data_alone, color="#999999", ls=":", lw=1.6,
+    names = list(curves.labels)
+    colors = colors_by_name(names)
+    x = POINTS * curves.ard
+    fig, axes = plt.subplots(len(curves.rows), len(names), figsize=(
+        3.2 * len(names) + 1, 2.6 * len(curves.rows)), sharex=True, squeeze=False)
+    for row, outcome in enumerate(curves.rows):
+        for col, panel in enumerate(outcome.panels):
+            ax, color = axes[row][col], colors[panel.prior]
+            ax.plot(x, panel.prior_density / POINTS, color=color, ls="--", lw=1.4,
+                    label="prior")
+            ax.plot(x, outcome.data_alone / POINTS, color="#999999", ls=":", lw=1.6,
                     label="data alone (flat priors)")
-            updated = posterior(prior, outcome)
-            post = ard_density(updated, ARD_GRID) / 100
-            ax.plot(100 * ARD_GRID, post, color=colors[name], lw=2.2, label="posterior")
-            p_better = prob_benefit(updated.treatment, updated.control)
-            ax.text(0.03, 0.95, f"P(ARD > 0) = {p_better:.3f}", transform=ax.transAxes,
-                    fontsize=8.5, va="top", color=colors[name])
-            ax.fill_between(100 * ARD_GRID, post, where=ARD_GRID > 0, color=colors[name],
-                            alpha=0.15, lw=0)
+            post = panel.posterior_density / POINTS
+            ax.plot(x, post, color=color, lw=2.2, label="posterior")
+            ax.text(0.03, 0.95, f"P(ARD > 0) = {panel.p_benefit:.3f}", transform=ax.transAxes,
+                    fontsize=8.5, va="top", color=color)
+            ax.fill_between(x, post, where=curves.ard > 0, color=color, alpha=0.15, lw=0)
             ax.axvline(0, color="black", lw=0.8)
             ax.set_xlim(-55, 75)
             ax.set_xticks([-40, -20, 0, 20, 40, 60])
             ax.set_yticks([])
             if row == 0:
-                ax.set_title(priors.get(name).label, color=colors[name], fontweight="bold")
+                ax.set_title(curves.labels[panel.prior], color=color, fontweight="bold")
             if col == 0:
-                ax.set_ylabel(outcome.label)
-            if row == len(outcomes) - 1:
+                ax.set_ylabel(outcome.outcome_label)
+            if row == len(curves.rows) - 1:
                 ax.set_xlabel("ARD (points)")
     handles, labels = axes[0][0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="lower center", ncol=3, fontsize=9,
@@ -117,20 +137,18 @@ def plot_prior_data_posterior(trial: Trial, priors: PriorSet) -> Figure:
     return fig
 
 
-def plot_benefit_curves(trial: Trial, priors: PriorSet,
-                        thresholds: tuple[float, ...]) -> Figure:
+def benefit_curves(curves: BenefitCurves) -> Figure:
     """P(ARD > d) as a function of d, per outcome, one line per prior (exact)."""
-    grid = np.linspace(-0.2, 0.5, 71)
-    colors = prior_colors(priors)
-    fig, axes, outcomes = _outcome_panels(trial, 4.2, 3.4)
-    for ax, outcome in zip(axes, outcomes, strict=True):
-        for prior in priors.priors.values():
-            curve = ard_survival(posterior(prior.beta_binomial, outcome), grid)
-            ax.plot(100 * grid, curve, color=colors[prior.name], lw=2, label=prior.label)
-        for d in thresholds:
-            ax.axvline(100 * d, color="grey", lw=0.6, ls=":")
+    fig, axes = _outcome_panels(len(curves.panels), 4.2, 3.4)
+    for ax, panel in zip(axes, curves.panels, strict=True):
+        colors = colors_by_name([curve.prior for curve in panel.curves])
+        for curve in panel.curves:
+            ax.plot(POINTS * curves.thresholds_grid, curve.y, color=colors[curve.prior], lw=2,
+                    label=curve.label)
+        for d in curves.thresholds:
+            ax.axvline(POINTS * d, color="grey", lw=0.6, ls=":")
         _percent_axis(ax, "Threshold d (percentage points)")
-        ax.set_title(outcome.label)
+        ax.set_title(panel.outcome_label)
         ax.set_ylim(0, 1)
         ax.grid(axis="y", color="#eeeeee")
     axes[0].set_ylabel("Posterior P(ARD > d)")
@@ -139,25 +157,21 @@ def plot_benefit_curves(trial: Trial, priors: PriorSet,
     return fig
 
 
-def plot_crp_benefit(ipd_fits: dict, priors: PriorSet, trial: Trial,
-                     crp_observed: np.ndarray, level: float) -> Figure:
+def crp_benefit(curves: CrpBenefitCurves) -> Figure:
     """P(benefit | hs-CRP) curves per outcome, one line per prior (SIMULATED data)."""
-    colors = prior_colors(priors)
-    fig, axes, outcomes = _outcome_panels(trial, 4.4, 3.5)
-    for ax, outcome in zip(axes, outcomes, strict=True):
-        for prior in priors.priors.values():
-            curves = ipd_fits[(prior.name, outcome.name)].curves
-            ax.plot(curves["crp_mg_l"], curves["p_benefit"], color=colors[prior.name], lw=2,
-                    label=prior.label)
-        ax.axhline(level, color="grey", ls=":", lw=1)
-        low, high = curves["crp_mg_l"].min(), curves["crp_mg_l"].max()
-        shown = crp_observed[(crp_observed >= low) & (crp_observed <= high)]
-        ax.plot(shown, np.full_like(shown, 0.02), "|", color="black", ms=8, alpha=0.6)
-        ax.set_xlim(low, high)
+    fig, axes = _outcome_panels(len(curves.panels), 4.4, 3.5)
+    for ax, panel in zip(axes, curves.panels, strict=True):
+        colors = colors_by_name([curve.prior for curve in panel.curves])
+        for curve in panel.curves:
+            ax.plot(panel.crp_mg_l, curve.y, color=colors[curve.prior], lw=2, label=curve.label)
+        ax.axhline(curves.level, color="grey", ls=":", lw=1)
+        ax.plot(panel.observed, np.full_like(panel.observed, 0.02), "|", color="black", ms=8,
+                alpha=0.6)
+        ax.set_xlim(panel.crp_mg_l.min(), panel.crp_mg_l.max())
         ax.set_xscale("log")
         _log_ticks(ax.xaxis, [3, 5, 10, 20, 30])
         ax.set_xlabel("Baseline hs-CRP (mg/L, log scale)")
-        ax.set_title(f"{outcome.label} (simulated data)")
+        ax.set_title(f"{panel.outcome_label} (simulated data)")
         ax.set_ylim(0, 1)
         ax.grid(axis="y", color="#eeeeee")
     axes[0].set_ylabel("P(tocilizumab better | hs-CRP)")
@@ -166,42 +180,33 @@ def plot_crp_benefit(ipd_fits: dict, priors: PriorSet, trial: Trial,
     return fig
 
 
-OR_AXIS_LIMITS = (0.03, 100.0)
-"""Odds-ratio axis of the effect curves; wider bands are clipped (the caption says so)."""
-
-
-def plot_crp_effects(ipd_fits: dict, priors: PriorSet, outcome: str,
-                     crp_observed: np.ndarray) -> Figure:
+def crp_effects(curves: CrpEffectCurves) -> Figure:
     """Conditional OR and ARD vs hs-CRP with 50% and 95% bands, one column per prior,
     with the observed hs-CRP values as ticks."""
-    colors = prior_colors(priors)
-    names = priors.names
-    fig, axes = plt.subplots(2, len(names), figsize=(3.1 * len(names) + 0.8, 5.4),
-                             sharex=True, sharey="row", squeeze=False)
-    for col, name in enumerate(names):
-        curves = ipd_fits[(name, outcome)].curves
-        x = curves["crp_mg_l"]
-        for row, (prefix, scale) in enumerate((("or", 1.0), ("ard", 100.0))):
-            ax = axes[row][col]
-            ax.fill_between(x, scale * curves[f"{prefix}_lower95"],
-                            scale * curves[f"{prefix}_upper95"], color=colors[name],
+    colors = colors_by_name([column.prior for column in curves.columns])
+    count = len(curves.columns)
+    fig, axes = plt.subplots(2, count, figsize=(3.1 * count + 0.8, 5.4), sharex=True,
+                             sharey="row", squeeze=False)
+    for col, column in enumerate(curves.columns):
+        x, color = column.crp_mg_l, colors[column.prior]
+        for row, (prefix, scale) in enumerate((("or", 1.0), ("ard", POINTS))):
+            ax, band = axes[row][col], column.bands[prefix]
+            ax.fill_between(x, scale * band.lower95, scale * band.upper95, color=color,
                             alpha=0.15, lw=0, label="95%")
-            ax.fill_between(x, scale * curves[f"{prefix}_lower50"],
-                            scale * curves[f"{prefix}_upper50"], color=colors[name],
+            ax.fill_between(x, scale * band.lower50, scale * band.upper50, color=color,
                             alpha=0.35, lw=0, label="50%")
-            ax.plot(x, scale * curves[f"{prefix}_median"], color=colors[name], lw=2,
-                    label="median")
+            ax.plot(x, scale * band.median, color=color, lw=2, label="median")
             ax.axhline(1.0 if prefix == "or" else 0.0, color="black", lw=0.8)
             ax.set_xscale("log")
             ax.set_xlim(x.min(), x.max())
             _log_ticks(ax.xaxis, [3, 5, 10, 20, 30])
-            shown = crp_observed[(crp_observed >= x.min()) & (crp_observed <= x.max())]
             floor = OR_AXIS_LIMITS[0] * 1.15 if prefix == "or" else -75.0
-            ax.plot(shown, np.full_like(shown, floor), "|", color="black", ms=6, alpha=0.5)
+            ax.plot(column.observed, np.full_like(column.observed, floor), "|", color="black",
+                    ms=6, alpha=0.5)
             if prefix == "or":
                 ax.set_yscale("log")
                 _log_ticks(ax.yaxis, [0.1, 1, 10, 100])
-                ax.set_title(priors.get(name).label, color=colors[name], fontweight="bold")
+                ax.set_title(column.label, color=color, fontweight="bold")
             else:
                 ax.set_xlabel("hs-CRP (mg/L, log scale)")
         axes[0][0].set_ylabel("Odds ratio (log scale)")
@@ -213,57 +218,47 @@ def plot_crp_effects(ipd_fits: dict, priors: PriorSet, outcome: str,
     return fig
 
 
-HEATMAP_FLOOR = 0.5
-"""Colour scale of the sensitivity heat map starts at 0.5 (values below share one colour),
-so that the differences between 0.8, 0.9 and 0.95 are visible."""
-
-
-def plot_sensitivity(sensitivity, priors: PriorSet, trial: Trial) -> Figure:
-    """Heat map of P(benefit) over prior mean x SD of the log OR, per outcome, with the
-    named priors marked and the 0.9 / 0.95 contours drawn."""
-    colors = prior_colors(priors)
-    fig, axes, outcomes = _outcome_panels(trial, 4.6, 3.9, extra_width=0.8)
+def sensitivity_map(curves: SensitivityMap) -> Figure:
+    """Heat map of P(benefit) over prior median OR x SD of the log OR, per outcome, with the
+    named priors marked and the 0.5 / 0.9 / 0.95 contours drawn."""
+    colors = colors_by_name(curves.priors)
+    fig, axes = _outcome_panels(len(curves.panels), 4.6, 3.9, extra_width=0.8)
     image = None
-    for ax, outcome in zip(axes, outcomes, strict=True):
-        grid = sensitivity.grids[outcome.name]
-        image = ax.pcolormesh(grid.sds, np.exp(grid.means), grid.p_benefit, cmap="viridis",
+    for ax, panel in zip(axes, curves.panels, strict=True):
+        image = ax.pcolormesh(panel.sds, panel.odds_ratios, panel.p_benefit, cmap="viridis",
                               vmin=HEATMAP_FLOOR, vmax=1, shading="auto", rasterized=True)
-        contours = ax.contour(grid.sds, np.exp(grid.means), grid.p_benefit,
+        contours = ax.contour(panel.sds, panel.odds_ratios, panel.p_benefit,
                               levels=[0.5, 0.9, 0.95], colors=["white", "white", "white"],
                               linewidths=[0.8, 1.2, 1.2], linestyles=[":", "--", "-"])
         ax.clabel(contours, fmt={0.5: "0.5", 0.9: "0.9", 0.95: "0.95"}, fontsize=8)
-        named = sensitivity.named[sensitivity.named["outcome"] == outcome.name]
-        for _, row in named.iterrows():
-            if grid.sds[0] <= row["sd"] <= grid.sds[-1] and \
-                    grid.means[0] <= row["mean"] <= grid.means[-1]:
-                ax.scatter(row["sd"], np.exp(row["mean"]), s=70, color=colors[row["prior"]],
-                           edgecolor="white", linewidth=1.5, zorder=3, label=row["label"])
+        for point in panel.named:
+            ax.scatter(point.sd, point.odds_ratio, s=70, color=colors[point.prior],
+                       edgecolor="white", linewidth=1.5, zorder=3, label=point.label)
         ax.set_yscale("log")
         _log_ticks(ax.yaxis, [0.5, 1, 2, 4, 7])
         ax.set_xlabel("Prior SD of the log odds ratio")
-        ax.set_title(outcome.label)
+        ax.set_title(panel.outcome_label)
     axes[0].set_ylabel("Prior median odds ratio")
     axes[0].legend(loc="lower right", fontsize=8, framealpha=0.85, frameon=True)
-    fig.colorbar(image, ax=axes, label="P(tocilizumab better)", fraction=0.04, extend="min")
+    if image is not None:
+        fig.colorbar(image, ax=axes, label="P(tocilizumab better)", fraction=0.04,
+                     extend="min")
     return fig
 
 
-def plot_simulation_study(replicates, truth_interaction: float, level: float) -> Figure:
+def simulation_study(curves: StudyHistograms) -> Figure:
     """Repeated-simulation study: where the posterior median of the interaction lands,
     and how often P(interaction > 0) clears the detection level, across simulated trials."""
-    from matplotlib.ticker import MaxNLocator
-
     fig, axes = plt.subplots(1, 2, figsize=(8.6, 3.3))
-    axes[0].hist(replicates["interaction_median"], bins=30, color="#7570b3", alpha=0.8)
-    axes[0].axvline(truth_interaction, color="black", lw=1.5, label="true value (mean)")
+    axes[0].hist(curves.interaction_median, bins=30, color="#7570b3", alpha=0.8)
+    axes[0].axvline(curves.truth, color="black", lw=1.5, label="true value (mean)")
     axes[0].axvline(0, color="grey", lw=0.8, ls=":", label="no interaction")
     axes[0].set_xlabel("Posterior median of the interaction (log OR per SD)")
     axes[0].legend(fontsize=8)
-    detected = float((replicates["interaction_p_positive"] > level).mean())
-    axes[1].hist(replicates["interaction_p_positive"], bins=np.linspace(0, 1, 21),
-                 color="#1b9e77", alpha=0.8)
-    axes[1].axvline(level, color="black", lw=1.2, ls="--",
-                    label=f"detection threshold {level:g}\n({100 * detected:.0f}% of trials above)")
+    axes[1].hist(curves.p_positive, bins=np.linspace(0, 1, 21), color="#1b9e77", alpha=0.8)
+    axes[1].axvline(curves.level, color="black", lw=1.2, ls="--",
+                    label=f"detection threshold {curves.level:g}\n"
+                          f"({100 * curves.detected:.0f}% of trials above)")
     axes[1].set_xlabel("P(interaction > 0) in each simulated trial")
     axes[1].legend(fontsize=8, loc="upper left")
     for ax in axes:
@@ -271,3 +266,45 @@ def plot_simulation_study(replicates, truth_interaction: float, level: float) ->
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     fig.tight_layout()
     return fig
+
+
+# --- The report's current calls: compute the curves, then draw them ---------------------
+
+
+def plot_prior_ard(priors: PriorSet, design_ard: float | None = None) -> Figure:
+    """``prior_ard(curves.prior_ard(priors, design_ard))``."""
+    return prior_ard(compute.prior_ard(priors, design_ard))
+
+
+def plot_prior_data_posterior(trial: Trial, priors: PriorSet) -> Figure:
+    """``prior_data_posterior(curves.prior_data_posterior(trial, priors))``."""
+    return prior_data_posterior(compute.prior_data_posterior(trial, priors))
+
+
+def plot_benefit_curves(trial: Trial, priors: PriorSet,
+                        thresholds: tuple[float, ...]) -> Figure:
+    """``benefit_curves(curves.benefit_curves(trial, priors, thresholds))``."""
+    return benefit_curves(compute.benefit_curves(trial, priors, thresholds))
+
+
+def plot_crp_benefit(interaction: Mapping[tuple[str, str], IpdResult], priors: PriorSet,
+                     trial: Trial, crp_observed: np.ndarray, level: float) -> Figure:
+    """``crp_benefit(curves.crp_benefit(interaction, priors, trial, crp_observed, level))``."""
+    return crp_benefit(compute.crp_benefit(interaction, priors, trial, crp_observed, level))
+
+
+def plot_crp_effects(interaction: Mapping[tuple[str, str], IpdResult], priors: PriorSet,
+                     outcome: str, crp_observed: np.ndarray) -> Figure:
+    """``crp_effects(curves.crp_effects(interaction, priors, outcome, crp_observed))``."""
+    return crp_effects(compute.crp_effects(interaction, priors, outcome, crp_observed))
+
+
+def plot_sensitivity(sensitivity: SensitivityResults, priors: PriorSet, trial: Trial) -> Figure:
+    """``sensitivity_map(curves.sensitivity_map(sensitivity, priors, trial))``."""
+    return sensitivity_map(compute.sensitivity_map(sensitivity, priors, trial))
+
+
+def plot_simulation_study(replicates: pd.DataFrame, truth_interaction: float,
+                          level: float) -> Figure:
+    """``simulation_study(curves.simulation_study(replicates, truth_interaction, level))``."""
+    return simulation_study(compute.simulation_study(replicates, truth_interaction, level))

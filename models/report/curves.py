@@ -1,0 +1,317 @@
+"""What each figure of the report shows, computed apart from the drawing.
+
+One function per figure returns a small frozen dataclass of arrays; the function of the
+same name in :mod:`models.report.figures` draws it and computes nothing. Every Beta-arm
+curve (densities and tail probabilities of the risk difference) comes from
+:class:`models.exact.beta_contrast.BetaContrast`; the hs-CRP curves, heat maps and
+simulation-study results are read from the fitted results and only selected here.
+
+Scales: ARD in proportion units (0.10 = 10 percentage points) and ARD densities per
+proportion unit (the figures convert both to points); probabilities on 0-1; odds ratios
+as ratios; hs-CRP in mg/L.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from models.core.distributions import BetaBinomialPrior
+from models.data.trial import Trial
+from models.exact.beta_binomial import posterior
+from models.exact.beta_contrast import BetaContrast
+from models.mcmc.interaction import IpdResult
+from models.priors.calibration import REFERENCE_BETA
+from models.priors.prior_set import PriorSet
+from models.sensitivity.heat_map import SensitivityResults
+
+Array = NDArray[np.float64]
+
+ARD_GRID = np.linspace(-0.8, 0.8, 641)
+"""ARD values (proportion units) at which densities are drawn (0.25-point steps)."""
+
+BENEFIT_GRID = np.linspace(-0.2, 0.5, 71)
+"""Thresholds d (proportion units) of the P(ARD > d) curves (1-point steps)."""
+
+BAND_PREFIXES = ("or", "ard")
+"""The effect measures of the hs-CRP effect figure: odds ratio (top), ARD (bottom)."""
+
+
+@dataclass(frozen=True)
+class Curve:
+    """One prior's curve: y against the figure's shared x values."""
+
+    prior: str
+    label: str
+    y: Array
+
+
+@dataclass(frozen=True)
+class PriorArdCurves:
+    """Prior densities of ARD (per proportion unit) on ``ard``, one curve per named prior;
+    ``design_ard`` is the design effect (proportion units), None without a calibration."""
+
+    ard: Array
+    densities: tuple[Curve, ...]
+    design_ard: float | None
+
+
+@dataclass(frozen=True)
+class TriplotPanel:
+    """Prior and posterior ARD densities and the posterior P(ARD > 0) of one prior x
+    outcome."""
+
+    prior: str
+    prior_density: Array
+    posterior_density: Array
+    p_benefit: float
+
+
+@dataclass(frozen=True)
+class TriplotRow:
+    """One outcome: the density of the data alone (flat priors) and one panel per prior."""
+
+    outcome_label: str
+    data_alone: Array
+    panels: tuple[TriplotPanel, ...]
+
+
+@dataclass(frozen=True)
+class TriplotCurves:
+    """Prior / data alone / posterior densities of ARD (per proportion unit) on ``ard``,
+    one row per outcome and one column per prior (``labels`` by prior name, in order)."""
+
+    ard: Array
+    labels: dict[str, str]
+    rows: tuple[TriplotRow, ...]
+
+
+@dataclass(frozen=True)
+class OutcomeCurves:
+    """One outcome's panel: one curve per prior against the figure's x values."""
+
+    outcome_label: str
+    curves: tuple[Curve, ...]
+
+
+@dataclass(frozen=True)
+class BenefitCurves:
+    """Posterior P(ARD > d) against the threshold d (proportion units), per outcome and
+    prior; ``thresholds`` are the d marked on the axis."""
+
+    thresholds_grid: Array
+    panels: tuple[OutcomeCurves, ...]
+    thresholds: tuple[float, ...]
+
+
+@dataclass(frozen=True)
+class CrpBenefitPanel:
+    """P(benefit | hs-CRP) per prior for one outcome on the hs-CRP grid (mg/L), and the
+    observed hs-CRP values inside the grid's range (drawn as ticks)."""
+
+    outcome_label: str
+    crp_mg_l: Array
+    curves: tuple[Curve, ...]
+    observed: Array
+
+
+@dataclass(frozen=True)
+class CrpBenefitCurves:
+    """The P(benefit | hs-CRP) figure (SIMULATED data): one panel per outcome and the
+    probability ``level`` drawn as a reference line."""
+
+    panels: tuple[CrpBenefitPanel, ...]
+    level: float
+
+
+@dataclass(frozen=True)
+class Band:
+    """Posterior median with 50% and 95% equal-tailed bands of one effect measure."""
+
+    median: Array
+    lower50: Array
+    upper50: Array
+    lower95: Array
+    upper95: Array
+
+
+@dataclass(frozen=True)
+class CrpEffectColumn:
+    """One prior's column: odds ratio and ARD (proportion units) bands against hs-CRP."""
+
+    prior: str
+    label: str
+    crp_mg_l: Array
+    bands: dict[str, Band]
+    observed: Array
+
+
+@dataclass(frozen=True)
+class CrpEffectCurves:
+    """Conditional OR and ARD against hs-CRP (SIMULATED data), one column per prior."""
+
+    columns: tuple[CrpEffectColumn, ...]
+
+
+@dataclass(frozen=True)
+class NamedPoint:
+    """A named prior's (SD, median odds ratio) of the log-OR prior, inside the map."""
+
+    prior: str
+    label: str
+    sd: float
+    odds_ratio: float
+
+
+@dataclass(frozen=True)
+class HeatMapPanel:
+    """P(benefit) over prior SDs (columns) x prior median odds ratios (rows) of one
+    outcome, and the named priors that fall inside the map."""
+
+    outcome_label: str
+    sds: Array
+    odds_ratios: Array
+    p_benefit: Array
+    named: tuple[NamedPoint, ...]
+
+
+@dataclass(frozen=True)
+class SensitivityMap:
+    """The prior-sensitivity heat map, one panel per outcome (``priors`` names the priors
+    of the file in order, for their colours)."""
+
+    panels: tuple[HeatMapPanel, ...]
+    priors: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class StudyHistograms:
+    """The repeated-simulation study: per simulated trial, the posterior median of the
+    interaction (log OR per SD of log hs-CRP) and P(interaction > 0); the true value,
+    the detection level and the share of trials whose P(interaction > 0) exceeds it."""
+
+    interaction_median: Array
+    p_positive: Array
+    truth: float
+    level: float
+    detected: float
+
+
+def prior_ard(priors: PriorSet, design_ard: float | None = None) -> PriorArdCurves:
+    """Prior density of ARD implied by each named beta-binomial prior."""
+    return PriorArdCurves(
+        ard=ARD_GRID,
+        densities=tuple(Curve(p.name, p.label, BetaContrast.of(p.beta_binomial).pdf(ARD_GRID))
+                        for p in priors.priors.values()),
+        design_ard=design_ard,
+    )
+
+
+def prior_data_posterior(trial: Trial, priors: PriorSet) -> TriplotCurves:
+    """ARD densities of each prior, of the data alone (flat Beta(1, 1) priors) and of each
+    posterior, with the posterior P(ARD > 0), per outcome x prior."""
+    flat = BetaBinomialPrior(REFERENCE_BETA, REFERENCE_BETA)
+    rows = []
+    for outcome in trial.outcomes.values():
+        panels = []
+        for prior in priors.priors.values():
+            updated = BetaContrast.of(posterior(prior.beta_binomial, outcome))
+            panels.append(TriplotPanel(
+                prior=prior.name,
+                prior_density=BetaContrast.of(prior.beta_binomial).pdf(ARD_GRID),
+                posterior_density=updated.pdf(ARD_GRID),
+                p_benefit=float(updated.sf(0.0)),
+            ))
+        data_alone = BetaContrast.of(posterior(flat, outcome)).pdf(ARD_GRID)
+        rows.append(TriplotRow(outcome.label, data_alone, tuple(panels)))
+    return TriplotCurves(ARD_GRID, {p.name: p.label for p in priors.priors.values()},
+                         tuple(rows))
+
+
+def benefit_curves(trial: Trial, priors: PriorSet,
+                   thresholds: tuple[float, ...]) -> BenefitCurves:
+    """Posterior P(ARD > d) on ``BENEFIT_GRID`` per outcome and prior (exact)."""
+    panels = tuple(
+        OutcomeCurves(outcome.label, tuple(
+            Curve(p.name, p.label,
+                  BetaContrast.of(posterior(p.beta_binomial, outcome)).sf(BENEFIT_GRID))
+            for p in priors.priors.values()))
+        for outcome in trial.outcomes.values()
+    )
+    return BenefitCurves(BENEFIT_GRID, panels, tuple(thresholds))
+
+
+def _inside(values: Array, crp_mg_l: Array) -> Array:
+    """The observed hs-CRP values inside the grid's range."""
+    low, high = crp_mg_l.min(), crp_mg_l.max()
+    return values[(values >= low) & (values <= high)]
+
+
+def _curve_column(table: pd.DataFrame, column: str) -> Array:
+    return table[column].to_numpy(dtype=float)
+
+
+def crp_benefit(interaction: Mapping[tuple[str, str], IpdResult], priors: PriorSet,
+                trial: Trial, crp_observed: Array, level: float) -> CrpBenefitCurves:
+    """P(benefit | hs-CRP) curves of the interaction model per outcome and prior
+    (``interaction`` keyed by (prior name, outcome name); SIMULATED data)."""
+    panels = []
+    for outcome in trial.outcomes.values():
+        tables = [interaction[(p.name, outcome.name)].curves for p in priors.priors.values()]
+        crp = _curve_column(tables[-1], "crp_mg_l")
+        curves = tuple(Curve(p.name, p.label, _curve_column(table, "p_benefit"))
+                       for p, table in zip(priors.priors.values(), tables, strict=True))
+        panels.append(CrpBenefitPanel(outcome.label, crp, curves,
+                                      _inside(np.asarray(crp_observed, float), crp)))
+    return CrpBenefitCurves(tuple(panels), level)
+
+
+def crp_effects(interaction: Mapping[tuple[str, str], IpdResult], priors: PriorSet,
+                outcome: str, crp_observed: Array) -> CrpEffectCurves:
+    """Conditional OR and ARD bands against hs-CRP for one outcome, one column per prior
+    (SIMULATED data)."""
+    columns = []
+    for prior in priors.priors.values():
+        table = interaction[(prior.name, outcome)].curves
+        crp = _curve_column(table, "crp_mg_l")
+        bands = {prefix: Band(*(_curve_column(table, f"{prefix}_{part}") for part in
+                                ("median", "lower50", "upper50", "lower95", "upper95")))
+                 for prefix in BAND_PREFIXES}
+        columns.append(CrpEffectColumn(prior.name, prior.label, crp, bands,
+                                       _inside(np.asarray(crp_observed, float), crp)))
+    return CrpEffectCurves(tuple(columns))
+
+
+def sensitivity_map(sensitivity: SensitivityResults, priors: PriorSet,
+                    trial: Trial) -> SensitivityMap:
+    """The heat map per outcome on the odds-ratio scale, with the named priors inside it."""
+    panels = []
+    for outcome in trial.outcomes.values():
+        grid = sensitivity.grids[outcome.name]
+        named = sensitivity.named[sensitivity.named["outcome"] == outcome.name]
+        points = tuple(
+            NamedPoint(str(row["prior"]), str(row["label"]), float(row["sd"]),
+                       float(np.exp(row["mean"])))
+            for _, row in named.iterrows()
+            if grid.sds[0] <= row["sd"] <= grid.sds[-1]
+            and grid.means[0] <= row["mean"] <= grid.means[-1]
+        )
+        panels.append(HeatMapPanel(outcome.label, grid.sds, np.exp(grid.means),
+                                   grid.p_benefit, points))
+    return SensitivityMap(tuple(panels), tuple(priors.names))
+
+
+def simulation_study(replicates: pd.DataFrame, truth_interaction: float,
+                     level: float) -> StudyHistograms:
+    """Per-trial interaction medians and P(interaction > 0) of the repeated-simulation
+    study, and the share of simulated trials with P(interaction > 0) above ``level``."""
+    p_positive = replicates["interaction_p_positive"].to_numpy(dtype=float)
+    return StudyHistograms(
+        interaction_median=replicates["interaction_median"].to_numpy(dtype=float),
+        p_positive=p_positive,
+        truth=float(truth_interaction),
+        level=float(level),
+        detected=float((p_positive > level).mean()),
+    )
