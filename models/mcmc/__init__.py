@@ -10,8 +10,7 @@
 - ``interaction``: the hs-CRP x treatment model fitted to individual data;
 - ``crp_effects``: effects along hs-CRP and marginal arm rates from its draws;
 - ``benefit_region``: where along hs-CRP the benefit is probable, with its MCSE;
-- ``predictive``: posterior predictive checks; ``power_scaling``: psense;
-- ``logistic``: the logistic models' public names gathered in one place.
+- ``predictive``: posterior predictive checks; ``power_scaling``: psense.
 
 May import: ``models.core``, ``models.data``, ``models.exact``, ``models.priors``.
 """
