@@ -1,0 +1,146 @@
+"""The figures' curves (models.report.curves) against independent answers, and the figures
+(models.report.figures) drawing exactly what they are given."""
+
+import math
+from types import SimpleNamespace
+
+import matplotlib
+import numpy as np
+import pandas as pd
+import pytest
+
+matplotlib.use("Agg")
+
+from matplotlib import pyplot as plt  # noqa: E402
+
+from models.exact.beta_binomial import ARD_THRESHOLDS, posterior  # noqa: E402
+from models.report import curves, figures  # noqa: E402
+from models.sensitivity.heat_map import SensitivityResults  # noqa: E402
+from models.sensitivity.prior_map import SensitivityGrid  # noqa: E402
+
+
+def _mean_and_variance(ard: np.ndarray, density: np.ndarray) -> tuple[float, float]:
+    """Mean and variance of ARD from a density on a grid (trapezoid rule)."""
+    mean = np.trapezoid(ard * density, ard)
+    return float(mean), float(np.trapezoid((ard - mean) ** 2 * density, ard))
+
+
+def _beta_moments(alpha: float, beta: float) -> tuple[float, float]:
+    total = alpha + beta
+    return alpha / total, alpha * beta / (total**2 * (total + 1))
+
+
+def test_triplot_densities_have_the_moments_of_the_right_betas(trial, prior_set):
+    """Each density's mean and variance equal the closed-form moments of p_t - p_c for the
+    prior, the flat-prior posterior (data alone) and the posterior of its panel."""
+    result = curves.prior_data_posterior(trial, prior_set)
+    assert list(result.labels) == prior_set.names
+
+    def check(density: np.ndarray, arms) -> None:
+        (m_t, v_t), (m_c, v_c) = (_beta_moments(a.alpha, a.beta)
+                                  for a in (arms.treatment, arms.control))
+        mean, variance = _mean_and_variance(result.ard, density)
+        assert mean == pytest.approx(m_t - m_c, abs=1e-4)
+        assert variance == pytest.approx(v_t + v_c, rel=1e-3)
+
+    for row, outcome in zip(result.rows, trial.outcomes.values(), strict=True):
+        assert row.outcome_label == outcome.label
+        flat = prior_set.get("reference").beta_binomial  # Beta(1, 1) per arm
+        check(row.data_alone, posterior(flat, outcome))
+        for panel, name in zip(row.panels, prior_set.names, strict=True):
+            prior = prior_set.get(name).beta_binomial
+            assert panel.prior == name
+            check(panel.posterior_density, posterior(prior, outcome))
+            if name != "reference":  # the uniform prior's ARD reaches beyond the grid
+                check(panel.prior_density, prior)
+
+
+def test_benefit_curves_against_monte_carlo(trial, prior_set):
+    result = curves.benefit_curves(trial, prior_set, ARD_THRESHOLDS)
+    rng = np.random.default_rng(11)
+    size = 400_000
+    for panel, outcome in zip(result.panels, trial.outcomes.values(), strict=True):
+        for curve, name in zip(panel.curves, prior_set.names, strict=True):
+            post = posterior(prior_set.get(name).beta_binomial, outcome)
+            ard = (rng.beta(post.treatment.alpha, post.treatment.beta, size)
+                   - rng.beta(post.control.alpha, post.control.beta, size))
+            for index in (0, 20, 30, 50):  # d = -20, 0, +10, +30 points
+                d, p = result.thresholds_grid[index], curve.y[index]
+                se = math.sqrt(p * (1 - p) / size)
+                assert abs(np.mean(ard > d) - p) < 5 * se + 1e-12, (name, d)
+    assert result.thresholds == ARD_THRESHOLDS
+
+
+def _fake_fit(crp: np.ndarray, shift: float) -> SimpleNamespace:
+    """An object with the ``curves`` table of an interaction fit (columns as fitted)."""
+    table = {"crp_mg_l": crp, "p_benefit": 0.5 + shift * np.log(crp) / 10}
+    for prefix in curves.BAND_PREFIXES:
+        for i, part in enumerate(("median", "lower50", "upper50", "lower95", "upper95")):
+            table[f"{prefix}_{part}"] = np.full(crp.size, shift + i)
+    return SimpleNamespace(curves=pd.DataFrame(table))
+
+
+def test_crp_curves_follow_the_priors_and_keep_observed_values_in_range(trial, prior_set):
+    crp = np.geomspace(3.0, 30.0, 25)  # end points exactly 3 and 30 mg/L
+    fits = {(name, outcome): _fake_fit(crp, i)
+            for i, name in enumerate(prior_set.names) for outcome in trial.outcomes}
+    observed = np.array([1.0, 3.0, 7.5, 30.0, 45.0])
+    benefit = curves.crp_benefit(fits, prior_set, trial, observed, 0.9)
+    assert benefit.level == 0.9
+    for panel in benefit.panels:
+        assert [c.prior for c in panel.curves] == prior_set.names
+        np.testing.assert_array_equal(panel.observed, [3.0, 7.5, 30.0])
+        np.testing.assert_allclose(panel.curves[1].y, 0.5 + np.log(crp) / 10)
+    effects = curves.crp_effects(fits, prior_set, "remission", observed)
+    assert [c.prior for c in effects.columns] == prior_set.names
+    band = effects.columns[2].bands["ard"]
+    assert (band.median[0], band.lower50[0], band.upper95[0]) == (2.0, 3.0, 6.0)
+
+
+def test_sensitivity_map_marks_only_named_priors_inside_the_grid(trial, prior_set):
+    means, sds = np.linspace(-1, 2, 4), np.linspace(0.1, 3, 5)
+    grids = {o: SensitivityGrid(means, sds, np.full((4, 5), 0.7), None)  # type: ignore[arg-type]
+             for o in trial.outcomes}
+    named = pd.DataFrame([
+        {"prior": "reference", "label": "Reference", "outcome": "remission", "mean": 0.0,
+         "sd": 2.5, "p_benefit": 0.8},
+        {"prior": "skeptical", "label": "Skeptical", "outcome": "remission", "mean": 0.0,
+         "sd": 0.05, "p_benefit": 0.6},  # SD below the grid: not drawn
+        {"prior": "enthusiastic", "label": "Enthusiastic", "outcome": "response",
+         "mean": 0.9163, "sd": 0.5571, "p_benefit": 0.9},
+    ])
+    result = curves.sensitivity_map(SensitivityResults(grids, {}, named, "reference"),
+                                    prior_set, trial)
+    remission, response = result.panels
+    np.testing.assert_allclose(remission.odds_ratios, np.exp(means))
+    assert [p.prior for p in remission.named] == ["reference"]
+    assert [p.prior for p in response.named] == ["enthusiastic"]
+    assert response.named[0].odds_ratio == pytest.approx(2.5, abs=1e-4)
+
+
+def test_simulation_study_share_detected():
+    replicates = pd.DataFrame({"interaction_median": [0.1, 0.4, -0.2, 0.8],
+                               "interaction_p_positive": [0.95, 0.5, 0.91, 0.9]})
+    result = curves.simulation_study(replicates, 0.6, 0.9)
+    assert result.detected == 0.5  # 0.95 and 0.91 are above 0.9; 0.9 itself is not
+
+
+def test_figures_draw_the_curves_they_are_given(trial, prior_set):
+    """Lines on the axes are the curves, converted to percentage points."""
+    prior_curves = curves.prior_ard(prior_set, 0.2045)
+    fig = figures.prior_ard(prior_curves)
+    lines = [line for line in fig.axes[0].get_lines() if line.get_label() in
+             {p.label for p in prior_set.priors.values()}]
+    assert [line.get_label() for line in lines] == [p.label for p in prior_set.priors.values()]
+    for line, curve in zip(lines, prior_curves.densities, strict=True):
+        np.testing.assert_allclose(line.get_xdata(), 100 * prior_curves.ard)
+        np.testing.assert_allclose(line.get_ydata(), curve.y / 100)
+    assert "design effect (+20.4 points)" in [t.get_text() for t in
+                                              fig.axes[0].get_legend().get_texts()]
+    plt.close(fig)
+    benefit = curves.benefit_curves(trial, prior_set, ARD_THRESHOLDS)
+    fig = figures.benefit_curves(benefit)
+    assert len(fig.axes) == len(trial.outcomes)
+    first = fig.axes[0].get_lines()[0]
+    np.testing.assert_allclose(first.get_ydata(), benefit.panels[0].curves[0].y)
+    plt.close(fig)
