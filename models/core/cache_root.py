@@ -5,7 +5,9 @@ Fitted posteriors live in ``<root>/posteriors/`` and the repeated-simulation stu
 ``<root>/simulation_study/``. The root is ``$REANALYSIS_CACHE_DIR`` when set (the tests
 point it at a temporary folder so they never read or write the developer's cache), else
 ``.cache/`` at the project root. Both are read when a cache is used, not at import, so
-setting the variable at any time takes effect.
+setting the variable at any time takes effect. (PyTensor's and Numba's compile caches hold
+no results and stay in the project's ``.cache/``: :func:`models.mcmc.sampling.
+configure_compile_cache`.)
 """
 
 import os
