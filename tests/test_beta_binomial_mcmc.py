@@ -23,9 +23,11 @@ def fits(trial, prior_set):
 def test_mcmc_agrees_with_exact_within_mcse(fits):
     for key, (exact, mcmc) in fits.items():
         estimate = mcmc.summary.p_benefit
-        assert abs(estimate.estimate - exact.p_benefit.estimate) <= AGREEMENT_MCSE * estimate.mcse, key
+        assert abs(estimate.estimate - exact.p_benefit.estimate) <= (
+            AGREEMENT_MCSE * estimate.mcse), key
         for d, p in mcmc.summary.p_ard_greater.items():
-            assert abs(p.estimate - exact.p_ard_greater[d].estimate) <= AGREEMENT_MCSE * max(p.mcse, 1e-4)
+            assert abs(p.estimate - exact.p_ard_greater[d].estimate) <= (
+                AGREEMENT_MCSE * max(p.mcse, 1e-4)), (key, d)
 
 
 def test_mcmc_intervals_close_to_exact(fits):
