@@ -76,9 +76,9 @@ PROBABILITY_ACCURACY = 1e-10
 peak, of every density (the tests measure 1e-11 or better against adaptive quadrature)."""
 
 QUANTILE_ACCURACY = 1e-7
-"""Stated accuracy of every quantile on its working scale (ARD in proportion units; log RR,
-log OR): the root is located to ``QUANTILE_TOLERANCE`` on a CDF accurate to
-``PROBABILITY_ACCURACY``."""
+"""Stated accuracy of every quantile on its working scale: absolute for ARD (proportion
+units), relative for RR and OR (absolute on log RR, log OR). The root is located to
+``QUANTILE_TOLERANCE`` on a CDF accurate to ``PROBABILITY_ACCURACY``."""
 
 QUANTILE_TOLERANCE = 1e-9
 """Absolute tolerance of the root finder on the working scale (ARD, log RR, log OR)."""

@@ -84,8 +84,9 @@ def _solve_sample_size(tail_of: Callable[[float], float], target: float,
     """Prior sample size m with tail_of(m) = target.
 
     The search starts where every Beta parameter is at least 1 (bounded densities) and
-    doubles m until the tail, which shrinks as m grows, falls
-    below the target; Brent's method then solves within that last doubling.
+    doubles m until the tail, which shrinks as m grows, falls below the target; Brent's
+    method then solves within that last doubling. Tails are exact
+    (:class:`models.exact.beta_contrast.BetaContrast`).
     """
     low = max(PRIOR_SAMPLE_SIZE_BRACKET[0], 1.0 / min(min(m, 1.0 - m) for m in means))
     if not tail_of(low) > target:
