@@ -22,13 +22,8 @@ from models.core.distributions import BetaBinomialPrior
 from models.core.progress import say
 from models.core.scoped import environment
 from models.data.trial import OutcomeCounts, Trial
-from models.exact.beta_binomial import (
-    ARD_THRESHOLDS,
-    fit_exact,
-    posterior,
-    prob_ard_greater,
-    prob_benefit,
-)
+from models.exact.beta_binomial import ARD_THRESHOLDS, fit_exact, posterior
+from models.exact.beta_contrast import BetaContrast
 from models.mcmc.sampling import DEFAULT_SAMPLER
 from models.priors.prior_set import PriorSet
 
@@ -37,9 +32,10 @@ EXACT_FIT_TARGET_MS = 10.0
 
 
 def probabilities_only(distribution: BetaBinomialPrior) -> list[float]:
-    """P(benefit) and P(ARD > d) for each threshold, from a conjugate posterior."""
-    t, c = distribution.treatment, distribution.control
-    return [prob_benefit(t, c)] + [prob_ard_greater(t, c, d) for d in ARD_THRESHOLDS]
+    """P(benefit) = P(ARD > 0) and P(ARD > d) for each threshold, from a conjugate
+    posterior (what ``fit_exact`` computes besides the medians and intervals)."""
+    survival = BetaContrast.of(distribution, "ard").sf([0.0, *ARD_THRESHOLDS])
+    return [float(p) for p in survival]
 
 
 def exact_combo(prior_name: str, prior_set: PriorSet, counts: OutcomeCounts,

@@ -18,11 +18,11 @@ import pytest
 from benchmarks import run
 from benchmarks.cold_warm import cold_warm_details, report_dependencies, report_modules
 from benchmarks.common import QUICK, BenchResult, Repeats
-from benchmarks.exact import bench_exact
+from benchmarks.exact import bench_exact, probabilities_only
 from benchmarks.grid import GRID_TREATMENT_PRIORS, grid_details, grid_priors
 from benchmarks.output import SCHEMA_VERSION, format_table, payload, write_json
 from benchmarks.sensitivity import bench_sensitivity
-from models.exact.beta_binomial import fit_exact
+from models.exact.beta_binomial import ARD_THRESHOLDS, fit_exact
 from models.report.render.kernel import KERNEL_NAME
 
 ROW_FIELDS = {"benchmark", "what", "value", "unit", "target", "verdict"}
@@ -45,6 +45,14 @@ def test_exact_benchmark_covers_every_prior_and_outcome(cheap_results, trial, pr
     slowest = max(c["exact_fit_ms"] for c in exact.details["combos"])
     assert exact.details["slowest_exact_fit_ms"] == slowest
     assert [(r.benchmark, r.value) for r in exact.rows][-1] == ("5 foundation", slowest)
+
+
+def test_probabilities_alone_are_those_of_the_exact_fit(trial, prior_set):
+    # What "probabilities alone" times is the probability part of fit_exact, nothing less.
+    fit = fit_exact(prior_set.get("skeptical").beta_binomial, trial.outcome("response"))
+    expected = [fit.summary.p_benefit.estimate] + [
+        fit.summary.p_ard_greater[d].estimate for d in ARD_THRESHOLDS]
+    assert probabilities_only(fit.posterior) == pytest.approx(expected, abs=1e-12)
 
 
 def test_sensitivity_benchmark_reports_the_median_of_its_repeats(cheap_results, trial):
