@@ -2,7 +2,7 @@
 
 Inputs are validated before anything is rendered, so a bad priors file fails fast
 with one message; rendering writes to a temporary file that replaces the previous
-report only on success (``models.report.render.pipeline``).
+report only on success (:func:`models.report.render.pipeline.render_report`).
 """
 
 import os
@@ -20,7 +20,8 @@ DEFAULT_OUTPUT = OUTPUT_DIR / "reanalysis.html"
 def make_report(priors_file: Path, output: Path | str | None = None) -> Path:
     """Render ``reports/reanalysis.qmd`` with ``priors_file``; returns the HTML path."""
     from models.data.trial import load_trial
-    from models.report.render.pipeline import RenderError, render_report
+    from models.report.render.errors import RenderError
+    from models.report.render.pipeline import render_report
 
     priors = load_priors(priors_file)
     load_trial(TRIAL_COUNTS_FILE)
