@@ -1,17 +1,72 @@
 """The report renders through the fallback into one self-contained HTML file that carries
-the computed headline numbers, for the shipped priors and for a researcher's own file."""
+the computed headline numbers in their table cells, for the shipped priors and for a
+researcher's own file."""
 
 import re
+from html.parser import HTMLParser
 
 import pytest
 from conftest import text_of
 
+import models.report.format as fmt
 from models.core.errors import InputError
 from models.core.paths import REPORT_SOURCE
 from models.exact.beta_binomial import fit_exact
 from models.priors.priors_file import load_priors
 from models.report.build import make_report
 from models.report.render.pipeline import unsupported_constructs
+
+
+class _Tables(HTMLParser):
+    """Every ``<table>`` of a page as rows of cell texts as a reader sees them (typographic
+    quotes plain), keyed by its ``tbl-`` label (the table's own id, or the last ``tbl-`` id
+    opened before it)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tables: dict[str, list[list[str]]] = {}
+        self._label: str | None = None
+        self._rows: list[list[str]] | None = None
+        self._cell: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        label = dict(attrs).get("id") or ""
+        if label.startswith("tbl-"):
+            self._label = label
+        if tag == "table" and self._label and self._label not in self.tables:
+            self._rows = self.tables[self._label] = []
+        elif tag == "tr" and self._rows is not None:
+            self._rows.append([])
+        elif tag in ("td", "th") and self._rows is not None:
+            self._cell = ""
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th") and self._cell is not None and self._rows:
+            self._rows[-1].append(" ".join(text_of(self._cell).split()))
+            self._cell = None
+        elif tag == "table":
+            self._rows = None
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell += data
+
+
+def html_table(html: str, label: str) -> list[dict[str, str]]:
+    """The table labelled ``label`` (e.g. ``tbl-headline``) as one dict per body row."""
+    parser = _Tables()
+    parser.feed(html)
+    header, *rows = parser.tables[label]
+    return [dict(zip(header, row, strict=True)) for row in rows]
+
+
+def html_cell(html: str, label: str, column: str, **where: str) -> str:
+    """The one cell of ``column`` in the row of table ``label`` that matches ``where``."""
+    rows = [row for row in html_table(html, label)
+            if all(row[key] == value for key, value in where.items())]
+    assert len(rows) == 1, (label, where, len(rows))
+    return rows[0][column]
+
 
 EXTERNAL_REFERENCE = re.compile(
     r"""<(?:script|link|img|iframe|source|video|audio)\b[^>]*\b(?:src|href)\s*=\s*["']"""
@@ -30,19 +85,38 @@ def test_one_self_contained_html(rendered_report):
 
 
 def test_headline_numbers_come_from_the_computation(rendered_report, trial, report_priors):
+    """Each prior's P(better) and P(ARD > 10 points) sit in their cells of the headline and
+    summary tables, equal to the exact fit computed here."""
     _, html = rendered_report
     priors = load_priors(report_priors)
-    for name in priors.names:
-        for outcome in ("remission", "response"):
-            fit = fit_exact(priors.get(name).beta_binomial, trial.outcome(outcome))
-            p = fit.summary.p_benefit.estimate
-            assert f"{p:.3f}" in html, (name, outcome)
+    for prior in priors.priors.values():
+        for outcome in trial.outcomes.values():
+            fit = fit_exact(prior.beta_binomial, outcome).summary
+            where = {"Prior": prior.label, "Outcome": outcome.label}
+            assert html_cell(html, "tbl-headline", "P(tocilizumab better)", **where) == \
+                fmt.prob(fit.p_benefit.estimate)
+            assert html_cell(html, "tbl-headline", "P(ARD > 10 points)", **where) == \
+                fmt.prob(fit.p_ard_greater[0.1].estimate)
+            short = outcome.name.capitalize()
+            assert html_cell(html, "tbl-summary", f"{short}: P(better)",
+                             Prior=prior.label) == fmt.prob(fit.p_benefit.estimate)
+            assert html_cell(html, "tbl-effects", "ARD, points", **where) == \
+                fmt.ard_interval(fit.risk_difference)
+
+
+def test_counts_table_shows_the_published_counts(rendered_report, trial):
+    _, html = rendered_report
+    for outcome in trial.outcomes.values():
+        cell = html_cell(html, "tbl-data", "Tocilizumab", Outcome=outcome.label)
+        assert cell.startswith(f"{outcome.treatment.events}/{outcome.treatment.n} (")
 
 
 def test_every_prior_in_the_file_appears(rendered_report, report_priors):
     _, html = rendered_report
-    for prior in load_priors(report_priors).priors.values():
-        assert prior.label in text_of(html)
+    labels = [prior.label for prior in load_priors(report_priors).priors.values()]
+    for label in labels:
+        assert label in text_of(html)
+    assert [row["Prior"] for row in html_table(html, "tbl-summary")] == labels
 
 
 def test_report_names_priors_file_hash_renderer_and_commit(rendered_report, report_priors):
@@ -66,8 +140,8 @@ def test_code_is_folded_not_shown(rendered_report):
     _, html = rendered_report
     outside_folds = re.sub(r"<details class=\"code-fold\">.*?</details>|<style.*?</style>|"
                            r"<script.*?</script>", "", html, flags=re.DOTALL)
-    assert "fit_all(" in html  # teachers can unfold the code
-    assert "fit_all(" not in outside_folds
+    assert "build_results(" in html  # teachers can unfold the code
+    assert "build_results(" not in outside_folds
     assert "import " not in outside_folds
     assert not re.search(r"<details class=\"code-fold\" open", html)
 
