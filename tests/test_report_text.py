@@ -81,7 +81,7 @@ def test_calibration_sentence_and_its_absence(report_results, prior_set):
 
 
 def test_thresholds_and_constants():
-    assert text.quadrature_tolerance() == "1e-10"
+    assert text.probability_accuracy() == "1e-10"
     assert float(text.quantile_accuracy()) == QUANTILE_ACCURACY  # printed as e.g. 1e-07
     assert text.quantile_accuracy().startswith("1e-")
     assert text.mcse_agreement() == "3"

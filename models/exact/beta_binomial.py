@@ -29,11 +29,8 @@ from models.exact.beta_contrast import (
     Measure,
 )
 
-__all__ = ["ARD_THRESHOLDS", "INTERVAL_PROBABILITY", "PROBABILITY_ACCURACY", "QUAD_TOLERANCE",
+__all__ = ["ARD_THRESHOLDS", "INTERVAL_PROBABILITY", "PROBABILITY_ACCURACY",
            "QUANTILE_ACCURACY", "ExactResult", "fit_exact", "posterior", "summarise"]
-
-QUAD_TOLERANCE = PROBABILITY_ACCURACY
-"""The stated absolute accuracy of every exact probability (the report prints it)."""
 
 ARD_THRESHOLDS = (0.0, 0.05, 0.10, 0.20)
 """Risk-difference thresholds d (proportion scale) for P(ARD > d); 0.05 = 5 points = NNT 20."""

@@ -6,20 +6,16 @@ percentage points (100 x proportion) because clinicians read them that way; dens
 are drawn per percentage point.
 """
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
-import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.axis import Axis
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator, NullFormatter
 
-from models.data.trial import Trial
-from models.mcmc.interaction import IpdResult
 from models.priors.prior_set import PriorSet
-from models.report import curves as compute
 from models.report.curves import (
     BenefitCurves,
     CrpBenefitCurves,
@@ -29,7 +25,6 @@ from models.report.curves import (
     StudyHistograms,
     TriplotCurves,
 )
-from models.sensitivity.heat_map import SensitivityResults
 
 NAMED_COLORS = {"reference": "#4d4d4d", "skeptical": "#1f77b4", "enthusiastic": "#d95f02"}
 EXTRA_COLORS = ("#7570b3", "#1b9e77", "#e7298a", "#66a61e", "#a6761d", "#e6ab02")
@@ -266,45 +261,3 @@ def simulation_study(curves: StudyHistograms) -> Figure:
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     fig.tight_layout()
     return fig
-
-
-# --- The report's current calls: compute the curves, then draw them ---------------------
-
-
-def plot_prior_ard(priors: PriorSet, design_ard: float | None = None) -> Figure:
-    """``prior_ard(curves.prior_ard(priors, design_ard))``."""
-    return prior_ard(compute.prior_ard(priors, design_ard))
-
-
-def plot_prior_data_posterior(trial: Trial, priors: PriorSet) -> Figure:
-    """``prior_data_posterior(curves.prior_data_posterior(trial, priors))``."""
-    return prior_data_posterior(compute.prior_data_posterior(trial, priors))
-
-
-def plot_benefit_curves(trial: Trial, priors: PriorSet,
-                        thresholds: tuple[float, ...]) -> Figure:
-    """``benefit_curves(curves.benefit_curves(trial, priors, thresholds))``."""
-    return benefit_curves(compute.benefit_curves(trial, priors, thresholds))
-
-
-def plot_crp_benefit(interaction: Mapping[tuple[str, str], IpdResult], priors: PriorSet,
-                     trial: Trial, crp_observed: np.ndarray, level: float) -> Figure:
-    """``crp_benefit(curves.crp_benefit(interaction, priors, trial, crp_observed, level))``."""
-    return crp_benefit(compute.crp_benefit(interaction, priors, trial, crp_observed, level))
-
-
-def plot_crp_effects(interaction: Mapping[tuple[str, str], IpdResult], priors: PriorSet,
-                     outcome: str, crp_observed: np.ndarray) -> Figure:
-    """``crp_effects(curves.crp_effects(interaction, priors, outcome, crp_observed))``."""
-    return crp_effects(compute.crp_effects(interaction, priors, outcome, crp_observed))
-
-
-def plot_sensitivity(sensitivity: SensitivityResults, priors: PriorSet, trial: Trial) -> Figure:
-    """``sensitivity_map(curves.sensitivity_map(sensitivity, priors, trial))``."""
-    return sensitivity_map(compute.sensitivity_map(sensitivity, priors, trial))
-
-
-def plot_simulation_study(replicates: pd.DataFrame, truth_interaction: float,
-                          level: float) -> Figure:
-    """``simulation_study(curves.simulation_study(replicates, truth_interaction, level))``."""
-    return simulation_study(compute.simulation_study(replicates, truth_interaction, level))

@@ -12,7 +12,7 @@ ARD in percentage points.
 from collections.abc import Sequence
 
 import models.report.format as fmt
-from models.exact.beta_binomial import QUAD_TOLERANCE, QUANTILE_ACCURACY
+from models.exact.beta_binomial import PROBABILITY_ACCURACY, QUANTILE_ACCURACY
 from models.mcmc.diagnostics import ESS_MIN, RHAT_MAX
 from models.report.results import HEADLINE_ARD, MCSE_AGREEMENT, ReportResults
 from models.simulation.study import DETECTION_LEVEL
@@ -125,9 +125,9 @@ def logistic_priors_reading(results: ReportResults) -> str:
     )
 
 
-def quadrature_tolerance() -> str:
+def probability_accuracy() -> str:
     """The absolute error of every exact probability, e.g. "1e-10"."""
-    return fmt.exponent(QUAD_TOLERANCE)
+    return fmt.exponent(PROBABILITY_ACCURACY)
 
 
 def quantile_accuracy() -> str:
