@@ -5,16 +5,16 @@ posterior is sampled and, when the report runs the repeated-simulation study, th
 too (its cache lives under the same root); the warm render then re-uses that root.
 """
 
-import ast
 import statistics
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 from benchmarks.common import timed
-from models.core.paths import DEFAULT_PRIORS_FILE, REPORT_SOURCE, ROOT
+from models.core.code_fingerprint import imported_project_modules, project_closure
+from models.core.paths import DEFAULT_PRIORS_FILE, REPORT_SOURCE
 from models.core.progress import say
 
 STUDY_MODULE = "models.simulation.study"
@@ -30,48 +30,13 @@ def report_modules(source: Path = REPORT_SOURCE) -> list[str]:
 
     _, notebook = read_qmd(source.read_text(encoding="utf-8"))
     code = "\n".join(cell.source for cell in notebook.cells if cell.cell_type == "code")
-    return sorted(_models_imports(ast.parse(code)))
+    return sorted(imported_project_modules(code))
 
 
 def report_dependencies(source: Path = REPORT_SOURCE) -> set[str]:
     """Every ``models`` module a render runs: the report's imports and, transitively,
     theirs (top level or inside functions), read from the source files."""
-    seen: set[str] = set()
-    pending = list(report_modules(source))
-    while pending:
-        name = pending.pop()
-        path = _module_file(name)
-        if name in seen or path is None:
-            continue
-        seen.add(name)
-        pending += _models_imports(ast.parse(path.read_text(encoding="utf-8")))
-    return seen
-
-
-def _models_imports(tree: ast.AST) -> set[str]:
-    """Names ``models.*`` imported in ``tree`` that are modules or packages of the project
-    (``from models.x import y`` counts ``models.x`` and, if it is a module, ``models.x.y``)."""
-    names: Iterable[str]
-    found: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names = [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
-        elif isinstance(node, ast.Import):
-            names = [alias.name for alias in node.names]
-        else:
-            continue
-        found.update(name for name in names
-                     if name.split(".")[0] == "models" and _module_file(name) is not None)
-    return found
-
-
-def _module_file(name: str) -> Path | None:
-    """The source file of project module ``name`` (a package's ``__init__.py``), or None."""
-    base = ROOT.joinpath(*name.split("."))
-    for path in (base.with_suffix(".py"), base / "__init__.py"):
-        if path.is_file():
-            return path
-    return None
+    return {name for module in report_modules(source) for name in project_closure(module)}
 
 
 def cold_warm(render: Render, repeats: int, label: str,

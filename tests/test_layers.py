@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from models.core.code_fingerprint import imported_project_modules
 from models.core.paths import ROOT
 
 LAYERS = {"core": 0, "data": 1, "exact": 2, "priors": 3, "mcmc": 4, "sensitivity": 5,
@@ -20,19 +21,8 @@ PACKAGE = ROOT / "models"
 
 def imported_subpackages(path: Path) -> set[str]:
     """Subpackages of ``models`` that a module imports (top level or inside functions)."""
-    found = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
-        elif isinstance(node, ast.Import):
-            names = [a.name for a in node.names]
-        else:
-            continue
-        for name in names:
-            parts = name.split(".")
-            if parts[0] == "models" and len(parts) > 1 and parts[1] in LAYERS:
-                found.add(parts[1])
-    return found
+    modules = imported_project_modules(path.read_bytes())
+    return {name.split(".")[1] for name in modules if name.count(".") >= 1}
 
 
 def modules() -> list[Path]:

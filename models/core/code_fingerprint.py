@@ -29,10 +29,12 @@ def _source_path(module: str) -> Path | None:
     return Path(spec.origin)
 
 
-def _imported_project_modules(path: Path) -> set[str]:
-    """Project modules named by the import statements of one file."""
+def imported_project_modules(source: str | bytes) -> set[str]:
+    """Project modules (``models.*``) named by the import statements of Python source,
+    top level or inside functions; ``from models.x import y`` counts ``models.x`` and, when
+    it is a module, ``models.x.y``."""
     found: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_bytes())):
+    for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             names = [node.module, *(f"{node.module}.{alias.name}" for alias in node.names)]
         elif isinstance(node, ast.Import):
@@ -58,7 +60,7 @@ def project_closure(module: str) -> tuple[str, ...]:
         if path is None:
             raise ValueError(f"{name} is not a module of the {PROJECT_PACKAGE} package")
         seen.add(name)
-        pending.extend(_imported_project_modules(path) - seen)
+        pending.extend(imported_project_modules(path.read_bytes()) - seen)
     return tuple(sorted(seen))
 
 
