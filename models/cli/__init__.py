@@ -1,6 +1,9 @@
-"""The ``reanalysis`` command line (``python -m models``): ``main`` (the parser and
-dispatch) and one module per verb: ``fit``, ``priors``, ``simulate``, ``report``. Verbs
-import the libraries they need when they run, so the command starts quickly.
+"""The ``reanalysis`` command line (``python -m models``), one module per verb.
+
+- ``main``: the parser, dispatch and the one-line error handling (exit status 2);
+- ``fit``: ``reanalysis fit`` (beta-binomial exact or MCMC, logistic on counts or IPD);
+- ``priors``: ``reanalysis priors`` and ``priors calibrate``;
+- ``simulate``: ``reanalysis simulate``; ``report``: ``reanalysis report``.
 
 May import: every other layer.
 """

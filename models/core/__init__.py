@@ -1,8 +1,16 @@
-"""Shared foundations that every other layer uses: value types for results (intervals,
-probabilities, effect summaries), the parameter objects of the Beta and normal families,
-the one user-error type, atomic file writing, project paths, the cache root and the code
-fingerprint that keys every cache, YAML reading, provenance (file hashes, the one list of
-package versions, git commit), progress messages and scoped process state.
+"""Shared foundations that every other layer uses.
+
+- ``types``: result types shared by every model (``Interval``, ``Probability``,
+  ``EffectSummary``: one summary type for exact and sampled answers);
+- ``distributions``: the parameter objects ``BetaPrior``, ``NormalPrior`` and
+  ``BetaBinomialPrior`` (used for priors and posteriors alike);
+- ``errors``: ``InputError``, the one type for user mistakes (exit status 2, no traceback);
+- ``paths``: every project path, defined once; ``yaml_io``: reading YAML input files;
+- ``atomic``: the one atomic writer (temporary file, then move);
+- ``cache_root``: the one cache root (``REANALYSIS_CACHE_DIR``, default ``.cache/``);
+  ``code_fingerprint``: a hash of a module and every project module it imports (cache keys);
+- ``provenance``: file hashes, the one list of package versions, the git commit;
+- ``progress``: terminal progress lines; ``scoped``: temporary environment and log levels.
 
 May import: the standard library and third-party packages only (no other ``models`` layer).
 """

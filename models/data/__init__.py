@@ -1,6 +1,8 @@
-"""Trial inputs: published two-arm counts (``trial``: loading, validation, the one
-``EVENTS/N`` parser) and individual participant data (``ipd``: loading, complete cases,
-the one standardisation of log hs-CRP).
+"""Trial inputs.
+
+- ``trial``: published two-arm counts (loading, validation, the one ``EVENTS/N`` parser);
+- ``ipd``: individual participant data (loading with row/column errors, complete cases,
+  the one standardisation of log hs-CRP).
 
 May import: ``models.core``.
 """

@@ -1,16 +1,16 @@
-"""Sampled models (PyMC, NUTS via nutpie), one concept per module:
+"""Sampled models (PyMC, NUTS via nutpie).
 
-- ``sampling``: pinned sampler settings; compile a model structure once, sample it per prior;
-- ``cache``: the posterior cache (``<cache root>/posteriors/``);
-- ``diagnostics``: R-hat, ESS and divergences against the project's thresholds;
-- ``draws``: intervals, probabilities with MCSE and effect measures from draws;
-- ``beta_binomial``: the beta-binomial in PyMC, the cross-check of the exact answer;
-- ``logistic_models``: the two logistic model structures (priors and data as shared data);
-- ``aggregate``: the logistic model fitted to two-arm counts;
-- ``interaction``: the hs-CRP x treatment model fitted to individual data;
-- ``crp_effects``: effects along hs-CRP and marginal arm rates from its draws;
-- ``benefit_region``: where along hs-CRP the benefit is probable, with its MCSE;
-- ``predictive``: posterior predictive checks; ``power_scaling``: psense.
+- ``sampling``: sampler settings (pinned seed, chains, draws) and compiled models;
+- ``cache``: the posterior cache; ``diagnostics``: R-hat, ESS, divergences and their flags;
+- ``draws``: effect summaries and intervals from posterior draws (``EffectSummary``);
+- ``beta_binomial``: the sampled beta-binomial, the visible check of the exact answer;
+- ``logistic_models``: the two PyMC model structures (priors passed as data);
+- ``aggregate``: the logistic model on the published counts;
+- ``interaction``: the hs-CRP x treatment model on individual data;
+  ``crp_effects``: its effect curves over hs-CRP; ``benefit_region``: where P(benefit |
+  hs-CRP) is high;
+- ``predictive``: posterior predictive checks; ``power_scaling``: prior and likelihood
+  sensitivity (psense).
 
 May import: ``models.core``, ``models.data``, ``models.exact``, ``models.priors``.
 """

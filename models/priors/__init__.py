@@ -1,6 +1,9 @@
-"""Named priors: value objects (``prior_set``), the strict priors-file reader and writer
-(``priors_file``), calibration to clinical statements (``calibration``), and what each
-prior implies before the data, including its effective sample size (``statements``).
+"""Named priors.
+
+- ``prior_set``: value objects (``NamedPrior``, ``LogisticPrior``, ``Calibration``, ``PriorSet``);
+- ``priors_file``: the strict priors-file reader (unknown keys refused) and writer;
+- ``calibration``: priors derived from clinical statements (Spiegelhalter et al. 1994);
+- ``statements``: what each prior implies before the data, and its effective sample size.
 
 May import: ``models.core``, ``models.data``, ``models.exact``.
 """

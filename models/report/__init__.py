@@ -1,6 +1,13 @@
-"""The report: results assembled once, tables and sentences as tested functions,
-figures that only draw, number formatting, the interactive prior explorer, and the
-renderer (``render``: Quarto, or the fallback built from jupytext, papermill and pandoc).
+"""The report.
+
+- ``results``: ``ReportResults``, everything the report shows, computed once;
+- ``tables``: one function per table (results in, DataFrame of display strings out);
+- ``text``, ``text_simulated``, ``text_sensitivity``: one function per computed sentence;
+- ``curves``: the curves each figure shows; ``figures``: drawing them (nothing computed);
+- ``format``: number formatting and Markdown tables;
+- ``explorer``: the interactive prior explorer (HTML and embedded JavaScript);
+- ``provenance``: the "reproduce this report" box;
+- ``build``: ``make_report`` (validate inputs, then render); ``render/``: Quarto or the fallback.
 
 May import: every lower layer (``core``, ``data``, ``exact``, ``priors``, ``mcmc``,
 ``sensitivity``, ``simulation``).

@@ -1,13 +1,10 @@
-"""SIMULATED individual data, one concept per module:
+"""SIMULATED individual data and what a trial of this size can recover.
 
-- ``process``: the documented generating process (hs-CRP, the logistic outcome model, the
-  copula linking remission and response), unconditioned draws and the true coefficients
-  on an analysis sample's scale;
-- ``conditioning``: the trial conditioned on the published counts by rejection sampling;
-- ``files``: the data files (CSV and the truth JSON), byte for byte reproducible;
-- ``study``: the repeated-simulation study of what a trial of this size can recover;
-- ``study_cache``: its cache (``<cache root>/simulation_study/``).
+- ``process``: the documented data-generating process (hs-CRP, outcomes, interaction);
+- ``conditioning``: drawing whole trials until one reproduces the published counts;
+- ``files``: writing the data, its true parameters and its dictionary (identical bytes);
+- ``study``: the repeated-simulation study; ``study_cache``: its cache under the one root.
 
 May import: ``models.core``, ``models.data``, ``models.exact``, ``models.priors``,
-``models.mcmc`` (not ``models.sensitivity``).
+``models.mcmc``.
 """
