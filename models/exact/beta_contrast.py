@@ -53,6 +53,7 @@ the support in the far tails of skewed arms) is found by Chandrupatla's bracketi
 
 import functools
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal, get_args
 
@@ -63,6 +64,7 @@ from scipy.optimize import elementwise
 
 from models.core.distributions import BetaBinomialPrior, BetaPrior
 from models.exact import tanh_sinh
+from models.exact.errors import NumericalError
 
 Measure = Literal["ard", "rr", "or"]
 """The effect measures: risk difference (proportion), risk ratio, odds ratio."""
@@ -168,12 +170,14 @@ class BetaContrast:
         out = np.zeros(flat.shape)
         inside = self._inside_support(flat)
         if inside.any():
-            points = flat[inside]
-            nodes = self._nodes(points)
-            inner, one_minus_inner, slope = self._inner(nodes, points[:, None])
-            log_density = (_log_beta_pdf(self._outer, nodes.x, nodes.one_minus_x)
-                           + _log_beta_pdf(self._inner_arm, inner, one_minus_inner))
-            out[inside] = nodes.integrate(np.exp(log_density) * slope)
+
+            def integrand(nodes: tanh_sinh.IntervalNodes, points: Array) -> Array:
+                inner, one_minus_inner, slope = self._inner(nodes, points)
+                log_density = (_log_beta_pdf(self._outer, nodes.x, nodes.one_minus_x)
+                               + _log_beta_pdf(self._inner_arm, inner, one_minus_inner))
+                return np.exp(log_density) * slope
+
+            out[inside] = self._integrate(flat[inside], integrand, relative=True)
         return out.reshape(v.shape)
 
     def ppf(self, probability: ArrayLike) -> Array:
@@ -214,7 +218,8 @@ class BetaContrast:
                     args=(flat[failed],),
                     tolerances={"xatol": QUANTILE_TOLERANCE, "xrtol": 0.0, "fatol": 0.0})
             if not np.all(result.success):
-                raise ArithmeticError(f"quantile search failed for {self} at {flat[failed]}")
+                raise NumericalError(f"quantile search did not converge for {self} at "
+                                     f"probabilities {flat[failed][~result.success]}")
             roots = np.where(failed, 0.0, roots)
             roots[failed] = result.x
         return self._from_working(roots[:1] if pair else roots).reshape(q.shape)
@@ -265,11 +270,43 @@ class BetaContrast:
         # risk ratio r: the inner argument is r u (control outer) or u / r (treatment outer)
         return np.zeros_like(v), np.minimum(1.0, 1.0 / v if self._outer_is_control else v)
 
-    def _nodes(self, v: Array) -> tanh_sinh.IntervalNodes:
-        """The tanh-sinh rule on each value's interval, cut to the outer arm's support."""
+    def _nodes(self, v: Array, level: int = 0) -> tanh_sinh.IntervalNodes:
+        """The tanh-sinh rule (step ``STEP / 2**level``) on each value's interval, cut to
+        the outer arm's support."""
         start, end = self._region(v)
         low, high = self._outer_support
-        return tanh_sinh.on_intervals(np.maximum(start, low), np.minimum(end, high))
+        return tanh_sinh.on_intervals(np.maximum(start, low), np.minimum(end, high), level)
+
+    def _integrate(self, points: Array,
+                   integrand: Callable[[tanh_sinh.IntervalNodes, Array], Array],
+                   relative: bool) -> Array:
+        """One integral per point, each to ``PROBABILITY_ACCURACY`` by its error estimate.
+
+        ``integrand(nodes, points[:, None])`` gives the values at the nodes. The error
+        estimate is ``|I_h - I_2h|`` (:mod:`models.exact.tanh_sinh`): absolute for
+        probabilities, relative to max(1, |integral|) for densities (``relative``). Points
+        whose estimate is above the accuracy are integrated again with the step halved, up
+        to ``tanh_sinh.MAX_LEVEL``; any left above it (or NaN) raise
+        :class:`NumericalError`.
+        """
+        result = np.empty(points.shape)
+        pending = np.arange(points.size)
+        error = np.empty(0)
+        for level in range(tanh_sinh.MAX_LEVEL + 1):
+            at = points[pending]
+            nodes = self._nodes(at, level)
+            with np.errstate(invalid="ignore"):
+                value, error = nodes.integrate_with_error(integrand(nodes, at[:, None]))
+            result[pending] = value
+            scale = np.maximum(1.0, np.abs(value)) if relative else 1.0
+            accurate = error <= PROBABILITY_ACCURACY * scale
+            pending, error = pending[~accurate], error[~accurate]
+            if not pending.size:
+                return result
+        raise NumericalError(
+            f"quadrature did not reach {PROBABILITY_ACCURACY:g} for {self} at "
+            f"{points[pending]} (error estimates {error} with step "
+            f"{tanh_sinh.STEP / 2**tanh_sinh.MAX_LEVEL:g})")
 
     def _inner(self, nodes: tanh_sinh.IntervalNodes, v: Array) -> tuple[Array, Array, Array]:
         """The inner arm's argument w and 1 - w at the nodes, and |dw/dv| (for the density).
@@ -307,13 +344,16 @@ class BetaContrast:
         out = np.where(above_support != upper, 1.0, 0.0)  # sf 1 below, cdf 1 above
         if inside.any():
             points = flat[inside]
-            nodes = self._nodes(points)
-            inner, one_minus_inner, _ = self._inner(nodes, points[:, None])
-            # Control outer: "measure > v" is p_t > w; treatment outer: it is p_c < w.
-            conditional = _beta_probability(self._inner_arm, inner, one_minus_inner,
-                                            above=upper == self._outer_is_control)
-            density = np.exp(_log_beta_pdf(self._outer, nodes.x, nodes.one_minus_x))
-            integral = nodes.integrate(density * conditional)
+
+            def integrand(nodes: tanh_sinh.IntervalNodes, values: Array) -> Array:
+                inner, one_minus_inner, _ = self._inner(nodes, values)
+                # Control outer: "measure > v" is p_t > w; treatment outer: it is p_c < w.
+                conditional = _beta_probability(self._inner_arm, inner, one_minus_inner,
+                                                above=upper == self._outer_is_control)
+                density = np.exp(_log_beta_pdf(self._outer, nodes.x, nodes.one_minus_x))
+                return density * conditional
+
+            integral = self._integrate(points, integrand, relative=False)
             out[inside] = np.clip(integral + self._certain_mass(points, upper), 0.0, 1.0)
         return out.reshape(v.shape)
 
