@@ -38,9 +38,10 @@ def number_key(value: float) -> str:
 def trial_counts(args: argparse.Namespace) -> "OutcomeCounts":
     """The ``--outcome`` counts of ``--trial``, with ``--treatment``/``--control`` (``X/N``,
     :func:`models.data.trial.parse_fraction`) replacing an arm's counts."""
+    from models.core.paths import TRIAL_COUNTS_FILE
     from models.data.trial import load_trial, parse_fraction
 
-    outcome = load_trial(args.trial).outcome(args.outcome)
+    outcome = load_trial(args.trial or TRIAL_COUNTS_FILE).outcome(args.outcome)
     treatment = parse_fraction(args.treatment, "--treatment") if args.treatment else None
     control = parse_fraction(args.control, "--control") if args.control else None
     return outcome.with_counts(treatment, control)
@@ -151,10 +152,6 @@ def _ipd(args: argparse.Namespace, prior: "NamedPrior") -> dict[str, Any]:
     from models.data.ipd import load_ipd
     from models.mcmc.interaction import fit_ipd
 
-    for flag, value in (("--treatment", args.treatment), ("--control", args.control)):
-        if value:
-            raise InputError(flag, "cannot be combined with --ipd (the counts come from the "
-                             "individual data)")
     crp_values = parse_crp_values(args.crp)
     ipd = load_ipd(args.ipd)
     say(f"sampling logistic IPD posterior ({args.outcome}, prior {prior.name})...")
@@ -197,13 +194,50 @@ def fit_logistic(args: argparse.Namespace, prior: "NamedPrior") -> dict[str, Any
 # --- the verb ---------------------------------------------------------------------------
 
 
+MODEL_FLAGS = {
+    "beta-binomial": ("--treatment", "--control", "--trial", "--mcmc"),
+    "logistic": ("--treatment", "--control", "--trial", "--ipd", "--crp"),
+}
+"""The optional ``fit`` flags each ``--model`` uses (``--outcome``, ``--prior``,
+``--priors`` and ``--json`` apply to both)."""
+
+
+def _given_flags(args: argparse.Namespace) -> list[str]:
+    """The model-specific flags set on the command line, in :data:`MODEL_FLAGS` order."""
+    values = {"--treatment": args.treatment, "--control": args.control, "--trial": args.trial,
+              "--mcmc": args.mcmc or None, "--ipd": args.ipd, "--crp": args.crp}
+    return [flag for flag, value in values.items() if value is not None]
+
+
+def check_flags(args: argparse.Namespace) -> None:
+    """Refuse a flag that the chosen model would ignore, before any file is read.
+
+    ``--mcmc`` is for the beta-binomial model only (the logistic model is always sampled);
+    ``--ipd`` and ``--crp`` for the logistic model only; ``--crp`` needs ``--ipd``; with
+    ``--ipd`` the counts come from the individual data, so ``--treatment``, ``--control``
+    and ``--trial`` do not apply.
+    """
+    allowed = MODEL_FLAGS[args.model]
+    for flag in _given_flags(args):
+        if flag not in allowed:
+            raise InputError(flag, f"does not apply to --model {args.model} (its flags: "
+                             f"{', '.join(allowed)})")
+    if args.crp is not None and not args.ipd:
+        raise InputError(CRP_FLAG, "needs --ipd (hs-CRP effects come from the IPD model)")
+    if args.ipd:
+        for flag, value in (("--treatment", args.treatment), ("--control", args.control),
+                            ("--trial", args.trial)):
+            if value is not None:
+                raise InputError(flag, "cannot be combined with --ipd (the counts come from "
+                                 "the individual data)")
+
+
 def fit_result(args: argparse.Namespace) -> dict[str, Any]:
     """The fit ``args`` ask for (``model``, ``prior``, ``priors``, ``outcome``, ``trial``,
     ``treatment``, ``control``, ``mcmc``, ``ipd``, ``crp``), as a JSON-ready dict."""
     from models.priors.priors_file import load_priors
 
-    if args.model == "logistic" and args.crp is not None and not args.ipd:
-        raise InputError(CRP_FLAG, "needs --ipd (hs-CRP effects come from the IPD model)")
+    check_flags(args)
     prior = load_priors(args.priors).get(args.prior)
     if args.model == "beta-binomial":
         return fit_beta_binomial(args, prior)

@@ -10,6 +10,7 @@ wrong and what is allowed>`` and exit with status 2, without a traceback.
 import argparse
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from models.cli import fit, priors, report, simulate
 from models.core.errors import InputError
@@ -18,15 +19,25 @@ from models.core.paths import DEFAULT_PRIORS_FILE, TRIAL_COUNTS_FILE
 EXIT_INPUT_ERROR = 2
 
 
-def _add_fit(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+class OneLineParser(argparse.ArgumentParser):
+    """An ``ArgumentParser`` whose usage errors (unknown flag, bad ``--seed``, missing
+    ``--model``...) are one line on stderr and exit status 2, like an ``InputError``
+    (``--help`` still prints the full usage)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_INPUT_ERROR, f"reanalysis: error: {message} (see {self.prog} --help)\n")
+
+
+def _add_fit(commands: "argparse._SubParsersAction[OneLineParser]") -> None:
     parser = commands.add_parser("fit", help="fit one model to one outcome under one prior")
     parser.add_argument("--model", choices=["beta-binomial", "logistic"], required=True)
     parser.add_argument("--outcome", default="remission",
                         help="outcome in the trial counts file (remission, response)")
     parser.add_argument("--prior", required=True, help="name of a prior in the priors file")
     parser.add_argument("--priors", default=str(DEFAULT_PRIORS_FILE), help="priors YAML file")
-    parser.add_argument("--trial", default=str(TRIAL_COUNTS_FILE),
-                        help="trial counts YAML file")
+    parser.add_argument("--trial", default=None,
+                        help=f"trial counts YAML file (default {TRIAL_COUNTS_FILE.name}; "
+                        "not with --ipd)")
     parser.add_argument("--treatment", help="replace the treatment arm's counts: EVENTS/N")
     parser.add_argument("--control", help="replace the control arm's counts: EVENTS/N")
     parser.add_argument("--mcmc", action="store_true",
@@ -38,9 +49,10 @@ def _add_fit(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") ->
     parser.set_defaults(func=fit.run)
 
 
-def _add_priors(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+def _add_priors(commands: "argparse._SubParsersAction[OneLineParser]") -> None:
     parser = commands.add_parser("priors", help="show the named priors and what they imply")
-    parser.add_argument("--priors", default=str(DEFAULT_PRIORS_FILE), help="priors YAML file")
+    parser.add_argument("--priors", default=None,
+                        help=f"priors YAML file (default {DEFAULT_PRIORS_FILE.name})")
     parser.set_defaults(func=priors.run)
     actions = parser.add_subparsers(dest="priors_action")
     calibrate = actions.add_parser(
@@ -59,7 +71,7 @@ def _add_priors(commands: "argparse._SubParsersAction[argparse.ArgumentParser]")
 
 def build_parser() -> argparse.ArgumentParser:
     """The ``reanalysis`` parser; each verb's ``func`` runs it."""
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="reanalysis",
         description="Bayesian reanalysis of a two-arm trial with a binary outcome.",
     )
@@ -83,7 +95,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one verb; 0 on success, 2 (one line on stderr) for a user mistake."""
-    args = build_parser().parse_args(argv)
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as stop:  # a usage error (one line, status 2) or --help (status 0)
+        if stop.code is None:
+            return 0
+        return stop.code if isinstance(stop.code, int) else EXIT_INPUT_ERROR
     try:
         args.func(args)
     except InputError as error:

@@ -10,6 +10,7 @@ import argparse
 from pathlib import Path
 
 from models.core.errors import InputError
+from models.core.paths import DEFAULT_PRIORS_FILE
 
 CALIBRATION_FLAGS = {"placebo_rate": "--placebo-rate", "design_odds_ratio": "--design-or",
                      "tail_probability": "--tail", "interaction_odds_ratio": "--interaction-or"}
@@ -21,7 +22,7 @@ def show_priors(args: argparse.Namespace) -> None:
     from models.priors.priors_file import load_priors
     from models.priors.statements import implied_statements
 
-    priors = load_priors(args.priors)
+    priors = load_priors(args.priors or DEFAULT_PRIORS_FILE)
     print(f"priors file: {priors.path} (sha256 {priors.sha256[:12]})")
     for prior in priors.priors.values():
         s = implied_statements(prior, priors.calibration)
@@ -48,13 +49,15 @@ def show_priors(args: argparse.Namespace) -> None:
 
 def calibrate(args: argparse.Namespace) -> None:
     """Print the statements met and the calibrated priors as a loadable priors file."""
-    import yaml
-
+    from models.core.yaml_io import parse_yaml
     from models.priors.calibration import calibrated_priors, reference_prior
     from models.priors.prior_set import Calibration
     from models.priors.priors_file import parse_calibration, parse_priors, priors_yaml
     from models.priors.statements import implied_statements
 
+    if args.priors is not None:
+        raise InputError("--priors", "does not apply to 'priors calibrate' (the priors are "
+                         "derived from --placebo-rate, --design-or, --tail, --interaction-or)")
     raw = {"placebo_rate": args.placebo_rate, "design_odds_ratio": args.design_or,
            "tail_probability": args.tail, "interaction_odds_ratio": args.interaction_or}
     try:
@@ -64,7 +67,7 @@ def calibrate(args: argparse.Namespace) -> None:
         raise InputError(CALIBRATION_FLAGS.get(key, error.field), error.message) from None
     priors = [reference_prior(), *calibrated_priors(calibration).values()]
     text = priors_yaml(priors, calibration)
-    parse_priors(yaml.safe_load(text), Path("<calibrated>"))  # round-trip check
+    parse_priors(parse_yaml(text), Path("<calibrated>"))  # round-trip check
     print("# Statements met (prior probabilities):")
     for prior in priors[1:]:
         s = implied_statements(prior, calibration)

@@ -4,10 +4,12 @@ runs)."""
 import argparse
 from pathlib import Path
 
+from models.cli.output import output_file
+
 
 def run(args: argparse.Namespace) -> None:
     """Render with ``--priors`` to ``--output`` (default ``reports/_output/``)."""
-    from models.report.build import make_report
+    from models.report.build import DEFAULT_OUTPUT, make_report
 
-    output = make_report(priors_file=Path(args.priors), output=args.output)
-    print(output)
+    output = output_file(args.output, "--output", DEFAULT_OUTPUT)
+    print(make_report(priors_file=Path(args.priors), output=output))

@@ -66,18 +66,19 @@ def _locator(row: int, column: str) -> str:
 
 def _read_text_table(path: Path) -> pd.DataFrame:
     """Read every cell as text (no type guessing, no NA guessing) so validation sees it all."""
+    expected = "expected an IPD CSV file with columns " + ", ".join(REQUIRED_COLUMNS)
+    if path.is_dir():
+        raise InputError(str(path), f"is a directory; {expected}")
     if not path.is_file():
-        raise InputError(
-            str(path),
-            "does not exist or is not a file; expected an IPD CSV file with columns "
-            + ", ".join(REQUIRED_COLUMNS),
-        )
+        raise InputError(str(path), f"does not exist or is not a file; {expected}")
     try:
         table = pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False)
     except pd.errors.EmptyDataError:
         raise InputError(str(path), "is empty; expected a header row and data rows") from None
     except (pd.errors.ParserError, UnicodeDecodeError) as error:
         raise InputError(str(path), f"is not a readable CSV file ({error})") from None
+    except OSError as error:
+        raise InputError(str(path), f"cannot be read ({error.strerror or error})") from None
     table.columns = [str(name).strip() for name in table.columns]
     return table
 

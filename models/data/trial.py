@@ -12,7 +12,7 @@ from typing import Any
 
 from models.core.errors import InputError
 from models.core.paths import TRIAL_COUNTS_FILE
-from models.core.yaml_io import read_yaml_mapping
+from models.core.yaml_io import kind, read_yaml_mapping, strict_mapping
 
 ARMS = ("treatment", "control")
 
@@ -101,33 +101,60 @@ def parse_fraction(text: str, field: str) -> ArmCounts:
     return validate_counts(numbers[0], numbers[1], field)
 
 
-def _mapping(value: Any, field: str) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise InputError(field, f"must be a mapping, got {type(value).__name__}")
-    return value
+TRIAL_KEYS = ("name", "registration", "timepoint", "arms", "randomised")
+"""Keys allowed in the ``trial`` block (``arms`` required, the others optional)."""
+
+OUTCOME_KEYS = ("label", "treatment", "control")
+"""Keys allowed in each outcome block (``label`` optional)."""
+
+
+def _randomised(value: Any, outcomes: dict[str, OutcomeCounts]) -> dict[str, int]:
+    """Validate ``trial.randomised``: per arm a whole number at least that arm's analysed
+    count for every outcome (participants without an outcome are randomised, not analysed)."""
+    block = strict_mapping(value, "trial.randomised", (), ARMS)
+    randomised = {}
+    for arm in ARMS:
+        if arm not in block:
+            continue
+        number = block[arm]
+        field = f"trial.randomised.{arm}"
+        if isinstance(number, bool) or not isinstance(number, int):
+            raise InputError(field, f"must be a whole number, got {kind(number)} {number!r}")
+        analysed = max(getattr(outcome, arm).n for outcome in outcomes.values())
+        if number < analysed:
+            raise InputError(field, f"must be >= the analysed count n ({analysed}) of every "
+                             f"outcome, got {number}")
+        randomised[arm] = number
+    return randomised
 
 
 def load_trial(path: Path | str = TRIAL_COUNTS_FILE) -> Trial:
-    """Load and validate a trial counts file (see ``data/trial_counts.yml``)."""
-    content = read_yaml_mapping(path, "trial counts file")
-    trial = _mapping(content.get("trial"), "trial")
-    arms = _mapping(trial.get("arms"), "trial.arms")
+    """Load and validate a trial counts file (see ``data/trial_counts.yml``).
+
+    Unknown keys anywhere are refused (a misspelt or unsupported key, e.g. ``direction``,
+    would otherwise be ignored silently), as in a priors file.
+    """
+    content = strict_mapping(read_yaml_mapping(path, "trial counts file"), "file",
+                             ("trial", "outcomes"))
+    trial = strict_mapping(content["trial"], "trial", ("arms",), TRIAL_KEYS)
+    arms = strict_mapping(trial["arms"], "trial.arms", ARMS)
     for arm in ARMS:
-        if not isinstance(arms.get(arm), str):
-            raise InputError(f"trial.arms.{arm}", "must name the arm (a string)")
-    randomised = _mapping(trial.get("randomised", {}), "trial.randomised")
-    outcomes_block = _mapping(content.get("outcomes"), "outcomes")
-    if not outcomes_block:
-        raise InputError("outcomes", "must list at least one outcome")
+        if not isinstance(arms[arm], str) or not arms[arm].strip():
+            raise InputError(f"trial.arms.{arm}", "must name the arm (a non-empty text), "
+                             f"got {kind(arms[arm])}")
+    outcomes_block = content["outcomes"]
+    if not isinstance(outcomes_block, dict) or not outcomes_block:
+        raise InputError("outcomes", "must be a mapping with at least one outcome")
     outcomes = {}
     for name, block in outcomes_block.items():
-        block = _mapping(block, f"outcomes.{name}")
+        if not isinstance(name, str):
+            raise InputError(f"outcomes.{name}", "name must be a text")
+        block = strict_mapping(block, f"outcomes.{name}", ARMS, ("label",))
         counts = {}
         for arm in ARMS:
-            arm_block = _mapping(block.get(arm), f"outcomes.{name}.{arm}")
-            counts[arm] = validate_counts(
-                arm_block.get("events"), arm_block.get("n"), f"outcomes.{name}.{arm}"
-            )
+            field = f"outcomes.{name}.{arm}"
+            arm_block = strict_mapping(block[arm], field, ("events", "n"))
+            counts[arm] = validate_counts(arm_block["events"], arm_block["n"], field)
         outcomes[name] = OutcomeCounts(
             name, str(block.get("label", name)), counts["treatment"], counts["control"]
         )
@@ -137,6 +164,6 @@ def load_trial(path: Path | str = TRIAL_COUNTS_FILE) -> Trial:
         timepoint=str(trial.get("timepoint", "")),
         treatment_name=arms["treatment"],
         control_name=arms["control"],
-        randomised={arm: int(randomised[arm]) for arm in ARMS if arm in randomised},
+        randomised=_randomised(trial.get("randomised", {}), outcomes),
         outcomes=outcomes,
     )

@@ -12,7 +12,7 @@ from models.core.distributions import BetaBinomialPrior, BetaPrior, NormalPrior
 from models.core.errors import InputError
 from models.core.paths import DEFAULT_PRIORS_FILE
 from models.core.provenance import file_sha256
-from models.core.yaml_io import read_yaml_mapping
+from models.core.yaml_io import kind, read_yaml_mapping, strict_mapping
 from models.priors.prior_set import (
     BETA_ARMS,
     LOGISTIC_TERMS,
@@ -26,26 +26,9 @@ from models.priors.prior_set import (
 # Validation helpers: each names the full path of the field it checks.
 
 
-def _mapping(value: Any, field: str, required: tuple[str, ...], optional: tuple[str, ...] = ()):
-    if not isinstance(value, dict):
-        raise InputError(field, f"must be a mapping, got {_kind(value)}")
-    unknown = [key for key in value if key not in required + optional]
-    if unknown:
-        allowed = ", ".join(required + optional)
-        raise InputError(f"{field}.{unknown[0]}", f"is not a known key (allowed: {allowed})")
-    missing = [key for key in required if key not in value]
-    if missing:
-        raise InputError(f"{field}.{missing[0]}", "is missing")
-    return value
-
-
-def _kind(value: Any) -> str:
-    return "nothing" if value is None else type(value).__name__
-
-
 def _number(value: Any, field: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise InputError(field, f"must be a number, got {_kind(value)} {value!r}")
+        raise InputError(field, f"must be a number, got {kind(value)} {value!r}")
     if not math.isfinite(value):
         raise InputError(field, f"must be finite, got {value}")
     return float(value)
@@ -67,26 +50,26 @@ def _rate(value: Any, field: str) -> float:
 
 def _text(value: Any, field: str) -> str:
     if not isinstance(value, str) or not value.strip():
-        raise InputError(field, f"must be a non-empty text, got {_kind(value)}")
+        raise InputError(field, f"must be a non-empty text, got {kind(value)}")
     return value.strip()
 
 
 def _beta(value: Any, field: str) -> BetaPrior:
-    block = _mapping(value, field, ("alpha", "beta"))
+    block = strict_mapping(value, field, ("alpha", "beta"))
     return BetaPrior(_positive(block["alpha"], f"{field}.alpha"),
                      _positive(block["beta"], f"{field}.beta"))
 
 
 def _normal(value: Any, field: str) -> NormalPrior:
-    block = _mapping(value, field, ("mean", "sd"))
+    block = strict_mapping(value, field, ("mean", "sd"))
     return NormalPrior(_number(block["mean"], f"{field}.mean"),
                        _positive(block["sd"], f"{field}.sd"))
 
 
 def _named_prior(name: str, value: Any, field: str) -> NamedPrior:
-    block = _mapping(value, field, ("label", "description", "beta_binomial", "logistic"))
-    bb = _mapping(block["beta_binomial"], f"{field}.beta_binomial", BETA_ARMS)
-    logistic = _mapping(block["logistic"], f"{field}.logistic", LOGISTIC_TERMS)
+    block = strict_mapping(value, field, ("label", "description", "beta_binomial", "logistic"))
+    bb = strict_mapping(block["beta_binomial"], f"{field}.beta_binomial", BETA_ARMS)
+    logistic = strict_mapping(block["logistic"], f"{field}.logistic", LOGISTIC_TERMS)
     return NamedPrior(
         name=name,
         label=_text(block["label"], f"{field}.label"),
@@ -101,7 +84,7 @@ def _named_prior(name: str, value: Any, field: str) -> NamedPrior:
 
 
 def parse_calibration(value: Any, field: str) -> Calibration:
-    block = _mapping(
+    block = strict_mapping(
         value,
         field,
         ("placebo_rate", "design_odds_ratio", "tail_probability", "interaction_odds_ratio"),
@@ -127,7 +110,7 @@ def parse_calibration(value: Any, field: str) -> Calibration:
 
 def parse_priors(content: dict[str, Any], path: Path, sha256: str = "") -> PriorSet:
     """Validate the parsed YAML of a priors file and build the named priors."""
-    top = _mapping(content, "file", ("priors",), ("calibration",))
+    top = strict_mapping(content, "file", ("priors",), ("calibration",))
     named = top["priors"]
     if not isinstance(named, dict) or not named:
         raise InputError("priors", "must be a mapping with at least one named prior")
@@ -191,7 +174,8 @@ def priors_yaml(priors: list[NamedPrior], calibration: Calibration | None) -> st
     import yaml
 
     class _Dumper(yaml.SafeDumper):
-        pass
+        def ignore_aliases(self, data: Any) -> bool:
+            return True  # input files may not hold anchors/aliases (models.core.yaml_io)
 
     def represent_dict(dumper: yaml.SafeDumper, data: dict) -> yaml.Node:
         leaf = all(not isinstance(v, dict) for v in data.values()) and len(data) <= 2
