@@ -101,12 +101,8 @@ def parse_fraction(text: str, field: str) -> ArmCounts:
     return validate_counts(numbers[0], numbers[1], field)
 
 
-TRIAL_KEYS = ("name", "registration", "timepoint", "arms", "randomised")
-"""Keys allowed in the ``trial`` block (``arms`` required, the others optional)."""
-
-OUTCOME_KEYS = ("label", "treatment", "control")
-"""Keys allowed in each outcome block (``label`` optional)."""
-
+TRIAL_OPTIONAL_KEYS = ("name", "registration", "timepoint", "randomised")
+"""Optional keys of the ``trial`` block (``arms`` is required)."""
 
 def _randomised(value: Any, outcomes: dict[str, OutcomeCounts]) -> dict[str, int]:
     """Validate ``trial.randomised``: per arm a whole number at least that arm's analysed
@@ -136,7 +132,7 @@ def load_trial(path: Path | str = TRIAL_COUNTS_FILE) -> Trial:
     """
     content = strict_mapping(read_yaml_mapping(path, "trial counts file"), "file",
                              ("trial", "outcomes"))
-    trial = strict_mapping(content["trial"], "trial", ("arms",), TRIAL_KEYS)
+    trial = strict_mapping(content["trial"], "trial", ("arms",), TRIAL_OPTIONAL_KEYS)
     arms = strict_mapping(trial["arms"], "trial.arms", ARMS)
     for arm in ARMS:
         if not isinstance(arms[arm], str) or not arms[arm].strip():
