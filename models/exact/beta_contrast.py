@@ -173,9 +173,7 @@ class BetaContrast:
 
             def integrand(nodes: tanh_sinh.IntervalNodes, points: Array) -> Array:
                 inner, one_minus_inner, slope = self._inner(nodes, points)
-                log_density = (_log_beta_pdf(self._outer, nodes.x, nodes.one_minus_x)
-                               + _log_beta_pdf(self._inner_arm, inner, one_minus_inner))
-                return np.exp(log_density) * slope
+                return np.exp(_log_beta_pdf(self._inner_arm, inner, one_minus_inner)) * slope
 
             out[inside] = self._integrate(flat[inside], integrand, relative=True)
         return out.reshape(v.shape)
@@ -277,32 +275,82 @@ class BetaContrast:
         low, high = self._outer_support
         return tanh_sinh.on_intervals(np.maximum(start, low), np.minimum(end, high), level)
 
+    def _probability_scale_nodes(self, v: Array, level: int) -> tanh_sinh.IntervalNodes:
+        """The rule on each value's interval with the outer arm's CDF q = F(u) as variable
+        (weights in dq, not du): nodes equally spaced in the rule's sense in q, mapped back
+        to u by the inverse regularised incomplete beta function, with u and 1 - u each
+        computed from the nearer end of q so both keep their precision."""
+        arm = self._outer
+        start, end = self._region(v)
+        below = special.betainc(arm.alpha, arm.beta, start)  # F(start)
+        above = special.betainc(arm.beta, arm.alpha, 1.0 - end)  # 1 - F(end)
+        q_nodes = tanh_sinh.on_intervals(below, 1.0 - above, level)
+        q = below[:, None] + q_nodes.from_start
+        one_minus_q = above[:, None] + q_nodes.from_end
+        lower_half = q <= 0.5
+        # I_u(a, b) = q and, equivalently, I_(1-u)(b, a) = 1 - q
+        u = np.where(lower_half, special.betaincinv(arm.alpha, arm.beta, q),
+                     special.betainccinv(arm.alpha, arm.beta, one_minus_q))
+        one_minus_u = np.where(lower_half, special.betainccinv(arm.beta, arm.alpha, q),
+                               special.betaincinv(arm.beta, arm.alpha, one_minus_q))
+        start, end = start[:, None], end[:, None]
+        return tanh_sinh.IntervalNodes(
+            start=start, end=end, from_start=np.maximum(u - start, 0.0),
+            from_end=np.maximum(one_minus_u - (1.0 - end), 0.0), weights=q_nodes.weights)
+
+    def _mass_gap(self, nodes: tanh_sinh.IntervalNodes, density: Array) -> Array:
+        """Per row: |outer mass on the row's interval - the rule's integral of the outer
+        density there|, the mass being F(end) - F(start) from the incomplete beta function
+        (each tail from its own side)."""
+        arm = self._outer
+        start, end = nodes.start[:, 0], nodes.end[:, 0]
+        mass = np.where(end > start, 1.0 - special.betainc(arm.alpha, arm.beta, start)
+                        - special.betainc(arm.beta, arm.alpha, 1.0 - end), 0.0)
+        return np.abs(nodes.integrate(density) - mass)
+
     def _integrate(self, points: Array,
                    integrand: Callable[[tanh_sinh.IntervalNodes, Array], Array],
                    relative: bool) -> Array:
-        """One integral per point, each to ``PROBABILITY_ACCURACY`` by its error estimate.
+        """Integral over the outer rate u of f_outer(u) g(u) du, one per point, each to
+        ``PROBABILITY_ACCURACY`` by its error estimate.
 
-        ``integrand(nodes, points[:, None])`` gives the values at the nodes. The error
-        estimate is ``|I_h - I_2h|`` (:mod:`models.exact.tanh_sinh`): absolute for
-        probabilities, relative to max(1, |integral|) for densities (``relative``). Points
-        whose estimate is above the accuracy are integrated again with the step halved, up
-        to ``tanh_sinh.MAX_LEVEL``; any left above it (or NaN) raise
-        :class:`NumericalError`.
+        ``integrand(nodes, points[:, None])`` gives g at the nodes. The error estimate is
+        ``|I_h - I_2h|`` (:mod:`models.exact.tanh_sinh`), absolute for probabilities,
+        relative to max(1, |integral|) for densities (``relative``), or the gap between the
+        outer arm's mass on the interval and the rule's integral of its density
+        (:meth:`_mass_gap`) when larger: the difference of two rules cannot see mass both
+        miss, nor a bias of the density itself. Points whose estimate is above the accuracy
+        are integrated again with the step halved, up to ``tanh_sinh.MAX_LEVEL``. Points
+        still above it (an outer arm with a shape parameter far below 1, e.g. Beta(0.01,
+        0.01), puts mass closer to 0 or 1 than any node in u can reach; with shape
+        parameters in the tens of thousands the log density loses digits to cancellation)
+        are integrated on the outer arm's probability scale, g(F^-1(q)) dq, where
+        that mass is spread evenly, again refining up to ``MAX_LEVEL``; any left above the
+        accuracy (or NaN) raise :class:`NumericalError`.
         """
         result = np.empty(points.shape)
         pending = np.arange(points.size)
         error = np.empty(0)
-        for level in range(tanh_sinh.MAX_LEVEL + 1):
-            at = points[pending]
-            nodes = self._nodes(at, level)
-            with np.errstate(invalid="ignore"):
-                value, error = nodes.integrate_with_error(integrand(nodes, at[:, None]))
-            result[pending] = value
-            scale = np.maximum(1.0, np.abs(value)) if relative else 1.0
-            accurate = error <= PROBABILITY_ACCURACY * scale
-            pending, error = pending[~accurate], error[~accurate]
-            if not pending.size:
-                return result
+        for probability_scale in (False, True):
+            for level in range(tanh_sinh.MAX_LEVEL + 1):
+                at = points[pending]
+                with np.errstate(all="ignore"):
+                    if probability_scale:
+                        nodes = self._probability_scale_nodes(at, level)
+                        values = integrand(nodes, at[:, None])
+                    else:
+                        nodes = self._nodes(at, level)
+                        density = np.exp(_log_beta_pdf(self._outer, nodes.x, nodes.one_minus_x))
+                        values = integrand(nodes, at[:, None]) * density
+                    value, error = nodes.integrate_with_error(values)
+                    if not probability_scale:  # the rule must also find the arm's own mass
+                        error = np.maximum(error, self._mass_gap(nodes, density))
+                result[pending] = value
+                scale = np.maximum(1.0, np.abs(value)) if relative else 1.0
+                accurate = error <= PROBABILITY_ACCURACY * scale
+                pending, error = pending[~accurate], error[~accurate]
+                if not pending.size:
+                    return result
         raise NumericalError(
             f"quadrature did not reach {PROBABILITY_ACCURACY:g} for {self} at "
             f"{points[pending]} (error estimates {error} with step "
@@ -348,10 +396,8 @@ class BetaContrast:
             def integrand(nodes: tanh_sinh.IntervalNodes, values: Array) -> Array:
                 inner, one_minus_inner, _ = self._inner(nodes, values)
                 # Control outer: "measure > v" is p_t > w; treatment outer: it is p_c < w.
-                conditional = _beta_probability(self._inner_arm, inner, one_minus_inner,
-                                                above=upper == self._outer_is_control)
-                density = np.exp(_log_beta_pdf(self._outer, nodes.x, nodes.one_minus_x))
-                return density * conditional
+                return _beta_probability(self._inner_arm, inner, one_minus_inner,
+                                         above=upper == self._outer_is_control)
 
             integral = self._integrate(points, integrand, relative=False)
             out[inside] = np.clip(integral + self._certain_mass(points, upper), 0.0, 1.0)
@@ -394,9 +440,14 @@ class BetaContrast:
         return self.cdf(self._from_working(working)) - probability
 
     def _working_pdf(self, working: Array, probability: Array) -> Array:
-        """Density on the working scale: pdf(v) for ARD, pdf(e^w) e^w for the ratios."""
+        """Density on the working scale: pdf(v) for ARD, pdf(e^w) e^w for the ratios; NaN
+        (Newton then fails and the bracketing method takes over) where the density cannot
+        be computed to its accuracy."""
         value = self._from_working(working)
-        density = self.pdf(value)
+        try:
+            density = self.pdf(value)
+        except NumericalError:  # e.g. an unbounded density: Newton gives way to bracketing
+            return np.full(np.shape(value), np.nan)
         return density if self.measure == "ard" else density * value
 
     def _working_moments(self) -> tuple[float, float]:

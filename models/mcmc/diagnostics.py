@@ -98,10 +98,10 @@ def _ebfmi_min(idata: xr.DataTree) -> float:
 def _max_depth_hits(idata: xr.DataTree) -> int:
     """Transitions that stopped at the maximum tree depth (nutpie's ``maxdepth_reached``;
     Stan-style samplers' ``reached_max_treedepth``); 0 when not recorded."""
-    stats = idata["sample_stats"]
+    stats = idata["sample_stats"].to_dataset()
     for name in ("maxdepth_reached", "reached_max_treedepth"):
         if name in stats.data_vars:
-            return int(stats[name].values.sum())
+            return int(np.sum(stats[name].values))
     return 0
 
 
@@ -112,7 +112,7 @@ def diagnose(idata: xr.DataTree, var_names: list[str]) -> Diagnostics:
         rhat_max=_worst(az.rhat(idata, var_names=var_names), "max"),
         ess_bulk_min=_worst(az.ess(idata, var_names=var_names, method="bulk"), "min"),
         ess_tail_min=_worst(az.ess(idata, var_names=var_names, method="tail"), "min"),
-        divergences=int(idata["sample_stats"]["diverging"].values.sum()),
+        divergences=int(np.sum(idata["sample_stats"].to_dataset()["diverging"].values)),
         ebfmi_min=_ebfmi_min(idata),
         max_depth_hits=_max_depth_hits(idata),
     )

@@ -3,11 +3,21 @@
 Inputs are validated before anything is rendered, so a bad priors file fails fast
 with one message; rendering writes to a temporary file that replaces the previous
 report only on success (:func:`models.report.render.pipeline.render_report`).
+
+Ctrl-C (SIGINT) and SIGTERM stop a render the same way: as an exception, so the render's
+temporary folder and kernel are cleaned up on the way out and the previous report stays
+byte-identical; the command then prints one line (no traceback) and exits with status
+128 + the signal's number (130 for Ctrl-C, 143 for SIGTERM), as shells do.
 """
 
 import os
+import signal
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from types import FrameType
 
 from models.core.errors import InputError
 from models.core.paths import OUTPUT_DIR, REPORT_SOURCE, TRIAL_COUNTS_FILE
@@ -15,6 +25,50 @@ from models.core.progress import PROGRESS_ENV, interactive, say, terminal_path
 from models.priors.priors_file import load_priors
 
 DEFAULT_OUTPUT = OUTPUT_DIR / "reanalysis.html"
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM received: raised like Ctrl-C's ``KeyboardInterrupt`` (a subclass, so the
+    libraries that clean up on ``KeyboardInterrupt``, such as the notebook client that
+    shuts the kernel down, do so for SIGTERM too)."""
+
+
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+@contextmanager
+def _stop_signals_as_exceptions() -> Iterator[None]:
+    """While inside, the first SIGINT raises ``KeyboardInterrupt`` and the first SIGTERM
+    :class:`Terminated` in the main thread (SIGTERM's default action would end the process
+    without any cleanup). Later ones are ignored until the block is left, so the cleanup
+    they started (stopping the kernel, which may signal its process group again; removing
+    the work folder) is not itself interrupted half-way."""
+
+    def ignore(signum: int, frame: FrameType | None) -> None:
+        return None
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        for number in STOP_SIGNALS:
+            signal.signal(number, ignore)
+        raise Terminated(signum) if signum == signal.SIGTERM else KeyboardInterrupt()
+
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signals are delivered to the main thread only; nothing to install
+        return
+    previous = {number: signal.signal(number, stop) for number in STOP_SIGNALS}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
+def _interrupted(error: KeyboardInterrupt) -> SystemExit:
+    """Print the one line of an interrupted render; the exit status is 128 + signal."""
+    number = signal.SIGTERM if isinstance(error, Terminated) else signal.SIGINT
+    print(f"reanalysis: interrupted by {number.name}; the previous report, if any, is "
+          "unchanged", file=sys.stderr)
+    return SystemExit(128 + number.value)
 
 
 def make_report(priors_file: Path, output: Path | str | None = None) -> Path:
@@ -31,8 +85,13 @@ def make_report(priors_file: Path, output: Path | str | None = None) -> Path:
     if terminal:
         os.environ[PROGRESS_ENV] = terminal  # the report's kernel narrates its fits there
     try:
-        info = render_report(REPORT_SOURCE, output.resolve(), {"priors": str(priors.path)},
-                             python=Path(sys.executable), progress=interactive())
+        with _stop_signals_as_exceptions():
+            try:
+                info = render_report(REPORT_SOURCE, output.resolve(),
+                                     {"priors": str(priors.path)},
+                                     python=Path(sys.executable), progress=interactive())
+            except KeyboardInterrupt as error:  # the cleanup has run; no more signals now
+                raise _interrupted(error) from None
     except RenderError as error:
         if error.is_input_error:
             raise InputError("report", str(error)) from None

@@ -11,8 +11,13 @@ Two renderers produce the same report:
 ``RENDERER`` chooses (:mod:`models.report.render.choice`). Both renderers execute the report
 in the project's own kernel (:mod:`models.report.render.kernel`), never in whatever
 ``python3`` kernelspec the user happens to have. Both render into a temporary folder and
-only move the finished HTML onto ``output`` at the end (``os.replace``), so a failed render
-leaves a previous report untouched.
+only move the finished HTML onto ``output`` at the end (``os.replace``), so a failed or
+interrupted render leaves a previous report byte-identical, and two renders at once each
+work in their own folder (``.render-<pid>-<random>``, beside the output so the move never
+crosses filesystems) and the output is one complete report. An interrupted render removes
+its folder on the way out; a killed one cannot, so each render first removes the folders of
+renders whose process is no longer running (:func:`models.core.atomic.
+remove_stale_temporaries`).
 """
 
 import os
@@ -21,6 +26,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from models.core.atomic import remove_stale_temporaries, temporary_prefix
 from models.report.render.choice import choose_quarto
 from models.report.render.constructs import unsupported_constructs
 from models.report.render.errors import RenderError
@@ -30,6 +36,9 @@ from models.report.render.quarto import quarto_version, render_quarto
 
 # RenderError and unsupported_constructs are re-exported: callers import them from here.
 __all__ = ["RenderError", "RenderInfo", "render_report", "unsupported_constructs"]
+
+WORK_FOLDER_STEM = ".render-"
+"""Start of the temporary render folders beside the output (then ``<pid>-<random>``)."""
 
 
 @dataclass(frozen=True)
@@ -64,8 +73,10 @@ def render_report(
     quarto = choose_quarto()
     data_dir = install_kernel(python)
     output.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_temporaries(output.parent, WORK_FOLDER_STEM)
     # The temporary folder sits beside the output so os.replace never crosses filesystems.
-    with tempfile.TemporaryDirectory(prefix=".render-", dir=output.parent) as tmp:
+    with tempfile.TemporaryDirectory(prefix=temporary_prefix(WORK_FOLDER_STEM),
+                                     dir=output.parent) as tmp:
         workdir = Path(tmp)
         if quarto:
             renderer = f"Quarto {quarto_version(quarto)}"
