@@ -34,9 +34,13 @@ class BenefitRegion:
 
 
 def benefit_region(curves: pd.DataFrame, level: float) -> BenefitRegion:
-    """Summarise a P(benefit | hs-CRP) curve (columns crp_mg_l, p_benefit, p_benefit_mcse)."""
+    """Summarise a P(benefit | hs-CRP) curve (columns crp_mg_l, p_benefit, p_benefit_mcse).
+
+    A NaN point (a probability that could not be estimated) is never the peak and never
+    inside the region; a curve with no number at all has a NaN peak.
+    """
     crp, p = curves["crp_mg_l"].to_numpy(), curves["p_benefit"].to_numpy()
-    top = int(np.argmax(p))
+    top = int(np.argmax(np.where(np.isnan(p), -np.inf, p)))
     above = crp[p >= level]
     return BenefitRegion(
         level=level, peak=float(p[top]),

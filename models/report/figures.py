@@ -1,11 +1,19 @@
 """Figures for the report. They only draw: each function takes the precomputed curves of
 :mod:`models.report.curves` (the function of the same name there) and returns a figure.
 
-Each named prior keeps one colour in every figure (``prior_colors``). ARD axes are in
-percentage points (100 x proportion) because clinicians read them that way; densities
-are drawn per percentage point.
+Each named prior keeps one colour in every figure (``prior_colors``), distinct for up to
+``len(PALETTE)`` priors. ARD axes are in percentage points (100 x proportion) because
+clinicians read them that way; densities are drawn per percentage point.
+
+User text (prior and outcome labels) is drawn literally: mathtext is off for every text
+of these figures (``text.parse_math``), so ``$x$`` in a label is two dollar signs and an x,
+and labels longer than ``LABEL_CHARS`` are shortened with an ellipsis (:func:`label_text`)
+so legends and titles keep their layout. Text a font cannot draw (some right-to-left
+scripts, emoji) is drawn as missing-glyph boxes; matplotlib's warning about it is
+silenced, because the label is the user's choice and the figure is still correct.
 """
 
+import warnings
 from collections.abc import Sequence
 
 import matplotlib.pyplot as plt
@@ -28,6 +36,19 @@ from models.report.curves import (
 
 NAMED_COLORS = {"reference": "#4d4d4d", "skeptical": "#1f77b4", "enthusiastic": "#d95f02"}
 EXTRA_COLORS = ("#7570b3", "#1b9e77", "#e7298a", "#66a61e", "#a6761d", "#e6ab02")
+MORE_COLORS = ("#17becf", "#d62728", "#bcbd22", "#8c564b", "#9edae5", "#ff9896",
+               "#c49c94", "#393b79", "#f7b6d2", "#98df8a", "#637939", "#dbdb8d")
+"""Colours after ``EXTRA_COLORS`` (from matplotlib's tab20 and tab20b, skipping those close
+to the named priors' colours), so that a file of 12 or more priors keeps them distinct."""
+
+PALETTE = tuple(NAMED_COLORS.values()) + EXTRA_COLORS + MORE_COLORS
+"""Every distinct prior colour; beyond ``len(PALETTE)`` priors, colours repeat."""
+
+LABEL_CHARS = 40
+"""Longest label drawn in a figure (characters); longer ones end in an ellipsis."""
+
+LEGEND_ROWS = 6
+"""Legend entries per column: more priors than this spread over several columns."""
 
 POINTS = 100.0
 """Percentage points per proportion unit (ARD axes and per-point densities)."""
@@ -42,15 +63,37 @@ so that the differences between 0.8, 0.9 and 0.95 are visible."""
 plt.rcParams.update({
     "figure.dpi": 110, "savefig.dpi": 110, "font.size": 10, "axes.titlesize": 10.5,
     "axes.spines.top": False, "axes.spines.right": False, "legend.frameon": False,
+    "text.parse_math": False, "text.usetex": False,
 })
+warnings.filterwarnings("ignore", message=r"Glyph \d+ .* missing from font",
+                        category=UserWarning)
+warnings.filterwarnings("ignore", message=r"Matplotlib currently does not support",
+                        category=UserWarning)
+
+
+def label_text(label: str, limit: int = LABEL_CHARS) -> str:
+    """A user's label as one line of at most ``limit`` characters (whitespace runs and line
+    breaks become one space; a longer label is cut and ends in an ellipsis)."""
+    flat = " ".join(str(label).split())
+    return flat if len(flat) <= limit else flat[:limit - 1].rstrip() + "\u2026"
 
 
 def colors_by_name(names: Sequence[str]) -> dict[str, str]:
-    """One stable colour per prior name: the shipped three fixed, extra priors in order."""
-    colors, extra = {}, iter(EXTRA_COLORS * 4)
+    """One stable colour per prior name: the shipped three keep theirs, other priors take
+    the unused colours of ``PALETTE`` in order (distinct up to ``len(PALETTE)`` priors)."""
+    colors: dict[str, str] = {name: NAMED_COLORS[name] for name in names if name in NAMED_COLORS}
+    free = [c for c in EXTRA_COLORS + MORE_COLORS + tuple(NAMED_COLORS.values())
+            if c not in colors.values()]
+    spare = iter(free * (len(names) // max(len(free), 1) + 1))
     for name in names:
-        colors[name] = NAMED_COLORS.get(name) or next(extra)
-    return colors
+        if name not in colors:
+            colors[name] = next(spare)
+    return {name: colors[name] for name in names}
+
+
+def _legend_columns(entries: int) -> int:
+    """Legend columns for ``entries`` entries, at most ``LEGEND_ROWS`` per column."""
+    return max(1, -(-entries // LEGEND_ROWS))
 
 
 def prior_colors(priors: PriorSet) -> dict[str, str]:
@@ -84,14 +127,15 @@ def prior_ard(curves: PriorArdCurves) -> Figure:
     colors = colors_by_name([curve.prior for curve in curves.densities])
     for curve in curves.densities:
         ax.plot(POINTS * curves.ard, curve.y / POINTS, color=colors[curve.prior], lw=2,
-                label=curve.label)
+                label=label_text(curve.label))
     if curves.design_ard is not None:
         ax.axvline(POINTS * curves.design_ard, color="grey", ls=":", lw=1.2,
                    label=f"design effect (+{POINTS * curves.design_ard:.1f} points)")
     _percent_axis(ax)
     ax.set_ylabel("Prior density (per point)")
     ax.set_xlim(-70, 70)
-    ax.legend(loc="upper left")
+    ax.legend(loc="upper left", ncol=_legend_columns(len(ax.get_lines()) - 1),
+              fontsize=None if len(curves.densities) <= LEGEND_ROWS else 8)
     fig.tight_layout()
     return fig
 
@@ -120,9 +164,10 @@ def prior_data_posterior(curves: TriplotCurves) -> Figure:
             ax.set_xticks([-40, -20, 0, 20, 40, 60])
             ax.set_yticks([])
             if row == 0:
-                ax.set_title(curves.labels[panel.prior], color=color, fontweight="bold")
+                ax.set_title(label_text(curves.labels[panel.prior], 30), color=color,
+                             fontweight="bold")
             if col == 0:
-                ax.set_ylabel(outcome.outcome_label)
+                ax.set_ylabel(label_text(outcome.outcome_label, 30))
             if row == len(curves.rows) - 1:
                 ax.set_xlabel("ARD (points)")
     handles, labels = axes[0][0].get_legend_handles_labels()
@@ -139,15 +184,17 @@ def benefit_curves(curves: BenefitCurves) -> Figure:
         colors = colors_by_name([curve.prior for curve in panel.curves])
         for curve in panel.curves:
             ax.plot(POINTS * curves.thresholds_grid, curve.y, color=colors[curve.prior], lw=2,
-                    label=curve.label)
+                    label=label_text(curve.label))
         for d in curves.thresholds:
             ax.axvline(POINTS * d, color="grey", lw=0.6, ls=":")
         _percent_axis(ax, "Threshold d (percentage points)")
-        ax.set_title(panel.outcome_label)
+        ax.set_title(label_text(panel.outcome_label))
         ax.set_ylim(0, 1)
         ax.grid(axis="y", color="#eeeeee")
     axes[0].set_ylabel("Posterior P(ARD > d)")
-    axes[0].legend(loc="lower left")
+    entries = len(curves.panels[0].curves) if curves.panels else 0
+    axes[0].legend(loc="lower left", ncol=_legend_columns(entries),
+                   fontsize=None if entries <= LEGEND_ROWS else 7.5)
     fig.tight_layout()
     return fig
 
@@ -158,7 +205,8 @@ def crp_benefit(curves: CrpBenefitCurves) -> Figure:
     for ax, panel in zip(axes, curves.panels, strict=True):
         colors = colors_by_name([curve.prior for curve in panel.curves])
         for curve in panel.curves:
-            ax.plot(panel.crp_mg_l, curve.y, color=colors[curve.prior], lw=2, label=curve.label)
+            ax.plot(panel.crp_mg_l, curve.y, color=colors[curve.prior], lw=2,
+                    label=label_text(curve.label))
         ax.axhline(curves.level, color="grey", ls=":", lw=1)
         ax.plot(panel.observed, np.full_like(panel.observed, 0.02), "|", color="black", ms=8,
                 alpha=0.6)
@@ -166,11 +214,13 @@ def crp_benefit(curves: CrpBenefitCurves) -> Figure:
         ax.set_xscale("log")
         _log_ticks(ax.xaxis, [3, 5, 10, 20, 30])
         ax.set_xlabel("Baseline hs-CRP (mg/L, log scale)")
-        ax.set_title(f"{panel.outcome_label} (simulated data)")
+        ax.set_title(f"{label_text(panel.outcome_label)} (simulated data)")
         ax.set_ylim(0, 1)
         ax.grid(axis="y", color="#eeeeee")
     axes[0].set_ylabel("P(tocilizumab better | hs-CRP)")
-    axes[0].legend(loc="lower right", fontsize=8.5)
+    entries = len(curves.panels[0].curves) if curves.panels else 0
+    axes[0].legend(loc="lower right", ncol=_legend_columns(entries),
+                   fontsize=8.5 if entries <= LEGEND_ROWS else 7)
     fig.tight_layout()
     return fig
 
@@ -201,7 +251,7 @@ def crp_effects(curves: CrpEffectCurves) -> Figure:
             if prefix == "or":
                 ax.set_yscale("log")
                 _log_ticks(ax.yaxis, [0.1, 1, 10, 100])
-                ax.set_title(column.label, color=color, fontweight="bold")
+                ax.set_title(label_text(column.label, 30), color=color, fontweight="bold")
             else:
                 ax.set_xlabel("hs-CRP (mg/L, log scale)")
         axes[0][0].set_ylabel("Odds ratio (log scale)")
@@ -228,13 +278,16 @@ def sensitivity_map(curves: SensitivityMap) -> Figure:
         ax.clabel(contours, fmt={0.5: "0.5", 0.9: "0.9", 0.95: "0.95"}, fontsize=8)
         for point in panel.named:
             ax.scatter(point.sd, point.odds_ratio, s=70, color=colors[point.prior],
-                       edgecolor="white", linewidth=1.5, zorder=3, label=point.label)
+                       edgecolor="white", linewidth=1.5, zorder=3,
+                       label=label_text(point.label))
         ax.set_yscale("log")
         _log_ticks(ax.yaxis, [0.5, 1, 2, 4, 7])
         ax.set_xlabel("Prior SD of the log odds ratio")
-        ax.set_title(panel.outcome_label)
+        ax.set_title(label_text(panel.outcome_label))
     axes[0].set_ylabel("Prior median odds ratio")
-    axes[0].legend(loc="lower right", fontsize=8, framealpha=0.85, frameon=True)
+    entries = len(curves.panels[0].named) if curves.panels else 0
+    axes[0].legend(loc="lower right", fontsize=8 if entries <= LEGEND_ROWS else 6.5,
+                   framealpha=0.85, frameon=True, ncol=_legend_columns(entries))
     if image is not None:
         fig.colorbar(image, ax=axes, label="P(tocilizumab better)", fraction=0.04,
                      extend="min")

@@ -1,5 +1,15 @@
-"""Formatting numbers and tables for the report's prose and tables (no statistics here)."""
+"""Formatting numbers, user text and tables for the report's prose and tables (no
+statistics here).
 
+Numbers the project formats are written as they are; every string a user supplied (prior
+labels and descriptions, trial and arm names, outcome labels, file names) goes through
+:func:`markdown_text` (or :func:`code_span`) where it enters Markdown, so that it is shown
+as text and can never become markup, math, a cross-reference or a request. Tables are the
+one exception to "escape where it enters": :func:`markdown_table` escapes every header and
+cell itself, so table builders return plain, unescaped display strings.
+"""
+
+import math
 import re
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -7,14 +17,33 @@ import pandas as pd
 
 from models.core.types import Interval, Probability
 
+UNDEFINED = "undefined"
+"""Printed instead of NaN: the statistic has no value for these inputs."""
+
+UNBOUNDED = "unbounded"
+"""Printed instead of an infinite value (e.g. an odds ratio with no events in one arm)."""
+
+
+def number(value: float, spec: str) -> str:
+    """``value`` formatted with the format ``spec`` (e.g. ``".2f"``, ``"+.1f"``), or a word
+    when it is not a finite number: "undefined" for NaN, "unbounded" for an infinity (with
+    its sign when negative), so the report never prints ``nan`` or ``inf``."""
+    if math.isnan(value):
+        return UNDEFINED
+    if math.isinf(value):
+        return UNBOUNDED if value > 0 else f"-{UNBOUNDED}"
+    return format(value, spec)
+
 
 def prob(p: float, digits: int = 3) -> str:
     """A probability on the 0-1 scale, e.g. 0.883."""
-    return f"{p:.{digits}f}"
+    return number(p, f".{digits}f")
 
 
 def percent(p: float, digits: int = 0) -> str:
     """A probability as a percentage, rounded half up as publications do (5/16 = 31.3%)."""
+    if not math.isfinite(p):
+        return number(p, "")
     quantum = Decimal(1).scaleb(-digits)
     value = Decimal(repr(float(100 * p))).quantize(quantum, rounding=ROUND_HALF_UP)
     return f"{value}%"
@@ -22,31 +51,54 @@ def percent(p: float, digits: int = 0) -> str:
 
 def points(ard: float, digits: int = 1) -> str:
     """A risk difference (proportion units) in percentage points, signed."""
-    return f"{100 * ard:+.{digits}f}"
+    return number(100 * ard, f"+.{digits}f")
+
+
+def interval(i: Interval, spec: str, scale: float = 1.0) -> str:
+    """Median and 95% interval, each multiplied by ``scale`` and formatted with ``spec``."""
+    return (f"{number(scale * i.median, spec)} ({number(scale * i.lower, spec)} to "
+            f"{number(scale * i.upper, spec)})")
 
 
 def ard_interval(i: Interval, digits: int = 1) -> str:
     """ARD median and 95% interval in percentage points."""
-    return (f"{100 * i.median:+.{digits}f} ({100 * i.lower:+.{digits}f} to "
-            f"{100 * i.upper:+.{digits}f})")
+    return interval(i, f"+.{digits}f", 100.0)
 
 
 def ratio_interval(i: Interval, digits: int = 2) -> str:
     """A ratio's median and 95% interval."""
-    return f"{i.median:.{digits}f} ({i.lower:.{digits}f} to {i.upper:.{digits}f})"
+    return interval(i, f".{digits}f")
 
 
 def log_or_interval(i: Interval, digits: int = 2) -> str:
     """A log-OR median and 95% interval, signed so it is not mistaken for an OR."""
-    return (f"{i.median:+.{digits}f} ({i.lower:+.{digits}f} to "
-            f"{i.upper:+.{digits}f})")
+    return interval(i, f"+.{digits}f")
+
+
+ALL_DRAWS_AGREE = "all draws agree: no Monte Carlo error"
+"""Said instead of an MCSE of 0 (every posterior draw on the same side of the threshold)."""
+
+NO_MCSE = "Monte Carlo SE not available"
+"""Said instead of an MCSE that could not be estimated (NaN)."""
+
+
+def mcse(value: float, digits: int = 3) -> str:
+    """A Monte Carlo SE, or in words when it is 0 (all draws agree) or not a number."""
+    if value == 0:
+        return ALL_DRAWS_AGREE
+    if not math.isfinite(value):
+        return NO_MCSE
+    return f"{value:.{digits}f}"
 
 
 def prob_mcse(p: Probability, digits: int = 3) -> str:
     """A sampled probability with its Monte Carlo SE, e.g. ``0.883 ± 0.004`` (the MCSE is
-    not a credible interval); an exact probability (no MCSE) alone."""
+    not a credible interval); an exact probability (no MCSE) alone; an MCSE of 0 or NaN in
+    words, e.g. ``1.000 (all draws agree: no Monte Carlo error)``."""
     if p.mcse is None:
         return prob(p.estimate, digits)
+    if p.mcse == 0 or not math.isfinite(p.mcse):
+        return f"{prob(p.estimate, digits)} ({mcse(p.mcse, digits)})"
     return f"{prob(p.estimate, digits)} ± {p.mcse:.{digits}f}"
 
 
@@ -58,6 +110,37 @@ def general(value: float) -> str:
 def exponent(value: float) -> str:
     """A tolerance as a power of ten, e.g. ``1e-10``."""
     return f"{value:.0e}"
+
+
+MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]<>&|$@{}#~^!])")
+"""Characters that pandoc's Markdown reader (and Quarto's) may read as markup: emphasis,
+code, links and images, raw HTML and entities, table cells, math, citations and
+cross-references, attributes, headings, sub- and superscripts. Quotes and dashes are
+left to pandoc's ``smart`` typography (curly quotes, en dashes): typography, not markup."""
+
+
+def markdown_text(text: str) -> str:
+    """A user-supplied string as Markdown that shows exactly that text.
+
+    Every character pandoc's Markdown reader could read as markup is backslash-escaped
+    (pandoc's ``all_symbols_escapable``: ``\\x`` is the literal ``x`` for any ASCII
+    punctuation), so ``<script>``, ``<img src=x>``, ``$x$``, ``@fig-x``, ``{#id}``,
+    ``*bold*`` and ``|`` appear literally and never become an element, math, a
+    cross-reference, an attribute, emphasis or a table cell. Runs of whitespace (line
+    breaks included) become one space, so the text cannot start a block (a heading, a
+    list, a fenced div). Apply it once, where the string enters Markdown.
+    """
+    return MARKDOWN_SPECIALS.sub(r"\\\1", " ".join(str(text).split()))
+
+
+def code_span(text: str) -> str:
+    """A user-supplied string (e.g. a file name) as one Markdown code span, fenced with
+    more backticks than it contains so it cannot close the span early."""
+    flat = " ".join(str(text).split())
+    runs = [len(run) for run in re.findall("`+", flat)]
+    fence = "`" * (max(runs, default=0) + 1)
+    pad = " " if flat.startswith("`") or flat.endswith("`") else ""
+    return f"{fence}{pad}{flat}{pad}{fence}"
 
 
 NUMERIC_CELL = re.compile(r"^[+\-\u2212]?(\d|\.\d)")
@@ -74,10 +157,11 @@ def markdown_table(frame: pd.DataFrame) -> str:
     """A pipe table for pandoc and Quarto alike; numeric columns right-aligned.
 
     Cells are written as given (``disable_numparse``), so formatting chosen upstream
-    (e.g. 3 decimals for probabilities) is kept exactly; a ``|`` inside a cell or header
-    (as in "P(benefit | hs-CRP)") is escaped so it cannot split the row.
+    (e.g. 3 decimals for probabilities) is kept exactly. This is the one place where
+    table text is escaped: every header and cell goes through :func:`markdown_text`, so
+    a user's label in a cell, or a ``|`` in "P(benefit | hs-CRP)", is shown literally;
+    table builders therefore return plain, unescaped strings.
     """
     alignment = tuple(_alignment(frame[name]) for name in frame.columns)
-    escaped = frame.rename(columns=lambda c: str(c).replace("|", "\\|")).map(
-        lambda cell: str(cell).replace("|", "\\|"))
+    escaped = frame.rename(columns=markdown_text).map(markdown_text)
     return escaped.to_markdown(index=False, disable_numparse=True, colalign=alignment)

@@ -4,9 +4,13 @@
 tree has uncommitted changes), the SHA-256 of every input file and of the code, the seeds,
 the sampler settings, the package versions and the renderer;
 :func:`reproduce_box` writes them as a Markdown callout with the commands that
-re-create the report from a clone.
+re-create the report from a clone. The priors file's name is the user's text: it is
+written in a code span fenced longer than any backtick it holds
+(:func:`models.report.format.code_span`), and shell-quoted in the command so that it
+stays one argument.
 """
 
+import shlex
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,6 +18,7 @@ from models.core.paths import ROOT, SIMULATED_IPD_FILE, TRIAL_COUNTS_FILE
 from models.core.provenance import git_commit, input_hashes, package_versions, renderer, source_hash
 from models.mcmc.predictive import PPC_SEED
 from models.mcmc.sampling import SamplerSettings
+from models.report.format import code_span
 from models.simulation.process import DEFAULT_SEED as IPD_SEED
 
 UNCOMMITTED = "uncommitted"
@@ -86,17 +91,28 @@ def collect_provenance(priors_path: Path, sampler: SamplerSettings,
     )
 
 
+def _longest_backtick_run(text: str) -> int:
+    """The length of the longest run of backticks in ``text`` (0 when none)."""
+    run = longest = 0
+    for char in text:
+        run = run + 1 if char == "`" else 0
+        longest = max(longest, run)
+    return longest
+
+
 def reproduce_box(provenance: Provenance) -> str:
     """The "Reproduce this report" callout (Markdown): commands, then what was used."""
     settings, study = provenance.sampler, provenance.study_sampler
+    command = [f"git checkout {provenance.commit.split()[0]}",
+               "make report PRIORS=" + shlex.quote(provenance.priors_argument)]
+    fence = "`" * max(3, 1 + _longest_backtick_run("\n".join(command)))
     lines = [
         '::: {.callout-tip title="Reproduce this report"}',
         "From a clone of the project:",
         "",
-        "```",
-        f"git checkout {provenance.commit.split()[0]}",
-        f"make report PRIORS={provenance.priors_argument}",
-        "```",
+        fence,
+        *command,
+        fence,
         "",
     ]
     if provenance.dirty:
@@ -107,7 +123,7 @@ def reproduce_box(provenance: Provenance) -> str:
         f"- **Renderer:** {provenance.renderer}",
         f"- **Git commit:** `{provenance.commit}`",
     ]
-    lines += [f"- **{role}:** `{path.name}`, sha256 `{provenance.hashes[role]}`"
+    lines += [f"- **{role}:** {code_span(path.name)}, sha256 `{provenance.hashes[role]}`"
               for role, path in provenance.inputs.items()]
     lines.append(f"- **Code** (`models/` and the report source): sha256 `{provenance.code_hash}`")
     lines += [

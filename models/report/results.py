@@ -9,6 +9,7 @@ Probabilities are on the 0-1 scale; ARD in proportion units (0.10 = 10 percentag
 points); odds ratios as ratios, coefficients on the log-odds scale.
 """
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,24 +68,51 @@ REFERENCE_OUTCOME = "remission"
 
 @dataclass(frozen=True)
 class SamplerCheck:
-    """The beta-binomial MCMC estimate of P(benefit) against the exact value (one fit)."""
+    """The beta-binomial MCMC estimate of P(benefit) against the exact value (one fit).
+
+    ``draws`` is the number of posterior draws behind the estimate (all chains). When
+    every draw falls on the same side of zero (a strong prior, or overwhelming data) the
+    estimate is 0 or 1 and its Monte Carlo SE is 0: a difference "in MCSE units" is then
+    undefined, and agreement is judged against the binomial SE that ``draws`` independent
+    draws would have at the exact probability instead (see :attr:`agrees`).
+    """
 
     prior: str
     outcome: str
     exact: float
     mcmc: Probability
+    draws: int
 
     @property
-    def difference_in_mcse(self) -> float:
-        """|MCMC - exact| in units of the MCMC estimate's Monte Carlo SE."""
+    def mcse(self) -> float:
+        """The MCMC estimate's Monte Carlo SE (0 when all draws agree; NaN if unknown)."""
         if self.mcmc.mcse is None:
             raise ValueError("an MCMC estimate without a Monte Carlo SE")
-        return abs(self.mcmc.estimate - self.exact) / self.mcmc.mcse
+        return self.mcmc.mcse
+
+    @property
+    def difference_in_mcse(self) -> float | None:
+        """|MCMC - exact| in units of the MCMC estimate's Monte Carlo SE; None when that SE
+        is 0 or not a number (the ratio is undefined)."""
+        if not math.isfinite(self.mcse) or self.mcse <= 0:
+            return None
+        return abs(self.mcmc.estimate - self.exact) / self.mcse
+
+    @property
+    def binomial_se(self) -> float:
+        """SE of a proportion of ``draws`` independent draws at the exact probability."""
+        return math.sqrt(self.exact * (1 - self.exact) / self.draws)
 
     @property
     def agrees(self) -> bool:
-        """Within ``MCSE_AGREEMENT`` Monte Carlo SEs of the exact value."""
-        return self.difference_in_mcse <= MCSE_AGREEMENT
+        """Within ``MCSE_AGREEMENT`` Monte Carlo SEs of the exact value; when the MCSE is 0
+        or NaN, within ``MCSE_AGREEMENT`` binomial SEs (:attr:`binomial_se`), so an
+        estimate of exactly 1 agrees with an exact 0.99999 but not with an exact 0.99."""
+        difference = self.difference_in_mcse
+        if difference is not None:
+            return difference <= MCSE_AGREEMENT
+        gap = abs(self.mcmc.estimate - self.exact)
+        return bool(math.isfinite(gap) and gap <= MCSE_AGREEMENT * self.binomial_se)
 
 
 @dataclass(frozen=True)
@@ -230,7 +258,8 @@ class ReportResults:
     def checks(self) -> list[SamplerCheck]:
         """Exact vs MCMC P(benefit) for every beta-binomial MCMC fit."""
         return [SamplerCheck(prior, outcome, self.exact[(prior, outcome)].summary.p_benefit
-                             .estimate, fit.summary.p_benefit)
+                             .estimate, fit.summary.p_benefit,
+                             fit.settings.chains * fit.settings.draws)
                 for (prior, outcome), fit in self.mcmc.items()]
 
     @property

@@ -3,7 +3,9 @@
 Every function reads one :class:`~models.report.results.ReportResults` and returns a
 pandas DataFrame whose cells are already formatted (:mod:`models.report.format`), one row
 per prior x outcome unless its docstring says otherwise; the report prints it with
-:func:`models.report.format.markdown_table`. Nothing here computes a statistic: the
+:func:`models.report.format.markdown_table`, which escapes every header and cell, so the
+cells here are plain text (user labels unescaped) and a number that is undefined or
+infinite is already a word ("undefined", "unbounded"). Nothing here computes a statistic: the
 numbers come from the results object. Probabilities are printed on the 0-1 scale with
 3 decimals; ARD in percentage points; ratios with 2 decimals; coefficients as signed
 log odds ratios.
@@ -59,11 +61,12 @@ def frequentist(results: ReportResults) -> pd.DataFrame:
     return pd.DataFrame([{
         "Outcome": results.trial.outcome(name).label,
         "Observed ARD, points": fmt.points(f.risk_difference),
-        "Observed NNT": f"{f.nnt:.1f}",
-        "Odds ratio (95% CI)": f"{f.odds_ratio:.2f} ({f.odds_ratio_lower:.2f} to "
-                               f"{f.odds_ratio_upper:.2f})",
-        "Fisher p, two-sided": f"{f.fisher_p_two_sided:.2f}",
-        "Fisher p, one-sided": f"{f.fisher_p_one_sided:.2f}",
+        "Observed NNT": fmt.number(f.nnt, ".1f"),
+        "Odds ratio (95% CI)": f"{fmt.number(f.odds_ratio, '.2f')} "
+                               f"({fmt.number(f.odds_ratio_lower, '.2f')} to "
+                               f"{fmt.number(f.odds_ratio_upper, '.2f')})",
+        "Fisher p, two-sided": fmt.number(f.fisher_p_two_sided, ".2f"),
+        "Fisher p, one-sided": fmt.number(f.fisher_p_one_sided, ".2f"),
     } for name, f in results.frequentist.items()])
 
 
@@ -95,10 +98,11 @@ def prior_parameters(results: ReportResults) -> pd.DataFrame:
             "Prior": prior.label,
             "Tocilizumab Beta": f"({bbp.treatment.alpha:.2f}, {bbp.treatment.beta:.2f})",
             "Placebo Beta": f"({bbp.control.alpha:.2f}, {bbp.control.beta:.2f})",
-            "Worth per arm": f"{s['bb_ess_treatment']:.0f} / {s['bb_ess_control']:.0f}",
+            "Worth per arm": f"{fmt.number(s['bb_ess_treatment'], '.0f')} / "
+                             f"{fmt.number(s['bb_ess_control'], '.0f')}",
             "Intercept": f"N({lg.intercept.mean:.2f}, {lg.intercept.sd:.2f})",
             "Log OR": f"N({lg.treatment.mean:.2f}, {lg.treatment.sd:.2f})",
-            "Log-OR worth": f"{s['logistic_ess']:.0f}",
+            "Log-OR worth": fmt.number(s["logistic_ess"], ".0f"),
             "hs-CRP slope": f"N({lg.biomarker.mean:.2f}, {lg.biomarker.sd:.2f})",
             "Interaction": f"N({lg.interaction.mean:.2f}, {lg.interaction.sd:.2f})",
         })
@@ -173,7 +177,7 @@ def interaction(results: ReportResults) -> pd.DataFrame:
                 "Interaction, log OR per SD": fmt.log_or_interval(fit.interaction),
                 "P(interaction > 0)": fmt.prob(fit.p_interaction_positive.estimate),
                 "Peak P(better | hs-CRP)": f"{fmt.prob(region.peak)} at "
-                                           f"{region.peak_crp:.1f} mg/L",
+                                           f"{fmt.number(region.peak_crp, '.1f')} mg/L",
                 f"P >= {BENEFIT_LEVEL:g}": where,
             })
     return pd.DataFrame(rows)
@@ -189,12 +193,12 @@ def truth(results: ReportResults) -> pd.DataFrame:
                   for name in results.prior_set.names}
         for term in tables[first].index:
             row = {"Outcome": outcome.label, "Coefficient": term,
-                   "Truth": f"{tables[first].loc[term, 'truth']:+.2f}"}
+                   "Truth": fmt.number(tables[first].loc[term, "truth"], "+.2f")}
             for name, table in tables.items():
                 r = table.loc[term]
                 row[results.labels[name]] = (
-                    f"{r['median']:+.2f} ({r['lower']:+.2f} to {r['upper']:+.2f})"
-                    + ("" if r["covered"] else " *"))
+                    f"{fmt.number(r['median'], '+.2f')} ({fmt.number(r['lower'], '+.2f')} "
+                    f"to {fmt.number(r['upper'], '+.2f')})" + ("" if r["covered"] else " *"))
             rows.append(row)
     return pd.DataFrame(rows)
 
@@ -222,7 +226,7 @@ def sensitivity_named(results: ReportResults) -> pd.DataFrame:
         rows.append({
             "Prior": row["label"], "Outcome": results.trial.outcome(row["outcome"]).label,
             "Log-OR prior": f"N({row['mean']:.2f}, {row['sd']:.2f})",
-            "Heat map (fixed intercept prior)": fmt.prob(row["p_benefit"]),
+            "Heat map (fixed intercept prior)": fmt.prob(float(row["p_benefit"])),
             "Full named prior ± MCSE": fmt.prob_mcse(full),
         })
     return pd.DataFrame(rows)
@@ -257,25 +261,33 @@ def psense(results: ReportResults) -> pd.DataFrame:
     for (name, model), table in results.psense.items():
         for term, row in table.iterrows():
             rows.append({"Prior": results.labels[name], "Model": model, "Coefficient": term,
-                         "Prior sensitivity": f"{row['prior']:.3f}",
-                         "Likelihood sensitivity": f"{row['likelihood']:.3f}",
+                         "Prior sensitivity": fmt.number(float(row["prior"]), ".3f"),
+                         "Likelihood sensitivity": fmt.number(float(row["likelihood"]),
+                                                              ".3f"),
                          "Diagnosis": str(row["diagnosis"]).replace("✓", "not sensitive")
                          or "-"})
     return pd.DataFrame(rows)
 
 
+NO_MCSE_UNITS = "none: MCSE is 0 (compared with the binomial SE of {draws} draws)"
+"""Said instead of a difference in MCSE units when every draw agrees (MCSE 0)."""
+
+
 def exact_vs_mcmc(results: ReportResults) -> pd.DataFrame:
     """Beta-binomial P(benefit), exact against MCMC, with the MCSE, the difference in MCSE
-    units and whether they agree."""
+    units and whether they agree; an MCSE of 0 (every draw on the same side) is said in
+    words, with the rule that decided agreement instead (:class:`SamplerCheck`)."""
     rows = []
     for check in results.checks:
+        difference = check.difference_in_mcse
         rows.append({
             "Prior": results.labels[check.prior],
             "Outcome": results.trial.outcome(check.outcome).label,
-            "Exact": f"{check.exact:.4f}",
-            "MCMC": f"{check.mcmc.estimate:.4f}",
-            "MCSE": f"{check.mcmc.mcse:.4f}",
-            "Difference in MCSE units": f"{check.difference_in_mcse:.2f}",
+            "Exact": fmt.number(check.exact, ".4f"),
+            "MCMC": fmt.number(check.mcmc.estimate, ".4f"),
+            "MCSE": fmt.mcse(check.mcse, 4),
+            "Difference in MCSE units": (fmt.number(difference, ".2f") if difference is not None
+                                         else NO_MCSE_UNITS.format(draws=check.draws)),
             "Agree": "yes" if check.agrees else "NO",
         })
     return pd.DataFrame(rows)
@@ -289,9 +301,9 @@ def diagnostics(results: ReportResults) -> pd.DataFrame:
         rows.append({
             "Model": fit.model, "Prior": results.labels[fit.prior],
             "Outcome": results.trial.outcome(fit.outcome).label,
-            "Max R-hat": f"{d.rhat_max:.4f}",
-            "Min bulk ESS": f"{d.ess_bulk_min:.0f}",
-            "Min tail ESS": f"{d.ess_tail_min:.0f}",
+            "Max R-hat": fmt.number(d.rhat_max, ".4f"),
+            "Min bulk ESS": fmt.number(d.ess_bulk_min, ".0f"),
+            "Min tail ESS": fmt.number(d.ess_tail_min, ".0f"),
             "Divergences": str(d.divergences),
             "Verdict": "ok" if d.ok else "FLAG: " + "; ".join(d.problems),
         })
@@ -310,9 +322,9 @@ def ppc(results: ReportResults) -> pd.DataFrame:
                 "Group": ", ".join(str(row[g]) for g in groups),
                 "n": str(int(row["n"])),
                 "Observed": str(int(row["observed"])),
-                "Replicated (95%)": f"{row['replicated_median']:.0f} "
-                                    f"({row['replicated_lower95']:.0f} to "
-                                    f"{row['replicated_upper95']:.0f})",
-                "ppp": f"{row['ppp']:.2f}",
+                "Replicated (95%)": f"{fmt.number(row['replicated_median'], '.0f')} "
+                                    f"({fmt.number(row['replicated_lower95'], '.0f')} to "
+                                    f"{fmt.number(row['replicated_upper95'], '.0f')})",
+                "ppp": fmt.number(float(row["ppp"]), ".2f"),
             })
     return pd.DataFrame(rows)

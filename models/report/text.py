@@ -2,7 +2,11 @@
 
 Every paragraph of the report that carries a number is written here, from one
 :class:`~models.report.results.ReportResults`, so the numbers in the prose are the
-numbers in the tables. Functions are in the report's order (summary, trial, priors,
+numbers in the tables. Every user-supplied string (prior labels, trial and arm names,
+outcome labels) enters through :func:`models.report.format.markdown_text`, so it is shown
+as text; functions whose value the report inlines as a plain ``str``
+(:func:`priors_file_name`) return it unescaped, because the renderer escapes inline
+strings itself, as Quarto does. Functions are in the report's order (summary, trial, priors,
 beta-binomial, logistic, conclusions, misreadings, appendix); the simulated-data and
 sensitivity sections are in :mod:`models.report.text_simulated` and
 :mod:`models.report.text_sensitivity`. Probabilities on the 0-1 scale with 3 decimals;
@@ -48,7 +52,7 @@ def prior_strength(results: ReportResults) -> str:
         s = results.implied[name]
         worth = s["bb_ess_treatment"] + s["bb_ess_control"]
         if worth > 2 * results.analysed / 3:
-            strong.append(f"{worth:.0f} ({results.labels[name].lower()})")
+            strong.append(f"{worth:.0f} ({fmt.markdown_text(results.labels[name].lower())})")
     return (" and ".join(strong) or "far less than the data") + " prior participants in total"
 
 
@@ -79,13 +83,17 @@ def summary_bullets(results: ReportResults) -> str:
 def trial_description(results: ReportResults) -> str:
     """Who was randomised and analysed, and the participant without an outcome."""
     trial, outcome = results.trial, results.reference_outcome
+    treatment, control = (fmt.markdown_text(trial.treatment_name),
+                          fmt.markdown_text(trial.control_name))
     return (
-        f"The trial ({trial.name}; registration {trial.registration}) randomised "
+        f"The trial ({fmt.markdown_text(trial.name)}; registration "
+        f"{fmt.markdown_text(trial.registration)}) randomised "
         f"{results.randomised} participants: {trial.randomised.get('treatment')} to "
-        f"{trial.treatment_name} and {trial.randomised.get('control')} to "
-        f"{trial.control_name}. At {trial.timepoint}, {results.analysed} were analysed "
-        f"({outcome.treatment.n} and {outcome.control.n}); {results.missing_treatment} "
-        f"randomised {trial.treatment_name} participant had no day-28 outcome."
+        f"{treatment} and {trial.randomised.get('control')} to "
+        f"{control}. At {fmt.markdown_text(trial.timepoint)}, {results.analysed} were "
+        f"analysed ({outcome.treatment.n} and {outcome.control.n}); "
+        f"{results.missing_treatment} randomised {treatment} participant had no day-28 "
+        "outcome."
     )
 
 
@@ -151,7 +159,8 @@ def model_comparison(results: ReportResults) -> str:
     return (
         "The two models agree closely where the priors are weak and differ where they are "
         f"not: the largest difference is {abs(gaps[(prior, outcome)]):.3f} "
-        f"({results.labels[prior]} prior, {results.trial.outcome(outcome).label.lower()}). "
+        f"({fmt.markdown_text(results.labels[prior])} prior, "
+        f"{fmt.markdown_text(results.trial.outcome(outcome).label.lower())}). "
         "The two families are calibrated to the same *kind* of statement, each on its own "
         "scale, but they are not the same belief (@tbl-priors). The Beta priors speak about "
         "each arm's rate: an informative Beta prior on the tocilizumab arm pulls that rate "
@@ -171,14 +180,16 @@ def conclusions(results: ReportResults) -> str:
     skeptic_rem = results.exact[(skeptic, "remission")].summary
     inter = results.study_summary("interaction")
     treat = results.study_summary("treatment")
+    first_label = fmt.markdown_text(results.labels[first].lower())
+    skeptic_label = fmt.markdown_text(results.labels[skeptic].lower())
     return (
         "**May conclude.** Given these counts, benefit on day-28 remission and response is "
         f"more probable than not under every prior in the file. The data move even the "
-        f"{results.labels[skeptic].lower()} prior: before the trial it gave tocilizumab a "
+        f"{skeptic_label} prior: before the trial it gave tocilizumab a "
         f"{fmt.prob(results.implied[skeptic]['bb_p_benefit'])} chance of beating placebo on "
         f"remission; after it, {fmt.prob(skeptic_rem.p_benefit.estimate)}.\n\n"
         "**May not conclude.** That the benefit is large or certain: under the "
-        f"{results.labels[first].lower()} prior the 95% interval for the remission risk "
+        f"{first_label} prior the 95% interval for the remission risk "
         f"difference runs from {fmt.points(ref_rem.risk_difference.lower)} to "
         f"{fmt.points(ref_rem.risk_difference.upper)} percentage points, which includes no "
         "benefit and modest harm as well as large benefit. Nor that tocilizumab works in "
@@ -186,7 +197,7 @@ def conclusions(results: ReportResults) -> str:
         "and the trial selected people with hs-CRP of at least 3 mg/L. Nor that hs-CRP "
         "predicts who benefits: the interaction analysis here runs on simulated data, and the "
         "simulation study shows that a trial of this size, analysed with the "
-        f"{results.labels[first].lower()} prior, would show P(interaction > 0) > "
+        f"{first_label} prior, would show P(interaction > 0) > "
         f"{DETECTION_LEVEL:g} for an interaction as large as the one simulated only about "
         f"{fmt.percent(inter['detection'])} of the time (and for the main effect only "
         f"{fmt.percent(treat['detection'])})."
@@ -217,7 +228,7 @@ def misreadings(results: ReportResults) -> str:
         "benefit, however small. The probability of at least "
         f"{100 * HEADLINE_ARD:g} more remissions per 100 treated is "
         f"{fmt.prob(ref_rem.p_ard_greater[HEADLINE_ARD].estimate)} under the "
-        f"{results.labels[first].lower()} prior, and "
+        f"{fmt.markdown_text(results.labels[first].lower())} prior, and "
         f"{fmt.prob(ref_rem.p_ard_greater[LARGE_ARD].estimate)} for at least 20 (NNT 5 or "
         "fewer).\n"
         "3. **\"The reference prior is objective, so its answer is the real one.\"** Every "
@@ -243,8 +254,16 @@ def mcse_agreement() -> str:
 
 def exact_vs_mcmc_verdict(results: ReportResults) -> str:
     """Whether every beta-binomial MCMC estimate agrees with the exact value."""
-    if all(check.agrees for check in results.checks):
-        return "All MCMC estimates agree with the exact values within Monte Carlo error."
+    checks = results.checks
+    if all(check.agrees for check in checks):
+        verdict = "All MCMC estimates agree with the exact values within Monte Carlo error."
+        certain = sum(check.difference_in_mcse is None for check in checks)
+        if certain:
+            verdict += (f" In {certain} of {len(checks)} fits every draw fell on the same "
+                        "side, so the MCSE is 0 and there is no Monte Carlo error to measure "
+                        "against; those are compared with the binomial SE of the number of "
+                        "draws instead.")
+        return verdict
     return (f"**At least one MCMC estimate disagrees with the exact value by more than "
             f"{MCSE_AGREEMENT:g} MCSE: see the table.**")
 

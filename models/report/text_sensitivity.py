@@ -3,7 +3,8 @@ tipping points, the intercept prior the map holds fixed, the placebo-rate analys
 the power-scaling threshold.
 
 Every function that needs numbers takes one :class:`~models.report.results.ReportResults`
-and returns Markdown. Prior SDs on the log-OR scale; odds ratios as ratios.
+and returns Markdown (user labels escaped with
+:func:`models.report.format.markdown_text`). Prior SDs on the log-OR scale; odds ratios as ratios.
 """
 
 import math
@@ -38,7 +39,8 @@ def heat_map_span(results: ReportResults) -> HeatMapSpan:
 
 
 def heat_map_intercept_prior(results: ReportResults) -> str:
-    """The named prior whose intercept prior the heat map holds fixed, in lower case."""
+    """The named prior whose intercept prior the heat map holds fixed, in lower case, as
+    plain text (the report inlines it as a ``str``, which the renderer escapes)."""
     return results.labels[results.sensitivity.intercept_prior_name].lower()
 
 
@@ -56,11 +58,12 @@ def tipping_point(results: ReportResults, outcome: str, target: float) -> str:
 
 def tipping_points(results: ReportResults) -> str:
     """One bullet per outcome and target P(benefit), after an introduction."""
-    lines = [f"- **{outcome.label}, {target:g}:** "
+    lines = [f"- **{fmt.markdown_text(outcome.label)}, {target:g}:** "
              f"{tipping_point(results, outcome.name, target)}."
              for outcome in results.trial.outcomes.values() for target in BENEFIT_TARGETS]
+    intercept_prior = fmt.markdown_text(heat_map_intercept_prior(results))
     return (f"The tipping points, for a skeptic who centres the prior on no effect (with the "
-            f"{heat_map_intercept_prior(results)} prior's weakly informative placebo "
+            f"{intercept_prior} prior's weakly informative placebo "
             "log-odds):\n\n" + "\n".join(lines))
 
 

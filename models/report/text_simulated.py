@@ -2,7 +2,8 @@
 truth against estimate, the repeated-simulation study).
 
 Every function takes one :class:`~models.report.results.ReportResults` and returns
-Markdown. hs-CRP in mg/L; coefficients as log odds ratios (per SD of log hs-CRP for the
+Markdown (user labels escaped with :func:`models.report.format.markdown_text`). hs-CRP in
+mg/L; coefficients as log odds ratios (per SD of log hs-CRP for the
 interaction); probabilities on the 0-1 scale.
 """
 
@@ -19,8 +20,8 @@ from models.simulation.study import DETECTION_LEVEL
 
 def region_text(region: BenefitRegion) -> str:
     """Where P(benefit | hs-CRP) reaches the level, on the grid, with the peak and its MCSE."""
-    peak = (f"peaks at {fmt.prob(region.peak)} (MCSE {region.peak_mcse:.3f}) at "
-            f"{region.peak_crp:.1f} mg/L")
+    peak = (f"peaks at {fmt.prob(region.peak)} (MCSE {fmt.mcse(region.peak_mcse)}) at "
+            f"{fmt.number(region.peak_crp, '.1f')} mg/L")
     if region.everywhere:
         return (f"is at least {region.level:g} across {region.grid_lower:g}-"
                 f"{region.grid_upper:g} mg/L; it {peak}")
@@ -62,7 +63,7 @@ def interaction_summary(results: ReportResults) -> str:
     return (
         f"Here one SD of log hs-CRP is a {math.exp(fit.data.log_crp_sd):.1f}-fold difference "
         f"in hs-CRP, and z = 0 at hs-CRP {math.exp(fit.data.log_crp_mean):.1f} mg/L. "
-        f"Under the {results.labels[first].lower()} prior, for remission, "
+        f"Under the {fmt.markdown_text(results.labels[first].lower())} prior, for remission, "
         f"P(benefit at the mean hs-CRP) = {fmt.prob(fit.p_treatment_positive.estimate)}, "
         f"P(interaction > 0) = {fmt.prob(fit.p_interaction_positive.estimate)} "
         f"(interaction {fmt.log_or_interval(fit.interaction)} log OR per SD), and "
@@ -75,7 +76,7 @@ def truth_interaction(results: ReportResults) -> str:
     prior gives to an interaction at least that large."""
     true_value = results.truth["remission"]["interaction"]
     tails = "; ".join(
-        f"{results.labels[name].lower()} prior gives "
+        f"{fmt.markdown_text(results.labels[name].lower())} prior gives "
         f"{fmt.prob(normal_tail_above(prior.logistic.interaction, true_value))} probability "
         "to an interaction at least that large"
         for name, prior in results.prior_set.priors.items())
@@ -95,7 +96,7 @@ def simulation_study(results: ReportResults) -> str:
     study, config = results.study, results.study.config
     inter = results.study_summary("interaction")
     treat = results.study_summary("treatment")
-    prior = results.labels[results.first_prior].lower()
+    prior = fmt.markdown_text(results.labels[results.first_prior].lower())
     return (
         f"To see how well n = {config.n_treatment + config.n_control} can recover an "
         f"interaction at all, {config.replicates} new trials of the same size were "
