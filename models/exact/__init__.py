@@ -4,6 +4,8 @@ are checked against it.
 - ``beta_contrast``: ``BetaContrast``, the one distribution of the risk difference, risk
   ratio and odds ratio of two independent Beta arms (pdf, cdf, sf, ppf);
 - ``tanh_sinh``: the fixed quadrature rule ``beta_contrast`` integrates with;
+- ``errors``: ``NumericalError``, raised when a quadrature or quantile search does not
+  reach its stated accuracy (never passed on as a number);
 - ``beta_binomial``: the conjugate update and ``fit_exact`` (an ``EffectSummary``);
 - ``logistic_counts``: the aggregate logistic model on counts by numerical integration;
 - ``linear_predictor``: the one linear predictor of the logistic models;

@@ -38,9 +38,18 @@ Each evaluation is one vectorised ``betainc`` (CDF) or Beta-density call on
 points x nodes. The tests check the result against adaptive Gauss-Kronrod quadrature
 (``scipy.integrate.quad``), against closed forms and against Monte Carlo:
 probabilities and densities agree with ``quad`` to 1e-11 or better
-(``PROBABILITY_ACCURACY`` states 1e-10). scipy's own adaptive ``integrate.tanhsinh`` gives
-the same numbers but costs a few milliseconds per call in bookkeeping, and the quantiles
-need a few dozen evaluations per fit: the fixed rule keeps one exact fit within a few ms.
+(``PROBABILITY_ACCURACY`` states 1e-10). The accuracy is checked at every evaluation, not
+assumed: the rule's error estimate ``|I_h - I_2h|`` and the gap between the outer arm's mass
+on the interval and the rule's integral of its density must both be within it, else the step
+is halved (up to ``tanh_sinh.MAX_LEVEL``); where that is not enough (shape parameters far
+below 1 put mass closer to 0 or 1 than any node; shape parameters near 1e5 make the log
+density lose digits) the integral is taken over the outer arm's CDF instead (nodes mapped
+back by ``betaincinv``), and if that fails too, :class:`~models.exact.errors.NumericalError`
+is raised. Both arms crowded below 1e-308 at the same end (a prior of shape 0.01 with no
+events in either arm) cannot be resolved in double precision and raise. scipy's own
+adaptive ``integrate.tanhsinh`` gives the same numbers but costs a few milliseconds per call
+in bookkeeping, and the quantiles need a few dozen evaluations per fit: the fixed rule keeps
+one exact fit within a few ms.
 
 Quantiles are found on the *working scale* (ARD itself; log RR and log OR for the ratios,
 where the distributions are closer to symmetric) by Newton's method with the exact density
@@ -48,7 +57,8 @@ where the distributions are closer to symmetric) by Newton's method with the exa
 exact mean and variance on that scale; any quantile where Newton fails (it can step out of
 the support in the far tails of skewed arms) is found by Chandrupatla's bracketing method
 (``scipy.optimize.elementwise.find_root``) over the whole support instead. Both stop at
-``QUANTILE_TOLERANCE``; the stated accuracy is ``QUANTILE_ACCURACY``.
+``QUANTILE_TOLERANCE``; the stated accuracy is ``QUANTILE_ACCURACY``. A quantile the
+bracketing method does not find raises :class:`~models.exact.errors.NumericalError`.
 """
 
 import functools
