@@ -10,6 +10,7 @@ byte-identical; the command then prints one line (no traceback) and exits with s
 128 + the signal's number (130 for Ctrl-C, 143 for SIGTERM), as shells do.
 """
 
+import logging
 import os
 import signal
 import sys
@@ -42,7 +43,10 @@ def _stop_signals_as_exceptions() -> Iterator[None]:
     :class:`Terminated` in the main thread (SIGTERM's default action would end the process
     without any cleanup). Later ones are ignored until the block is left, so the cleanup
     they started (stopping the kernel, which may signal its process group again; removing
-    the work folder) is not itself interrupted half-way."""
+    the work folder) is not itself interrupted half-way. Logging stays silenced from the
+    signal until the process exits: a kernel that received the same Ctrl-C dies, and the
+    notebook client (or asyncio, at exit, for its unfinished task) would log that with a
+    traceback the user did not ask for."""
 
     def ignore(signum: int, frame: FrameType | None) -> None:
         return None
@@ -50,6 +54,7 @@ def _stop_signals_as_exceptions() -> Iterator[None]:
     def stop(signum: int, frame: FrameType | None) -> None:
         for number in STOP_SIGNALS:
             signal.signal(number, ignore)
+        logging.disable(logging.CRITICAL)
         raise Terminated(signum) if signum == signal.SIGTERM else KeyboardInterrupt()
 
     if threading.current_thread() is not threading.main_thread():
