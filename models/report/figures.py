@@ -50,6 +50,11 @@ LABEL_CHARS = 40
 LEGEND_ROWS = 6
 """Legend entries per column: more priors than this spread over several columns."""
 
+PRIOR_COLUMNS = 4
+"""Most priors side by side in a figure with one column per prior; with more, the
+prior-data-posterior figure turns to one row per prior and the hs-CRP effect figure
+wraps its columns, so that panels keep a readable size."""
+
 POINTS = 100.0
 """Percentage points per proportion unit (ARD axes and per-point densities)."""
 
@@ -141,14 +146,20 @@ def prior_ard(curves: PriorArdCurves) -> Figure:
 
 
 def prior_data_posterior(curves: TriplotCurves) -> Figure:
-    """ARD densities: prior, data alone (flat priors) and posterior, per outcome x prior."""
+    """ARD densities: prior, data alone (flat priors) and posterior, per outcome x prior
+    (outcomes in rows and priors in columns; the other way round for more than
+    ``PRIOR_COLUMNS`` priors)."""
     names = list(curves.labels)
     colors = colors_by_name(names)
     x = POINTS * curves.ard
-    fig, axes = plt.subplots(len(curves.rows), len(names), figsize=(
-        3.2 * len(names) + 1, 2.6 * len(curves.rows)), sharex=True, squeeze=False)
-    for row, outcome in enumerate(curves.rows):
-        for col, panel in enumerate(outcome.panels):
+    by_prior = len(names) > PRIOR_COLUMNS
+    nrows, ncols = ((len(names), len(curves.rows)) if by_prior
+                    else (len(curves.rows), len(names)))
+    fig, axes = plt.subplots(nrows, ncols, figsize=(3.2 * ncols + 1, 2.6 * nrows),
+                             sharex=True, squeeze=False)
+    for i, outcome in enumerate(curves.rows):
+        for j, panel in enumerate(outcome.panels):
+            row, col = (j, i) if by_prior else (i, j)
             ax, color = axes[row][col], colors[panel.prior]
             ax.plot(x, panel.prior_density / POINTS, color=color, ls="--", lw=1.4,
                     label="prior")
@@ -163,17 +174,23 @@ def prior_data_posterior(curves: TriplotCurves) -> Figure:
             ax.set_xlim(-55, 75)
             ax.set_xticks([-40, -20, 0, 20, 40, 60])
             ax.set_yticks([])
-            if row == 0:
-                ax.set_title(label_text(curves.labels[panel.prior], 30), color=color,
-                             fontweight="bold")
-            if col == 0:
-                ax.set_ylabel(label_text(outcome.outcome_label, 30))
-            if row == len(curves.rows) - 1:
+            prior_label = label_text(curves.labels[panel.prior], 30)
+            if by_prior:
+                if row == 0:
+                    ax.set_title(label_text(outcome.outcome_label, 30))
+                if col == 0:
+                    ax.set_ylabel(prior_label, color=color, fontweight="bold")
+            else:
+                if row == 0:
+                    ax.set_title(prior_label, color=color, fontweight="bold")
+                if col == 0:
+                    ax.set_ylabel(label_text(outcome.outcome_label, 30))
+            if row == nrows - 1:
                 ax.set_xlabel("ARD (points)")
     handles, labels = axes[0][0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="lower center", ncol=3, fontsize=9,
                bbox_to_anchor=(0.5, 0.0))
-    fig.tight_layout(rect=(0, 0.06, 1, 1))
+    fig.tight_layout(rect=(0, 0.06 * 2 / nrows if by_prior else 0.06, 1, 1))
     return fig
 
 
@@ -230,11 +247,18 @@ def crp_effects(curves: CrpEffectCurves) -> Figure:
     with the observed hs-CRP values as ticks."""
     colors = colors_by_name([column.prior for column in curves.columns])
     count = len(curves.columns)
-    fig, axes = plt.subplots(2, count, figsize=(3.1 * count + 0.8, 5.4), sharex=True,
-                             sharey="row", squeeze=False)
-    for col, column in enumerate(curves.columns):
+    ncols = max(1, min(count, PRIOR_COLUMNS))
+    groups = -(-count // ncols)
+    fig, axes = plt.subplots(2 * groups, ncols, figsize=(3.1 * ncols + 0.8, 5.4 * groups),
+                             sharex=True, sharey="row", squeeze=False)
+    for unused in range(count, groups * ncols):
+        for row in (0, 1):
+            axes[2 * (unused // ncols) + row][unused % ncols].set_visible(False)
+    for index, column in enumerate(curves.columns):
         x, color = column.crp_mg_l, colors[column.prior]
-        for row, (prefix, scale) in enumerate((("or", 1.0), ("ard", POINTS))):
+        group, col = divmod(index, ncols)
+        for offset, (prefix, scale) in enumerate((("or", 1.0), ("ard", POINTS))):
+            row = 2 * group + offset
             ax, band = axes[row][col], column.bands[prefix]
             ax.fill_between(x, scale * band.lower95, scale * band.upper95, color=color,
                             alpha=0.15, lw=0, label="95%")
@@ -254,10 +278,11 @@ def crp_effects(curves: CrpEffectCurves) -> Figure:
                 ax.set_title(label_text(column.label, 30), color=color, fontweight="bold")
             else:
                 ax.set_xlabel("hs-CRP (mg/L, log scale)")
-        axes[0][0].set_ylabel("Odds ratio (log scale)")
-        axes[1][0].set_ylabel("ARD (points)")
-    axes[0][0].set_ylim(*OR_AXIS_LIMITS)
-    axes[1][0].set_ylim(-80, 100)
+    for group in range(groups):
+        axes[2 * group][0].set_ylabel("Odds ratio (log scale)")
+        axes[2 * group + 1][0].set_ylabel("ARD (points)")
+        axes[2 * group][0].set_ylim(*OR_AXIS_LIMITS)
+        axes[2 * group + 1][0].set_ylim(-80, 100)
     axes[0][-1].legend(loc="upper left", fontsize=8)
     fig.tight_layout()
     return fig
