@@ -174,11 +174,19 @@ class BetaContrast:
 
     def pdf(self, value: ArrayLike) -> Array:
         """Density of the measure at ``value`` on its own scale (per proportion unit for ARD;
-        per unit of ratio for RR and OR), elementwise; 0 outside the support."""
+        per unit of ratio for RR and OR), elementwise; 0 outside the support.
+
+        At ARD = 0 the density has a closed form, ``_ard_density_at_zero``, which is
+        infinite when both arms' densities are unbounded at the same end (e.g. Jeffreys'
+        Beta(0.5, 0.5) in both arms)."""
         v = np.asarray(value, dtype=float)
         flat = v.reshape(-1)
         out = np.zeros(flat.shape)
         inside = self._inside_support(flat)
+        if self.measure == "ard":
+            zero = flat == 0.0
+            out[zero] = self._ard_density_at_zero()
+            inside &= ~zero
         if inside.any():
 
             def integrand(nodes: tanh_sinh.IntervalNodes, points: Array) -> Array:
@@ -187,6 +195,16 @@ class BetaContrast:
 
             out[inside] = self._integrate(flat[inside], integrand, relative=True)
         return out.reshape(v.shape)
+
+    def _ard_density_at_zero(self) -> float:
+        """pdf_ARD(0) = integral of f_t(u) f_c(u) du = B(a_t + a_c - 1, b_t + b_c - 1) /
+        (B(a_t, b_t) B(a_c, b_c)); infinite when a_t + a_c <= 1 or b_t + b_c <= 1."""
+        t, c = self.treatment, self.control
+        a, b = t.alpha + c.alpha - 1.0, t.beta + c.beta - 1.0
+        if a <= 0.0 or b <= 0.0:
+            return float(np.inf)
+        return float(np.exp(special.betaln(a, b) - special.betaln(t.alpha, t.beta)
+                            - special.betaln(c.alpha, c.beta)))
 
     def ppf(self, probability: ArrayLike) -> Array:
         """The quantile: the value v with P(measure <= v) = probability, elementwise.
