@@ -139,3 +139,14 @@ def test_default_folder_is_under_the_redirected_root(tmp_path, runs, monkeypatch
     assert result.json_path == tmp_path / "simulation_study" / f"{result.key}.json"
     assert result.json_path.is_file()
     assert not (ROOT / ".cache" / "simulation_study" / f"{result.key}.json").exists()
+
+
+def test_fits_with_problems_counts_every_failed_check_and_undefined_values():
+    from models.simulation.study import fits_with_problems
+
+    good = {"diag_rhat_max": 1.001, "diag_ess_bulk_min": 2000.0, "diag_ess_tail_min": 1500.0,
+            "diag_divergences": 0, "diag_ebfmi_min": 0.9, "diag_max_depth_hits": 0}
+    bad = [{"diag_rhat_max": float("nan")}, {"diag_ess_tail_min": 100.0},
+           {"diag_divergences": 2}, {"diag_ebfmi_min": 0.1}, {"diag_max_depth_hits": 5}]
+    replicates = pd.DataFrame([good, good] + [{**good, **change} for change in bad])
+    assert fits_with_problems(replicates) == len(bad)

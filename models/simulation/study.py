@@ -52,7 +52,7 @@ from models.core.paths import DEFAULT_PRIORS_FILE
 from models.core.progress import interactive, say
 from models.core.provenance import package_versions
 from models.data.ipd import ipd_data
-from models.mcmc.diagnostics import ESS_MIN, RHAT_MAX, Diagnostics, diagnose
+from models.mcmc.diagnostics import Diagnostics, diagnose
 from models.mcmc.interaction import sample_ipd
 from models.mcmc.logistic_models import IPD_TERMS
 from models.mcmc.sampling import SamplerSettings
@@ -236,12 +236,11 @@ def summarise_study(replicates: pd.DataFrame, terms: Sequence[str] = IPD_TERMS,
 
 
 def fits_with_problems(replicates: pd.DataFrame) -> int:
-    """Number of fits failing a diagnostic (R-hat > 1.01, ESS < 400, any divergence)."""
-    bad = ((replicates["diag_rhat_max"] > RHAT_MAX)
-           | (replicates["diag_ess_bulk_min"] < ESS_MIN)
-           | (replicates["diag_ess_tail_min"] < ESS_MIN)
-           | (replicates["diag_divergences"] > 0))
-    return int(bad.sum())
+    """Number of fits failing any check of :class:`Diagnostics` (R-hat, bulk and tail ESS,
+    divergences, E-BFMI, tree depth; an undefined value fails), from the ``diag_`` columns."""
+    names = [item.name for item in fields(Diagnostics)]
+    rows = replicates[[f"diag_{name}" for name in names]].itertuples(index=False, name=None)
+    return sum(not Diagnostics(**dict(zip(names, row, strict=True))).ok for row in rows)
 
 
 # --- cache ----------------------------------------------------------------------------
