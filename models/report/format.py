@@ -112,10 +112,11 @@ def exponent(value: float) -> str:
     return f"{value:.0e}"
 
 
-MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]<>&|$@{}#~^!])")
+MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]<>&|$@{}#~^!:])")
 """Characters that pandoc's Markdown reader (and Quarto's) may read as markup: emphasis,
 code, links and images, raw HTML and entities, table cells, math, citations and
-cross-references, attributes, headings, sub- and superscripts. Quotes and dashes are
+cross-references, attributes, headings, sub- and superscripts, and the colon of a bare
+URL (which the notebook reader would turn into a link). Quotes and dashes are
 left to pandoc's ``smart`` typography (curly quotes, en dashes): typography, not markup."""
 
 
