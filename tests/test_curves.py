@@ -144,3 +144,27 @@ def test_figures_draw_the_curves_they_are_given(trial, prior_set):
     first = fig.axes[0].get_lines()[0]
     np.testing.assert_allclose(first.get_ydata(), benefit.panels[0].curves[0].y)
     plt.close(fig)
+
+
+def test_a_density_that_cannot_be_computed_is_left_out_and_labelled(prior_set, trial):
+    # Beta(0.01, 0.01) in both arms puts its mass within a hair of 0 and 1: the exact ARD
+    # density cannot reach its stated accuracy there, so that curve is not drawn (and the
+    # legend says so) while every other prior's curve and the posterior still are.
+    from dataclasses import replace
+
+    from models.core.distributions import BetaBinomialPrior, BetaPrior
+
+    near_flat = BetaPrior(0.01, 0.01)
+    prior = replace(prior_set.get("reference"), name="near_flat", label="Nearly flat",
+                    beta_binomial=BetaBinomialPrior(near_flat, near_flat))
+    priors = replace(prior_set, priors={**prior_set.priors, "near_flat": prior})
+    drawn = curves.prior_ard(priors)
+    by_name = {curve.prior: curve for curve in drawn.densities}
+    assert np.isnan(by_name["near_flat"].y).all()
+    assert by_name["near_flat"].label == "Nearly flat" + curves.NOT_DRAWN
+    assert np.isfinite(by_name["skeptical"].y).all()
+    triplot = curves.prior_data_posterior(trial, priors)
+    panel = next(p for p in triplot.rows[0].panels if p.prior == "near_flat")
+    assert np.isfinite(panel.posterior_density).all() and 0.5 < panel.p_benefit < 1
+    plt.close(figures.prior_ard(drawn))
+    plt.close(figures.prior_data_posterior(triplot))

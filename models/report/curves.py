@@ -22,6 +22,7 @@ from models.core.distributions import BetaBinomialPrior
 from models.data.trial import Trial
 from models.exact.beta_binomial import posterior
 from models.exact.beta_contrast import BetaContrast
+from models.exact.errors import NumericalError
 from models.mcmc.interaction import IpdResult
 from models.priors.calibration import REFERENCE_BETA
 from models.priors.prior_set import PriorSet
@@ -199,12 +200,32 @@ class StudyHistograms:
     detected: float
 
 
+NOT_DRAWN = " (density not computable: not drawn)"
+"""Added to the legend label of a prior whose ARD density is left out (see ``ard_density``)."""
+
+
+def ard_density(arms: BetaBinomialPrior) -> Array:
+    """The ARD density of two Beta arms on ``ARD_GRID``, or NaN everywhere (matplotlib then
+    draws nothing) when it cannot be computed to the stated accuracy: e.g. Beta(0.01, 0.01)
+    in both arms, whose mass sits within a hair of 0 and 1 (``NumericalError``). A curve
+    is left out, and its legend says so, rather than drawn wrong."""
+    try:
+        return BetaContrast.of(arms).pdf(ARD_GRID)
+    except NumericalError:
+        return np.full(ARD_GRID.shape, np.nan)
+
+
+def _density_label(label: str, density: Array) -> str:
+    return label + NOT_DRAWN if np.isnan(density).all() else label
+
+
 def prior_ard(priors: PriorSet, design_ard: float | None = None) -> PriorArdCurves:
     """Prior density of ARD implied by each named beta-binomial prior."""
+    densities = {p.name: ard_density(p.beta_binomial) for p in priors.priors.values()}
     return PriorArdCurves(
         ard=ARD_GRID,
-        densities=tuple(Curve(p.name, p.label, BetaContrast.of(p.beta_binomial).pdf(ARD_GRID))
-                        for p in priors.priors.values()),
+        densities=tuple(Curve(p.name, _density_label(p.label, densities[p.name]),
+                              densities[p.name]) for p in priors.priors.values()),
         design_ard=design_ard,
     )
 
@@ -217,11 +238,12 @@ def prior_data_posterior(trial: Trial, priors: PriorSet) -> TriplotCurves:
     for outcome in trial.outcomes.values():
         panels = []
         for prior in priors.priors.values():
-            updated = BetaContrast.of(posterior(prior.beta_binomial, outcome))
+            updated_arms = posterior(prior.beta_binomial, outcome)
+            updated = BetaContrast.of(updated_arms)
             panels.append(TriplotPanel(
                 prior=prior.name,
-                prior_density=BetaContrast.of(prior.beta_binomial).pdf(ARD_GRID),
-                posterior_density=updated.pdf(ARD_GRID),
+                prior_density=ard_density(prior.beta_binomial),
+                posterior_density=ard_density(updated_arms),
                 p_benefit=float(updated.sf(0.0)),
             ))
         data_alone = BetaContrast.of(posterior(flat, outcome)).pdf(ARD_GRID)

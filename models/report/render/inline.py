@@ -15,7 +15,9 @@ from models.report.render.errors import RenderError
 
 # `{python} expr` in markdown, the pattern Quarto itself uses.
 INLINE_EXPRESSION = re.compile(r"(^|[^`])`\{python\}[ \t]([^`]+)`", re.MULTILINE)
-MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|$~^])")
+MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|$~^@&:])")
+"""Characters pandoc's Markdown could read as markup, a citation or cross-reference (``@``),
+an entity (``&``) or a bare link (``:``); inline strings have each one backslash-escaped."""
 
 # Metadata key holding the markdown text of a cell turned into inline code, and the mime
 # type under which that code displays the values.
