@@ -121,3 +121,17 @@ def test_priors_calibrate_prints_loadable_yaml(capsys, write_priors):
 def test_priors_calibrate_rejects_bad_flags(capsys):
     assert main(["priors", "calibrate", "--tail", "0.7"]) == 2
     assert "--tail must be < 0.5, got 0.7" in capsys.readouterr().err
+
+
+def test_a_numerical_failure_is_one_line_with_status_1(capsys, write_priors, priors_text):
+    # Beta(0.05, 0.05) with no events in one arm: the exact risk-ratio interval cannot reach
+    # its stated accuracy, so the fit stops loudly, in one line, without a traceback.
+    tiny = priors_text.replace("alpha: 1.0, beta: 1.0", "alpha: 0.05, beta: 0.05")
+    assert tiny != priors_text
+    path = write_priors(tiny)
+    status = main(["fit", "--model", "beta-binomial", "--prior", "reference", "--priors",
+                   str(path), "--treatment", "0/20", "--control", "5/20", "--json"])
+    err = capsys.readouterr().err
+    assert status == 1
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert re.match(r"reanalysis: error: quadrature did not reach 1e-10 for BetaContrast", err)

@@ -15,8 +15,11 @@ from typing import NoReturn
 from models.cli import fit, priors, report, simulate
 from models.core.errors import InputError
 from models.core.paths import DEFAULT_PRIORS_FILE, TRIAL_COUNTS_FILE
+from models.exact.errors import NumericalError
+from models.report.render.errors import RenderError
 
 EXIT_INPUT_ERROR = 2
+EXIT_FAILURE = 1
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -94,7 +97,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run one verb; 0 on success, 2 (one line on stderr) for a user mistake."""
+    """Run one verb; 0 on success, 2 (one line on stderr) for a user mistake, 1 (one line)
+    when an exact computation cannot reach its stated accuracy or the render fails."""
     try:
         args = build_parser().parse_args(argv)
     except SystemExit as stop:  # a usage error (one line, status 2) or --help (status 0)
@@ -106,6 +110,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except InputError as error:
         print(f"reanalysis: error: {error}", file=sys.stderr)
         return EXIT_INPUT_ERROR
+    except (NumericalError, RenderError) as error:
+        # Not the user's mistake, but theirs to read: one line (the full traceback of a
+        # failed render is kept in RenderError.details), exit status 1.
+        print(f"reanalysis: error: {' '.join(str(error).split())}", file=sys.stderr)
+        return EXIT_FAILURE
     return 0
 
 
