@@ -9,6 +9,7 @@ from models.core.cache_root import DIRECTORY_ENV
 from models.core.paths import DEFAULT_PRIORS_FILE
 from models.data.trial import load_trial
 from models.priors.priors_file import load_priors
+from models.report import tables, text, text_sensitivity, text_simulated
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -110,3 +111,18 @@ def report_results():
         return run_or_load(replace(config, replicates=2, settings=settings))
 
     return build_results(DEFAULT_PRIORS_FILE, settings=settings, study=small_study)
+
+
+# Every table and every computed sentence the report shows (hostile and extreme input tests).
+REPORT_TABLES = [
+    tables.summary, tables.counts, tables.frequentist, tables.prior_beliefs,
+    tables.prior_parameters, tables.headline, tables.effects, tables.logistic,
+    tables.interaction, tables.truth, tables.missing_participant, tables.sensitivity_named,
+    tables.psense, tables.exact_vs_mcmc, tables.diagnostics, tables.ppc,
+]
+REPORT_SENTENCES = [
+    text.summary_bullets, text.trial_description, text.calibration, text.model_comparison,
+    text.conclusions, text.misreadings, text.exact_vs_mcmc_verdict, text.diagnostics_verdict,
+    text_sensitivity.tipping_points, text_simulated.interaction_summary,
+    text_simulated.truth_interaction, text_simulated.simulation_study,
+]

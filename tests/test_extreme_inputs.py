@@ -15,37 +15,27 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 import yaml
-from conftest import TEST_SAMPLER_CHAINS, TEST_SAMPLER_DRAWS
+from conftest import REPORT_SENTENCES, REPORT_TABLES, TEST_SAMPLER_CHAINS, TEST_SAMPLER_DRAWS
 
 import models.report.format as fmt
 from models.core.paths import DEFAULT_PRIORS_FILE, TRIAL_COUNTS_FILE
 from models.core.types import Probability
 from models.exact.beta_binomial import ARD_THRESHOLDS
-from models.report import curves, figures, tables, text, text_sensitivity, text_simulated
+from models.report import curves, figures, tables, text
 from models.report.results import MCSE_AGREEMENT, ReportResults, SamplerCheck
 
 NOT_A_NUMBER = re.compile(r"\b(nan|inf|infinity)\b", re.IGNORECASE)
 
-TABLES = [tables.summary, tables.counts, tables.frequentist, tables.prior_beliefs,
-          tables.prior_parameters, tables.headline, tables.effects, tables.logistic,
-          tables.interaction, tables.truth, tables.missing_participant,
-          tables.sensitivity_named, tables.psense, tables.exact_vs_mcmc, tables.diagnostics,
-          tables.ppc]
-SENTENCES = [text.summary_bullets, text.trial_description, text.calibration,
-             text.model_comparison, text.conclusions, text.misreadings,
-             text.exact_vs_mcmc_verdict, text.diagnostics_verdict,
-             text_sensitivity.tipping_points, text_simulated.interaction_summary,
-             text_simulated.truth_interaction, text_simulated.simulation_study]
 
 
 def every_string(results: ReportResults) -> list[str]:
     """Every header, cell and sentence the report prints from ``results``."""
     strings = []
-    for build in TABLES:
+    for build in REPORT_TABLES:
         frame = build(results)
         strings += [str(c) for c in frame.columns] + [str(v) for v in frame.to_numpy().ravel()]
     strings.append(tables.placebo_rate_markdown(results))
-    strings += [write(results) for write in SENTENCES]
+    strings += [write(results) for write in REPORT_SENTENCES]
     return strings
 
 

@@ -19,12 +19,12 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import pypandoc
 import pytest
-from conftest import text_of
+from conftest import REPORT_SENTENCES, REPORT_TABLES, text_of
 from matplotlib.figure import Figure
 
 import models.report.format as fmt
 from models.exact.beta_binomial import ARD_THRESHOLDS
-from models.report import curves, figures, tables, text, text_sensitivity, text_simulated
+from models.report import curves, figures, tables
 from models.report.render.pandoc import PANDOC_READER
 from models.report.results import ReportResults
 
@@ -69,23 +69,13 @@ def relabelled(results: ReportResults, label: str) -> ReportResults:
                    placebo_rate=placebo)
 
 
-TABLES = [tables.summary, tables.counts, tables.frequentist, tables.prior_beliefs,
-          tables.prior_parameters, tables.headline, tables.effects, tables.logistic,
-          tables.interaction, tables.truth, tables.missing_participant,
-          tables.sensitivity_named, tables.psense, tables.exact_vs_mcmc, tables.diagnostics,
-          tables.ppc]
-SENTENCES = [text.summary_bullets, text.trial_description, text.calibration,
-             text.model_comparison, text.conclusions, text.misreadings,
-             text.exact_vs_mcmc_verdict, text.diagnostics_verdict,
-             text_sensitivity.tipping_points, text_simulated.interaction_summary,
-             text_simulated.truth_interaction, text_simulated.simulation_study]
 
 
 def document(results: ReportResults) -> str:
     """Every table and sentence builder's Markdown, as the report prints them."""
-    parts = [fmt.markdown_table(build(results)) for build in TABLES]
+    parts = [fmt.markdown_table(build(results)) for build in REPORT_TABLES]
     parts.append(tables.placebo_rate_markdown(results))
-    parts += [write(results) for write in SENTENCES]
+    parts += [write(results) for write in REPORT_SENTENCES]
     return "\n\n".join(parts) + "\n"
 
 
