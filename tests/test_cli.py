@@ -124,13 +124,14 @@ def test_priors_calibrate_rejects_bad_flags(capsys):
 
 
 def test_a_numerical_failure_is_one_line_with_status_1(capsys, write_priors, priors_text):
-    # Beta(0.05, 0.05) with no events in one arm: the exact risk-ratio interval cannot reach
-    # its stated accuracy, so the fit stops loudly, in one line, without a traceback.
-    tiny = priors_text.replace("alpha: 1.0, beta: 1.0", "alpha: 0.05, beta: 0.05")
+    # Beta(0.01, 0.01) with no events in either arm: about 1e-3 of each arm's mass lies
+    # below the smallest double, so P(benefit) cannot reach its stated accuracy and the fit
+    # stops loudly, in one line, without a traceback.
+    tiny = priors_text.replace("alpha: 1.0, beta: 1.0", "alpha: 0.01, beta: 0.01")
     assert tiny != priors_text
     path = write_priors(tiny)
     status = main(["fit", "--model", "beta-binomial", "--prior", "reference", "--priors",
-                   str(path), "--treatment", "0/20", "--control", "5/20", "--json"])
+                   str(path), "--treatment", "0/20", "--control", "0/20", "--json"])
     err = capsys.readouterr().err
     assert status == 1
     assert err.count("\n") == 1 and "Traceback" not in err

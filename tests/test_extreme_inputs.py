@@ -243,3 +243,11 @@ def test_twelve_priors_panels_keep_a_readable_width(twelve, tmp_path):
     finally:
         plt.close(triplot)
         plt.close(effects)
+
+
+@pytest.mark.parametrize(("value", "printed"), [
+    (3.456, "3.46"), (0.0123, "0.01"), (9999.0, "9999.00"), (8.097e31, "8.1e+31"),
+    (1.2e-5, "1.2e-05"), (0.0, "0.00"), (math.inf, "unbounded"), (math.nan, "undefined"),
+])
+def test_ratios_far_from_one_print_in_scientific_notation(value, printed):
+    assert fmt.ratio(value) == printed

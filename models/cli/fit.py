@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from models.core.errors import InputError
 from models.core.types import EffectSummary
+from models.report import format as fmt
 
 if TYPE_CHECKING:
     from models.data.trial import OutcomeCounts
@@ -259,8 +260,10 @@ def format_fit(result: dict[str, Any]) -> str:
     for key, label in (("risk_difference", "ARD"), ("risk_ratio", "RR"), ("odds_ratio", "OR")):
         interval = result[key]
         lo, hi = interval["ci95"]
-        lines.append(f"  {label}: median {interval['median']:.3f}, 95% interval "
-                     f"{lo:.3f} to {hi:.3f}")
+        show = (lambda v: fmt.number(v, ".3f")) if label == "ARD" else (
+            lambda v: fmt.ratio(v, 3))
+        lines.append(f"  {label}: median {show(interval['median'])}, 95% interval "
+                     f"{show(lo)} to {show(hi)}")
     if "diagnostics" in result:
         lines.append(f"  diagnostics: {result['diagnostics']}")
     return "\n".join(lines)

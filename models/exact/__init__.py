@@ -3,6 +3,9 @@ are checked against it.
 
 - ``beta_contrast``: ``BetaContrast``, the one distribution of the risk difference, risk
   ratio and odds ratio of two independent Beta arms (pdf, cdf, sf, ppf);
+- ``contrast_quantiles``: its quantiles (Newton, then bracketing, on the working scale);
+- ``beta_arm``: one Beta arm with x and 1 - x kept separately (density, tails, support);
+- ``accuracy``: the stated accuracy of probabilities, densities and quantiles;
 - ``tanh_sinh``: the fixed quadrature rule ``beta_contrast`` integrates with;
 - ``errors``: ``NumericalError``, raised when a quadrature or quantile search does not
   reach its stated accuracy (never passed on as a number);

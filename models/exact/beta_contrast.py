@@ -16,8 +16,9 @@ explorer's reference) comes from this one object.
 
 Method (one numerical method for everything)
 --------------------------------------------
-Conditioning on one arm (the *outer* arm: the one with the smaller variance, so that the
-other arm's CDF varies slowly across it) turns every quantity into a one-dimensional
+Conditioning on one arm (the *outer* arm: the one with the smaller variance on the
+measure's working scale, p for ARD, log p for RR, logit p for OR, so that the other arm's
+CDF varies slowly across it) turns every quantity into a one-dimensional
 integral over that arm's rate u, e.g. with control outer::
 
     P(ARD > v) = F_c(-v) [v < 0] + integral over u in (max(0, -v), min(1, 1 - v))
@@ -44,36 +45,39 @@ on the interval and the rule's integral of its density must both be within it, e
 is halved (up to ``tanh_sinh.MAX_LEVEL``); where that is not enough (shape parameters far
 below 1 put mass closer to 0 or 1 than any node; shape parameters near 1e5 make the log
 density lose digits) the integral is taken over the outer arm's CDF instead (nodes mapped
-back by ``betaincinv``), and if that fails too, :class:`~models.exact.errors.NumericalError`
-is raised. Both arms crowded below 1e-308 at the same end (a prior of shape 0.01 with no
-events in either arm) cannot be resolved in double precision and raise. scipy's own
+back by ``betaincinv``); values still above the accuracy are integrated over the other arm
+(both arms spread over many orders of magnitude, Beta shapes near 0.05, can defeat one
+direction and not the other), and if that fails too,
+:class:`~models.exact.errors.NumericalError` is raised. An arm that puts more than about
+1e-10 of its mass below 1e-308 (a shape parameter of 0.01 with no events) cannot be resolved
+in double precision, and its ratio contrasts raise. scipy's own
 adaptive ``integrate.tanhsinh`` gives the same numbers but costs a few milliseconds per call
 in bookkeeping, and the quantiles need a few dozen evaluations per fit: the fixed rule keeps
-one exact fit within a few ms.
+one exact fit within a few ms. Quantiles (``ppf``) are in
+:mod:`models.exact.contrast_quantiles`.
 
-Quantiles are found on the *working scale* (ARD itself; log RR and log OR for the ratios,
-where the distributions are closer to symmetric) by Newton's method with the exact density
-(``scipy.optimize.newton``, vectorised), started from the normal approximation with the
-exact mean and variance on that scale; any quantile where Newton fails (it can step out of
-the support in the far tails of skewed arms) is found by Chandrupatla's bracketing method
-(``scipy.optimize.elementwise.find_root``) over the whole support instead. Both stop at
-``QUANTILE_TOLERANCE``; the stated accuracy is ``QUANTILE_ACCURACY``. A quantile the
-bracketing method does not find raises :class:`~models.exact.errors.NumericalError`.
 """
 
+import dataclasses
 import functools
-import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal, get_args
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy import optimize, special
-from scipy.optimize import elementwise
+from scipy import special
 
 from models.core.distributions import BetaBinomialPrior, BetaPrior
-from models.exact import tanh_sinh
+from models.exact import contrast_quantiles, tanh_sinh
+from models.exact.accuracy import PROBABILITY_ACCURACY, QUANTILE_ACCURACY
+from models.exact.beta_arm import (
+    SUPPORT_TAIL,
+    beta_probability,
+    beta_variance,
+    central_support,
+    log_beta_pdf,
+)
 from models.exact.errors import NumericalError
 
 Measure = Literal["ard", "rr", "or"]
@@ -83,52 +87,35 @@ MEASURES: tuple[Measure, ...] = get_args(Measure)
 
 Array = NDArray[np.float64]
 
-PROBABILITY_ACCURACY = 1e-10
-"""Stated absolute accuracy of every probability (cdf, sf) and, relative to the density's
-peak, of every density (the tests measure 1e-11 or better against adaptive quadrature)."""
+__all__ = ["MEASURES", "PROBABILITY_ACCURACY", "QUANTILE_ACCURACY", "SUPPORT_TAIL", "BetaContrast",
+           "Measure"]
 
-QUANTILE_ACCURACY = 1e-7
-"""Stated accuracy of every quantile on its working scale: absolute for ARD (proportion
-units), relative for RR and OR (absolute on log RR, log OR). The root is located to
-``QUANTILE_TOLERANCE`` on a CDF accurate to ``PROBABILITY_ACCURACY``."""
-
-QUANTILE_TOLERANCE = 1e-9
-"""Absolute tolerance of the root finder on the working scale (ARD, log RR, log OR)."""
-
-SUPPORT_TAIL = 1e-15
-"""Probability left out in each tail of the outer arm when its interval is cut."""
-
-NEWTON_ITERATIONS = 30
-"""Newton steps allowed before a quantile is handed to the bracketing method."""
+def _probability_accurate(value: Array, error: Array) -> NDArray[np.bool_]:
+    """Whether probabilities' error estimates are within ``PROBABILITY_ACCURACY``."""
+    return error <= PROBABILITY_ACCURACY
 
 
-def _log_beta_pdf(prior: BetaPrior, x: Array, one_minus_x: Array) -> Array:
-    """log Beta density from x and 1 - x given separately (both kept precise)."""
-    return (special.xlogy(prior.alpha - 1.0, x) + special.xlogy(prior.beta - 1.0, one_minus_x)
-            - special.betaln(prior.alpha, prior.beta))
+def _density_accurate(value: Array, error: Array) -> NDArray[np.bool_]:
+    """Whether densities' error estimates are within ``PROBABILITY_ACCURACY`` relative to
+    max(1, density)."""
+    return error <= PROBABILITY_ACCURACY * np.maximum(1.0, np.abs(value))
 
 
-def _beta_probability(prior: BetaPrior, x: Array, one_minus_x: Array, above: bool) -> Array:
-    """P(p > x) (``above``) or P(p < x), from x and 1 - x given separately: I_x(a, b) below
-    1/2 and I_(1-x)(b, a) above, so that x next to 1 keeps its precision (one ``betainc``
-    call; scipy's ``betaincc`` is many times slower)."""
-    upper = x > 0.5
-    lower_tail = special.betainc(np.where(upper, prior.beta, prior.alpha),
-                                 np.where(upper, prior.alpha, prior.beta),
-                                 np.where(upper, one_minus_x, x))  # of p, or of 1 - p
-    below = np.where(upper, 1.0 - lower_tail, lower_tail)
-    return np.where(upper, lower_tail, 1.0 - lower_tail) if above else below
+def _inaccurate(contrast: "BetaContrast", values: Array, errors: Array) -> str:
+    return (f"quadrature did not reach {PROBABILITY_ACCURACY:g} for {contrast} at "
+            f"{values} (error estimates {errors} over either arm, with step down to "
+            f"{tanh_sinh.STEP / 2**tanh_sinh.MAX_LEVEL:g})")
 
 
-def _variance(prior: BetaPrior) -> float:
+def _working_variance(prior: BetaPrior, measure: Measure) -> float:
+    """Variance of the arm's rate on the measure's working scale: p (ARD), log p (RR:
+    psi'(a) - psi'(a + b)) or logit p (OR: psi'(a) + psi'(b))."""
     a, b = prior.alpha, prior.beta
-    return a * b / ((a + b) ** 2 * (a + b + 1.0))
-
-
-def _central_support(arm: BetaPrior) -> tuple[float, float]:
-    """The arm's central interval leaving ``SUPPORT_TAIL`` out on each side."""
-    return (float(special.betaincinv(arm.alpha, arm.beta, SUPPORT_TAIL)),
-            float(special.betainccinv(arm.alpha, arm.beta, SUPPORT_TAIL)))
+    if measure == "ard":
+        return beta_variance(prior)
+    if measure == "rr":
+        return float(special.polygamma(1, a) - special.polygamma(1, a + b))
+    return float(special.polygamma(1, a) + special.polygamma(1, b))
 
 
 @dataclass(frozen=True)
@@ -148,6 +135,11 @@ class BetaContrast:
     treatment: BetaPrior
     control: BetaPrior
     measure: Measure = "ard"
+    outer: Literal["smaller", "treatment", "control"] = dataclasses.field(
+        default="smaller", repr=False, compare=False)
+    """The arm integrated over (see the module doc): by default the one with the smaller
+    variance on the working scale; where that cannot reach the stated accuracy, the other
+    arm is tried (:meth:`_with_other_outer`)."""
 
     def __post_init__(self) -> None:
         if self.measure not in MEASURES:
@@ -188,13 +180,30 @@ class BetaContrast:
             out[zero] = self._ard_density_at_zero()
             inside &= ~zero
         if inside.any():
-
-            def integrand(nodes: tanh_sinh.IntervalNodes, points: Array) -> Array:
-                inner, one_minus_inner, slope = self._inner(nodes, points)
-                return np.exp(_log_beta_pdf(self._inner_arm, inner, one_minus_inner)) * slope
-
-            out[inside] = self._integrate(flat[inside], integrand, relative=True)
+            points = flat[inside]
+            density, error = self._keep_better(
+                self._density_with_error(points),
+                lambda redo: self._with_other_outer()._density_with_error(points[redo]),
+                _density_accurate)
+            failed = ~_density_accurate(density, error)
+            if failed.any():
+                raise NumericalError(_inaccurate(self, points[failed], error[failed]))
+            out[inside] = density
         return out.reshape(v.shape)
+
+    def _density_with_error(self, points: Array) -> tuple[Array, Array]:
+        """The density at points inside the support and its error estimate, integrated
+        over this contrast's outer arm."""
+
+        def integrand(nodes: tanh_sinh.IntervalNodes, values: Array) -> Array:
+            inner, one_minus_inner, slope = self._inner(nodes, values)
+            density = np.exp(log_beta_pdf(self._inner_arm, inner, one_minus_inner))
+            # A zero slope is a node that underflowed onto u = 0 or 1, where the ratio
+            # densities' integrand vanishes like u^a (a > 0) even if the density is
+            # unbounded there: its limit is 0, not 0 x inf.
+            return np.where(slope == 0.0, 0.0, density * slope)
+
+        return self._integrate_with_error(points, integrand, relative=True)
 
     def _ard_density_at_zero(self) -> float:
         """pdf_ARD(0) = integral of f_t(u) f_c(u) du = B(a_t + a_c - 1, b_t + b_c - 1) /
@@ -207,48 +216,9 @@ class BetaContrast:
                             - special.betaln(c.alpha, c.beta)))
 
     def ppf(self, probability: ArrayLike) -> Array:
-        """The quantile: the value v with P(measure <= v) = probability, elementwise.
-
-        Solved on the working scale (ARD; log RR; log OR) by Newton's method with the exact
-        density (``scipy.optimize.newton``, vectorised), started from the normal
-        approximation with the exact mean and SD on that scale; a quantile where Newton
-        does not converge inside the support is found by Chandrupatla's bracketing method
-        (``scipy.optimize.elementwise.find_root``) instead. Both stop at
-        ``QUANTILE_TOLERANCE`` on the working scale.
-        """
-        q = np.asarray(probability, dtype=float)
-        if np.any((q <= 0.0) | (q >= 1.0)):
-            raise ValueError(f"probabilities must be strictly between 0 and 1, got {q}")
-        flat = q.reshape(-1)
-        mean, sd = self._working_moments()
-        lowest, highest = self._support_bounds()
-        guess = np.clip(mean + sd * special.ndtri(flat), lowest, highest)
-        # scipy.optimize.newton takes its vectorised path only for two or more starting
-        # points, so a single quantile is solved as a pair of identical ones.
-        pair = flat.size == 1
-        if pair:
-            flat, guess = np.repeat(flat, 2), np.repeat(guess, 2)
-        # A Newton step that leaves the support meets a zero density; scipy warns, and
-        # those quantiles go to the bracketing method below.
-        with np.errstate(all="ignore"), warnings.catch_warnings():
-            warnings.filterwarnings("ignore", "some derivatives were zero", RuntimeWarning)
-            roots, converged, _ = optimize.newton(
-                self._cdf_gap, guess, fprime=self._working_pdf, args=(flat,),
-                tol=QUANTILE_TOLERANCE, maxiter=NEWTON_ITERATIONS, full_output=True)
-        failed = ~converged | ~np.isfinite(roots) | (roots <= lowest) | (roots >= highest)
-        if failed.any():
-            with np.errstate(all="ignore"):
-                result = elementwise.find_root(
-                    self._cdf_gap,
-                    (np.full(failed.sum(), lowest), np.full(failed.sum(), highest)),
-                    args=(flat[failed],),
-                    tolerances={"xatol": QUANTILE_TOLERANCE, "xrtol": 0.0, "fatol": 0.0})
-            if not np.all(result.success):
-                raise NumericalError(f"quantile search did not converge for {self} at "
-                                     f"probabilities {flat[failed][~result.success]}")
-            roots = np.where(failed, 0.0, roots)
-            roots[failed] = result.x
-        return self._from_working(roots[:1] if pair else roots).reshape(q.shape)
+        """The quantile: the value v with P(measure <= v) = probability, elementwise (see
+        :func:`models.exact.contrast_quantiles.quantiles`)."""
+        return contrast_quantiles.quantiles(self, probability)
 
     def median(self) -> float:
         """The median on the measure's scale."""
@@ -266,10 +236,40 @@ class BetaContrast:
 
     # ------------------------------------------------------------------ the outer arm
 
-    @property
+    @functools.cached_property
     def _outer_is_control(self) -> bool:
-        """Integrate over the arm with the smaller variance (see the module doc)."""
-        return _variance(self.control) <= _variance(self.treatment)
+        """Integrate over the arm with the smaller variance on the measure's working scale
+        (see the module doc), unless ``outer`` names one: for the ratios it is the spread
+        on the log scale that decides how sharply the other arm's CDF turns across the
+        outer arm's mass."""
+        if self.outer != "smaller":
+            return self.outer == "control"
+        return (_working_variance(self.control, self.measure)
+                <= _working_variance(self.treatment, self.measure))
+
+    def _with_other_outer(self) -> "BetaContrast":
+        """The same distribution, integrated over the other arm. When both arms are spread
+        over many orders of magnitude at the same end (Beta shapes near 0.05), one
+        direction can fail to reach the accuracy where the other reaches it easily."""
+        return dataclasses.replace(
+            self, outer="treatment" if self._outer_is_control else "control")
+
+    @staticmethod
+    def _keep_better(first: tuple[Array, Array],
+                     retry: Callable[[NDArray[np.bool_]], tuple[Array, Array]],
+                     acceptable: Callable[[Array, Array], NDArray[np.bool_]]
+                     ) -> tuple[Array, Array]:
+        """Values and error estimates, with those not ``acceptable`` recomputed by ``retry``
+        (given the mask of them) and replaced where its error estimate is smaller."""
+        value, error = first
+        redo = ~acceptable(value, error)
+        if redo.any():
+            value, error = value.copy(), error.copy()
+            again, again_error = retry(redo)
+            better = again_error < error[redo]
+            value[np.flatnonzero(redo)[better]] = again[better]
+            error[np.flatnonzero(redo)[better]] = again_error[better]
+        return value, error
 
     @property
     def _outer(self) -> BetaPrior:
@@ -281,7 +281,7 @@ class BetaContrast:
 
     @functools.cached_property
     def _outer_support(self) -> tuple[float, float]:
-        return _central_support(self._outer)
+        return central_support(self._outer)
 
     # ------------------------------------------------------------------ integrals
 
@@ -311,7 +311,7 @@ class BetaContrast:
         arm = self._outer
         start, end = self._region(v)
         below = special.betainc(arm.alpha, arm.beta, start)  # F(start)
-        above = special.betainc(arm.beta, arm.alpha, 1.0 - end)  # 1 - F(end)
+        above = special.betaincc(arm.alpha, arm.beta, end)  # 1 - F(end)
         q_nodes = tanh_sinh.on_intervals(below, 1.0 - above, level)
         q = below[:, None] + q_nodes.from_start
         one_minus_q = above[:, None] + q_nodes.from_end
@@ -333,14 +333,53 @@ class BetaContrast:
         arm = self._outer
         start, end = nodes.start[:, 0], nodes.end[:, 0]
         mass = np.where(end > start, 1.0 - special.betainc(arm.alpha, arm.beta, start)
-                        - special.betainc(arm.beta, arm.alpha, 1.0 - end), 0.0)
+                        - special.betaincc(arm.alpha, arm.beta, end), 0.0)
         return np.abs(nodes.integrate(density) - mass)
 
-    def _integrate(self, points: Array,
-                   integrand: Callable[[tanh_sinh.IntervalNodes, Array], Array],
-                   relative: bool) -> Array:
-        """Integral over the outer rate u of f_outer(u) g(u) du, one per point, each to
-        ``PROBABILITY_ACCURACY`` by its error estimate.
+    def _unrepresentable_error(self, nodes: tanh_sinh.IntervalNodes, points: Array,
+                               integrand: Callable[[tanh_sinh.IntervalNodes, Array], Array]
+                               ) -> Array:
+        """Per row: a bound on the error from the outer arm's mass within the smallest
+        normal double (about 2.2e-308) of 0 or of 1, where u or 1 - u underflows and every
+        rule evaluates the integrand at the end instead, so no error estimate can see it.
+        That mass times the change of the integrand across it (from the end to 2.2e-308
+        away; the integrands are monotone power laws there). A Beta shape of 0.01 with no
+        events puts about 1e-3 of its mass there; whether that matters depends on the
+        measure and the value (it does for P(ARD > 0), not for a risk ratio at the other
+        end)."""
+        arm, tiny = self._outer, np.finfo(float).tiny
+        start, end = nodes.start, nodes.end  # rows x 1
+        one_minus_start, one_minus_end = 1.0 - start, 1.0 - end
+        error = np.zeros(start.shape[0])
+        ends = (  # (rows, mass there, distances of the two evaluation points from start)
+            (start < tiny,
+             special.betainc(arm.alpha, arm.beta, np.minimum(end, tiny))
+             - special.betainc(arm.alpha, arm.beta, start),
+             np.hstack([np.zeros_like(start), np.maximum(tiny - start, 0.0)])),
+            (one_minus_end < tiny,
+             special.betainc(arm.beta, arm.alpha, np.minimum(one_minus_start, tiny))
+             - special.betainc(arm.beta, arm.alpha, one_minus_end),
+             np.hstack([end - start, np.maximum(end - start - tiny, 0.0)])),
+        )
+        for rows, mass, from_start in ends:
+            rows = rows[:, 0] & (mass[:, 0] > 0.0)
+            if not rows.any():
+                continue
+            length = (end - start)[rows]
+            probe = tanh_sinh.IntervalNodes(
+                start=start[rows], end=end[rows], from_start=from_start[rows],
+                from_end=np.maximum(length - from_start[rows], 0.0),
+                weights=np.ones_like(from_start[rows]))
+            values = integrand(probe, points[rows][:, None])
+            error[rows] += mass[rows, 0] * np.abs(values[:, 1] - values[:, 0])
+        return error
+
+    def _integrate_with_error(self, points: Array,
+                              integrand: Callable[[tanh_sinh.IntervalNodes, Array], Array],
+                              relative: bool) -> tuple[Array, Array]:
+        """Integral over the outer rate u of f_outer(u) g(u) du and its error estimate, one
+        per point, refined until the estimate is within ``PROBABILITY_ACCURACY`` or the
+        finest rule has been tried.
 
         ``integrand(nodes, points[:, None])`` gives g at the nodes. The error estimate is
         ``|I_h - I_2h|`` (:mod:`models.exact.tanh_sinh`), absolute for probabilities,
@@ -353,12 +392,15 @@ class BetaContrast:
         0.01), puts mass closer to 0 or 1 than any node in u can reach; with shape
         parameters in the tens of thousands the log density loses digits to cancellation)
         are integrated on the outer arm's probability scale, g(F^-1(q)) dq, where
-        that mass is spread evenly, again refining up to ``MAX_LEVEL``; any left above the
-        accuracy (or NaN) raise :class:`NumericalError`.
+        that mass is spread evenly, again refining up to ``MAX_LEVEL``; there the estimate
+        also counts the outer mass closer to 0 or 1 than the smallest double, where every
+        rule sees the same underflowed node (:meth:`_unrepresentable_error`). The error
+        estimate of any left above the accuracy is returned with it (NaN counts as
+        infinite).
         """
         result = np.empty(points.shape)
+        errors = np.full(points.shape, np.inf)
         pending = np.arange(points.size)
-        error = np.empty(0)
         for probability_scale in (False, True):
             for level in range(tanh_sinh.MAX_LEVEL + 1):
                 at = points[pending]
@@ -368,21 +410,23 @@ class BetaContrast:
                         values = integrand(nodes, at[:, None])
                     else:
                         nodes = self._nodes(at, level)
-                        density = np.exp(_log_beta_pdf(self._outer, nodes.x, nodes.one_minus_x))
+                        density = np.exp(log_beta_pdf(self._outer, nodes.x, nodes.one_minus_x))
                         values = integrand(nodes, at[:, None]) * density
                     value, error = nodes.integrate_with_error(values)
                     if not probability_scale:  # the rule must also find the arm's own mass
                         error = np.maximum(error, self._mass_gap(nodes, density))
-                result[pending] = value
+                    else:  # nor can it see what it cannot represent
+                        error = np.maximum(
+                            error, self._unrepresentable_error(nodes, at, integrand))
+                error = np.where(np.isnan(error) | np.isnan(value), np.inf, error)
+                better = error < errors[pending]
+                result[pending[better]] = value[better]
+                errors[pending[better]] = error[better]
                 scale = np.maximum(1.0, np.abs(value)) if relative else 1.0
-                accurate = error <= PROBABILITY_ACCURACY * scale
-                pending, error = pending[~accurate], error[~accurate]
+                pending = pending[~(errors[pending] <= PROBABILITY_ACCURACY * scale)]
                 if not pending.size:
-                    return result
-        raise NumericalError(
-            f"quadrature did not reach {PROBABILITY_ACCURACY:g} for {self} at "
-            f"{points[pending]} (error estimates {error} with step "
-            f"{tanh_sinh.STEP / 2**tanh_sinh.MAX_LEVEL:g})")
+                    return result, errors
+        return result, errors
 
     def _inner(self, nodes: tanh_sinh.IntervalNodes, v: Array) -> tuple[Array, Array, Array]:
         """The inner arm's argument w and 1 - w at the nodes, and |dw/dv| (for the density).
@@ -410,26 +454,50 @@ class BetaContrast:
         return u / denominator, v * one_minus_u / denominator, u * one_minus_u / denominator**2
 
     def _probability(self, value: ArrayLike, upper: bool) -> Array:
-        """sf (``upper``) or cdf, elementwise: the integral over the region plus the outer
-        mass outside it where the event is certain (each side integrated on its own, not
-        as 1 minus the other)."""
+        """sf (``upper``) or cdf, elementwise, to ``PROBABILITY_ACCURACY`` (else
+        :class:`NumericalError`)."""
         v = np.asarray(value, dtype=float)
-        flat = v.reshape(-1)
+        probability, error = self.probability_with_error(v, upper)
+        failed = ~_probability_accurate(probability, error)
+        if failed.any():
+            raise NumericalError(_inaccurate(self, v[failed], error[failed]))
+        return probability
+
+    def probability_with_error(self, value: Array, upper: bool) -> tuple[Array, Array]:
+        """sf (``upper``) or cdf and its error estimate, elementwise, without raising (the
+        quantile search uses values that miss the accuracy far from the root, for their
+        sign only); values the outer arm
+        cannot give to ``PROBABILITY_ACCURACY`` are computed over the other arm too, and
+        the better kept."""
+        flat = np.asarray(value, dtype=float).reshape(-1)
+        probability, error = self._keep_better(
+            self._one_way_probability(flat, upper),
+            lambda redo: self._with_other_outer()._one_way_probability(flat[redo], upper),
+            _probability_accurate)
+        return probability.reshape(np.shape(value)), error.reshape(np.shape(value))
+
+    def _one_way_probability(self, flat: Array, upper: bool) -> tuple[Array, Array]:
+        """sf (``upper``) or cdf and the quadrature's error estimate, per value, over this
+        contrast's outer arm: the integral over the region plus the outer mass outside it
+        where the event is certain (each side integrated on its own, not as 1 minus the
+        other)."""
         inside = self._inside_support(flat)
         above_support = flat >= (1.0 if self.measure == "ard" else np.inf)
         out = np.where(above_support != upper, 1.0, 0.0)  # sf 1 below, cdf 1 above
+        error = np.zeros(flat.shape)
         if inside.any():
             points = flat[inside]
 
             def integrand(nodes: tanh_sinh.IntervalNodes, values: Array) -> Array:
                 inner, one_minus_inner, _ = self._inner(nodes, values)
                 # Control outer: "measure > v" is p_t > w; treatment outer: it is p_c < w.
-                return _beta_probability(self._inner_arm, inner, one_minus_inner,
+                return beta_probability(self._inner_arm, inner, one_minus_inner,
                                          above=upper == self._outer_is_control)
 
-            integral = self._integrate(points, integrand, relative=False)
+            integral, error[inside] = self._integrate_with_error(points, integrand,
+                                                                 relative=False)
             out[inside] = np.clip(integral + self._certain_mass(points, upper), 0.0, 1.0)
-        return out.reshape(v.shape)
+        return out, error
 
     def _certain_mass(self, v: Array, upper: bool) -> Array:
         """Outer mass outside the region, where the event is certain.
@@ -445,7 +513,7 @@ class BetaContrast:
         arm = self._outer
         start, end = self._region(v)
         below_start = special.betainc(arm.alpha, arm.beta, start)
-        above_end = special.betainc(arm.beta, arm.alpha, 1.0 - end)
+        above_end = special.betaincc(arm.alpha, arm.beta, end)
         sf_side_above = not self._outer_is_control
         if self.measure == "ard":
             if upper:
@@ -460,54 +528,3 @@ class BetaContrast:
             return (v > -1.0) & (v < 1.0)
         return (v > 0.0) & (v < np.inf)
 
-    def _from_working(self, w: Array) -> Array:
-        return w if self.measure == "ard" else np.exp(w)
-
-    def _cdf_gap(self, working: Array, probability: Array) -> Array:
-        """CDF minus the target probability, at values on the working scale."""
-        return self.cdf(self._from_working(working)) - probability
-
-    def _working_pdf(self, working: Array, probability: Array) -> Array:
-        """Density on the working scale: pdf(v) for ARD, pdf(e^w) e^w for the ratios; NaN
-        (Newton then fails and the bracketing method takes over) where the density cannot
-        be computed to its accuracy."""
-        value = self._from_working(working)
-        try:
-            density = self.pdf(value)
-        except NumericalError:  # e.g. an unbounded density: Newton gives way to bracketing
-            return np.full(np.shape(value), np.nan)
-        return density if self.measure == "ard" else density * value
-
-    def _working_moments(self) -> tuple[float, float]:
-        """Exact mean and SD of the measure on the working scale (ARD; log RR; log OR)."""
-        t, c = self.treatment, self.control
-        if self.measure == "ard":
-            return t.mean - c.mean, float(np.sqrt(_variance(t) + _variance(c)))
-        if self.measure == "rr":  # E log p = psi(a) - psi(a + b), Var = psi'(a) - psi'(a + b)
-            mean = (special.digamma(t.alpha) - special.digamma(t.alpha + t.beta)
-                    - special.digamma(c.alpha) + special.digamma(c.alpha + c.beta))
-            var = (special.polygamma(1, t.alpha) - special.polygamma(1, t.alpha + t.beta)
-                   + special.polygamma(1, c.alpha) - special.polygamma(1, c.alpha + c.beta))
-            return float(mean), float(np.sqrt(var))
-        mean = (special.digamma(t.alpha) - special.digamma(t.beta)
-                - special.digamma(c.alpha) + special.digamma(c.beta))
-        var = (special.polygamma(1, t.alpha) + special.polygamma(1, t.beta)
-               + special.polygamma(1, c.alpha) + special.polygamma(1, c.beta))
-        return float(mean), float(np.sqrt(var))
-
-    def _support_bounds(self) -> tuple[float, float]:
-        """Working-scale bounds holding all but about 4e-15 of the mass."""
-        (t_low, t_high) = _central_support(self.treatment)
-        (c_low, c_high) = _central_support(self.control)
-        if self.measure == "ard":
-            return t_low - c_high, t_high - c_low
-        tiny = np.finfo(float).tiny
-        if self.measure == "rr":
-            log = np.log
-            return (float(log(max(t_low, tiny)) - log(c_high)),
-                    float(log(t_high) - log(max(c_low, tiny))))
-
-        def logit(p: float) -> float:
-            return float(np.log(max(p, tiny)) - np.log(max(1.0 - p, tiny)))
-
-        return logit(t_low) - logit(c_high), logit(t_high) - logit(c_low)

@@ -39,8 +39,8 @@ NODES = 2 * round(RANGE / STEP) + 1
 """Nodes of the rule at level 0 (129); level k has step ``STEP / 2**k`` and
 ``2**k (NODES - 1) + 1`` nodes."""
 
-MAX_LEVEL = 4
-"""Finest level used: step 1/256, 2049 nodes."""
+MAX_LEVEL = 5
+"""Finest level used: step 1/512, 4097 nodes."""
 
 
 @dataclass(frozen=True)

@@ -65,9 +65,25 @@ def ard_interval(i: Interval, digits: int = 1) -> str:
     return interval(i, f"+.{digits}f", 100.0)
 
 
+RATIO_FIXED_RANGE = (0.01, 10_000.0)
+"""Ratios inside this range print with fixed decimals (0.25, 3.40); outside it, as with
+near-certain or nearly flat priors and 0 or all events, in scientific notation (8.1e+31,
+2.0e-05), which keeps them short and their size visible."""
+
+
+def ratio(value: float, digits: int = 2) -> str:
+    """A risk or odds ratio: fixed decimals inside ``RATIO_FIXED_RANGE``, scientific
+    notation with ``digits`` significant figures outside it; words for NaN and infinity."""
+    low, high = RATIO_FIXED_RANGE
+    if math.isfinite(value) and value != 0 and not low <= abs(value) < high:
+        return number(value, f".{max(digits - 1, 0)}e")
+    return number(value, f".{digits}f")
+
+
 def ratio_interval(i: Interval, digits: int = 2) -> str:
-    """A ratio's median and 95% interval."""
-    return interval(i, f".{digits}f")
+    """A ratio's median and 95% interval (see :func:`ratio`)."""
+    return (f"{ratio(i.median, digits)} ({ratio(i.lower, digits)} to "
+            f"{ratio(i.upper, digits)})")
 
 
 def log_or_interval(i: Interval, digits: int = 2) -> str:
