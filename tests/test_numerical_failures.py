@@ -325,3 +325,38 @@ def test_density_of_nearly_flat_arms_is_refused_loudly():
     contrast = BetaContrast(BetaPrior(0.01, 0.01), BetaPrior(0.01, 0.01))
     with pytest.raises(NumericalError, match=r"quadrature did not reach 1e-10"):
         contrast.pdf(-0.5)
+
+
+def _log_beta_draws(arm: BetaPrior, rng: np.random.Generator, size: int
+                    ) -> tuple[np.ndarray, np.ndarray]:
+    """log p and log(1 - p) of Beta draws, exact for shapes far below 1 (where ``rng.beta``
+    underflows to 0): Gamma(a) = Gamma(a + 1) U^(1/a) on the log scale."""
+    def log_gamma(shape: float) -> np.ndarray:
+        return np.log(rng.gamma(shape + 1.0, size=size)) + np.log(rng.random(size)) / shape
+
+    log_a, log_b = log_gamma(arm.alpha), log_gamma(arm.beta)
+    with np.errstate(over="ignore"):
+        return -np.log1p(np.exp(log_b - log_a)), -np.log1p(np.exp(log_a - log_b))
+
+
+@pytest.mark.parametrize(("treatment", "control"), [
+    ((0.05, 16.05), (0.05, 16.05)),          # Beta(0.05, 0.05) prior, 0/16 in both arms
+    ((0.05, 100000.05), (0.05, 16.05)),      # 0/100,000 and 0/16
+    ((16.05, 0.05), (0.05, 100000.05)),      # 16/16 and 0/100,000
+    ((0.0544, 79168.0), (0.05, 2.05)),       # the other arm's direction is needed
+])
+@pytest.mark.parametrize("measure", ["rr", "or"])
+def test_ratio_intervals_of_arms_spread_over_many_decades_agree_with_monte_carlo(
+        treatment, control, measure):
+    contrast = BetaContrast(BetaPrior(*treatment), BetaPrior(*control), measure)
+    lower, upper = contrast.interval(0.95)
+    benefit = float(contrast.sf(1.0))
+    rng = np.random.default_rng(20261128)
+    draws = 400_000
+    log_t, log_1mt = _log_beta_draws(contrast.treatment, rng, draws)
+    log_c, log_1mc = _log_beta_draws(contrast.control, rng, draws)
+    working = log_t - log_c if measure == "rr" else (log_t - log_1mt) - (log_c - log_1mc)
+    for value, probability in ((np.log(lower), 0.025), (np.log(upper), 0.975),
+                               (0.0, 1.0 - benefit)):
+        standard_error = math.sqrt(probability * (1 - probability) / draws)
+        assert abs(np.mean(working <= value) - probability) <= 5 * standard_error + 1e-9
