@@ -228,9 +228,8 @@ def test_ipd_undecodable_file_is_refused(capsys, tmp_path):
          r"--ipd does not apply to --model beta-binomial \(its flags: --treatment, "
          r"--control, --trial, --mcmc\)"),
         ([*FIT_EXACT, "--crp", "3,5"], r"--crp does not apply to --model beta-binomial"),
-        ([*FIT_LOGISTIC, "--mcmc"],
-         r"--mcmc does not apply to --model logistic \(its flags: --treatment, --control, "
-         r"--trial, --ipd, --crp\)"),
+        ([*FIT_LOGISTIC, "--ipd", str(SIMULATED_IPD_FILE), "--mcmc"],
+         r"--mcmc cannot be combined with --ipd"),
         ([*FIT_LOGISTIC, "--crp", "3,5"],
          r"--crp needs --ipd \(hs-CRP effects come from the IPD model\)"),
         ([*FIT_LOGISTIC, "--ipd", str(SIMULATED_IPD_FILE), "--trial", str(TRIAL_COUNTS_FILE)],

@@ -1,10 +1,12 @@
 """The command line: JSON contract, values, and one clear message for each bad input."""
 
 import json
+import math
 import re
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 from models.cli.main import main
@@ -136,3 +138,33 @@ def test_a_numerical_failure_is_one_line_with_status_1(capsys, write_priors, pri
     assert status == 1
     assert err.count("\n") == 1 and "Traceback" not in err
     assert re.match(r"reanalysis: error: quadrature did not reach 1e-10 for BetaContrast", err)
+
+
+def test_logistic_fit_on_counts_is_exact_and_agrees_with_independent_integration(capsys):
+    """The primary model's answer: deterministic, within 1e-6 of scipy's adaptive
+    two-dimensional integration of the same posterior."""
+    from scipy import integrate
+
+    from models.core.paths import DEFAULT_PRIORS_FILE, TRIAL_COUNTS_FILE
+    from models.data.trial import load_trial
+    from models.priors.priors_file import load_priors
+
+    out = run_json(capsys, "fit", "--model", "logistic", "--outcome", "remission",
+                   "--prior", "skeptical", "--json")
+    assert out["method"] == "exact"
+    assert "mcse_p_benefit" not in out
+    counts = load_trial(TRIAL_COUNTS_FILE).outcome("remission")
+    prior = load_priors(DEFAULT_PRIORS_FILE).get("skeptical").logistic
+    t, c = counts.treatment, counts.control
+
+    def density(a: float, b: float) -> float:
+        return math.exp(
+            t.events * (a + b) - t.n * np.logaddexp(0, a + b)
+            + c.events * a - c.n * np.logaddexp(0, a)
+            - 0.5 * ((b - prior.treatment.mean) / prior.treatment.sd) ** 2
+            - 0.5 * ((a - prior.intercept.mean) / prior.intercept.sd) ** 2 + 20)
+
+    above = integrate.dblquad(density, 0, 12, -15, 10, epsabs=1e-13, epsrel=1e-11)[0]
+    below = integrate.dblquad(density, -12, 0, -15, 10, epsabs=1e-13, epsrel=1e-11)[0]
+    assert abs(out["p_benefit"] - above / (above + below)) < 1e-6
+    assert out["p_ard_greater"]["0"] == out["p_benefit"]

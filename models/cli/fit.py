@@ -3,7 +3,9 @@
 - ``--model beta-binomial``: the exact conjugate answer (:func:`models.exact.beta_binomial.
   fit_exact`), or PyMC's with ``--mcmc`` (checked against the exact P(benefit)).
 - ``--model logistic``: the aggregate model on the trial's (or ``--treatment`` /
-  ``--control``) counts; with ``--ipd FILE`` the hs-CRP x treatment interaction model on
+  ``--control``) counts, exact by deterministic integration
+  (:class:`models.exact.logistic_posterior.LogisticPosterior`), or PyMC's with ``--mcmc``
+  (beside the exact P(benefit)); with ``--ipd FILE`` the hs-CRP x treatment interaction model on
   the complete cases of ``--outcome`` in that file, whose effect measures (``p_benefit``,
   ``risk_difference``, ...) are then *marginal*: averaged over the complete cases' own
   hs-CRP values (:func:`models.mcmc.crp_effects.marginal_rates`).
@@ -129,11 +131,32 @@ def parse_crp_values(text: str | None) -> tuple[float, ...]:
     return tuple(values)
 
 
+def _aggregate_exact(args: argparse.Namespace, prior: "NamedPrior") -> dict[str, Any]:
+    from models.exact.beta_binomial import ARD_THRESHOLDS
+    from models.exact.logistic_posterior import LogisticPosterior
+
+    counts = trial_counts(args)
+    posterior = LogisticPosterior(counts, prior.logistic.intercept, prior.logistic.treatment)
+    summary = posterior.summary(ARD_THRESHOLDS)
+    odds_ratio = summary.odds_ratio
+    return {
+        "outcome": counts.name,
+        "method": "exact",
+        "counts": _counts_json(counts),
+        **effects_json(summary),
+        "log_odds_ratio": {"median": math.log(odds_ratio.median),
+                           "ci95": [math.log(odds_ratio.lower), math.log(odds_ratio.upper)]},
+    }
+
+
 def _aggregate(args: argparse.Namespace, prior: "NamedPrior") -> dict[str, Any]:
     from models.core.progress import interactive, say
+    from models.exact.logistic_posterior import LogisticPosterior
     from models.mcmc.aggregate import fit_aggregate
 
     counts = trial_counts(args)
+    exact = LogisticPosterior(counts, prior.logistic.intercept,
+                              prior.logistic.treatment).p_benefit()
     say(f"sampling logistic posterior ({counts.name}, prior {prior.name})...")
     result = fit_aggregate(prior.logistic, counts, progress=interactive())
     out = {
@@ -144,8 +167,9 @@ def _aggregate(args: argparse.Namespace, prior: "NamedPrior") -> dict[str, Any]:
         "mcse_p_benefit": result.p_benefit.mcse,
         "log_odds_ratio": result.log_odds_ratio.as_dict(),
         **sampler_json(result.diagnostics, result.settings),
+        "exact_p_benefit": exact,
     }
-    return {"outcome": counts.name, **out}
+    return {"outcome": counts.name, "method": "mcmc", **out}
 
 
 def _ipd(args: argparse.Namespace, prior: "NamedPrior") -> dict[str, Any]:
@@ -186,10 +210,12 @@ def _ipd(args: argparse.Namespace, prior: "NamedPrior") -> dict[str, Any]:
 
 def fit_logistic(args: argparse.Namespace, prior: "NamedPrior") -> dict[str, Any]:
     """One logistic fit (aggregate, or the interaction model with ``--ipd``)."""
-    head = {"model": "logistic", "prior": prior.name, "prior_label": prior.label,
-            "method": "mcmc"}
-    body = _ipd(args, prior) if args.ipd else _aggregate(args, prior)
-    return {**head, **body}
+    head = {"model": "logistic", "prior": prior.name, "prior_label": prior.label}
+    if args.ipd:
+        return {**head, "method": "mcmc", **_ipd(args, prior)}
+    if args.mcmc:
+        return {**head, **_aggregate(args, prior)}
+    return {**head, **_aggregate_exact(args, prior)}
 
 
 # --- the verb ---------------------------------------------------------------------------
@@ -197,7 +223,7 @@ def fit_logistic(args: argparse.Namespace, prior: "NamedPrior") -> dict[str, Any
 
 MODEL_FLAGS = {
     "beta-binomial": ("--treatment", "--control", "--trial", "--mcmc"),
-    "logistic": ("--treatment", "--control", "--trial", "--ipd", "--crp"),
+    "logistic": ("--treatment", "--control", "--trial", "--mcmc", "--ipd", "--crp"),
 }
 """The optional ``fit`` flags each ``--model`` uses (``--outcome``, ``--prior``,
 ``--priors`` and ``--json`` apply to both)."""
@@ -213,10 +239,10 @@ def _given_flags(args: argparse.Namespace) -> list[str]:
 def check_flags(args: argparse.Namespace) -> None:
     """Refuse a flag that the chosen model would ignore, before any file is read.
 
-    ``--mcmc`` is for the beta-binomial model only (the logistic model is always sampled);
-    ``--ipd`` and ``--crp`` for the logistic model only; ``--crp`` needs ``--ipd``; with
-    ``--ipd`` the counts come from the individual data, so ``--treatment``, ``--control``
-    and ``--trial`` do not apply.
+    ``--ipd`` and ``--crp`` are for the logistic model only; ``--crp`` needs ``--ipd``;
+    with ``--ipd`` the counts come from the individual data, so ``--treatment``,
+    ``--control``, ``--trial`` and ``--mcmc`` (the interaction model is always sampled) do
+    not apply.
     """
     allowed = MODEL_FLAGS[args.model]
     for flag in _given_flags(args):
@@ -227,7 +253,7 @@ def check_flags(args: argparse.Namespace) -> None:
         raise InputError(CRP_FLAG, "needs --ipd (hs-CRP effects come from the IPD model)")
     if args.ipd:
         for flag, value in (("--treatment", args.treatment), ("--control", args.control),
-                            ("--trial", args.trial)):
+                            ("--trial", args.trial), ("--mcmc", args.mcmc or None)):
             if value is not None:
                 raise InputError(flag, "cannot be combined with --ipd (the counts come from "
                                  "the individual data)")

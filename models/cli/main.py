@@ -44,7 +44,8 @@ def _add_fit(commands: "argparse._SubParsersAction[OneLineParser]") -> None:
     parser.add_argument("--treatment", help="replace the treatment arm's counts: EVENTS/N")
     parser.add_argument("--control", help="replace the control arm's counts: EVENTS/N")
     parser.add_argument("--mcmc", action="store_true",
-                        help="beta-binomial: sample with PyMC instead of the exact answer")
+                        help="sample with PyMC instead of the exact answer (beta-binomial, "
+                        "or logistic on counts)")
     parser.add_argument("--ipd", help="logistic: individual data CSV (fits the hs-CRP "
                         "interaction model)")
     parser.add_argument("--crp", help="logistic with --ipd: hs-CRP values in mg/L, e.g. 3,5,10")
