@@ -42,6 +42,7 @@ from models.core.distributions import NormalPrior
 from models.core.types import EffectSummary, Interval, Probability
 from models.data.trial import OutcomeCounts
 from models.exact import tanh_sinh
+from models.exact.beta_binomial import INTERVAL_PROBABILITY
 from models.exact.errors import NumericalError
 
 Array = NDArray[np.float64]
@@ -81,8 +82,6 @@ def _rule(low: Array, high: Array, level: int) -> tuple[Array, Array]:
 
 NEWTON_STEPS = 60
 """Newton steps for the conditional modes of b (the conditional is log-concave)."""
-
-INTERVAL_PROBABILITY = 0.95
 
 
 def _binomial_loglik(events: int, n: int, log_odds: Array) -> Array:
