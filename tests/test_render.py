@@ -402,3 +402,32 @@ def test_unsupported_constructs_are_named(snippet, complaint):
     assert any(complaint in problem for problem in problems), problems
     with pytest.raises(AssertionError):
         check_report_constructs(snippet)
+
+
+def test_report_parameters_carry_no_folder_of_the_machine(tmp_path):
+    from models.core.paths import DEFAULT_PRIORS_FILE
+    from models.report.build import report_parameters
+
+    assert report_parameters(DEFAULT_PRIORS_FILE) == {"priors": "../data/priors.yml"}
+    elsewhere = tmp_path / "my priors.yml"
+    relative = report_parameters(elsewhere)["priors"]
+    assert not Path(relative).is_absolute()
+    assert (REPORT_SOURCE.parent / relative).resolve() == elsewhere.resolve()
+
+
+def test_parameter_cells_are_not_shown():
+    import nbformat
+
+    from models.report.render.fallback import hide_injected_parameters
+    from models.report.render.qmd import OPTIONS_KEY, read_qmd
+
+    _, notebook = read_qmd(REPORT_SOURCE.read_text(encoding="utf-8"))
+    parameters = [c for c in notebook.cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(parameters) == 1 and parameters[0].metadata[OPTIONS_KEY]["echo"] is False
+    injected = nbformat.v4.new_code_cell("priors = 'x'", metadata={"tags": ["injected-parameters"]})
+    other = nbformat.v4.new_code_cell("x = 1")
+    notebook.cells[1:1] = [injected]
+    notebook.cells.append(other)
+    hide_injected_parameters(notebook)
+    assert injected.metadata[OPTIONS_KEY]["echo"] is False
+    assert OPTIONS_KEY not in other.metadata

@@ -93,7 +93,7 @@ def make_report(priors_file: Path, output: Path | str | None = None) -> Path:
         with _stop_signals_as_exceptions():
             try:
                 info = render_report(REPORT_SOURCE, output.resolve(),
-                                     {"priors": str(priors.path)},
+                                     report_parameters(priors.path),
                                      python=Path(sys.executable), progress=interactive())
             except KeyboardInterrupt as error:  # the cleanup has run; no more signals now
                 raise _interrupted(error) from None
@@ -103,3 +103,11 @@ def make_report(priors_file: Path, output: Path | str | None = None) -> Path:
         raise
     say(f"rendered with {info.renderer}")
     return info.output
+
+
+def report_parameters(priors_path: Path) -> dict[str, str]:
+    """The report's parameters, with the priors file relative to ``reports/`` (where both
+    renderers execute the report, and where the report resolves it first): an executed
+    parameters cell is part of the page, and the page must not carry the machine's
+    folders."""
+    return {"priors": os.path.relpath(Path(priors_path).resolve(), REPORT_SOURCE.parent)}

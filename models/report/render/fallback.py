@@ -17,7 +17,7 @@ from models.report.render.errors import ANSI_ESCAPE, kernel_error
 from models.report.render.inline import resolve_inline_cells
 from models.report.render.kernel import KERNEL_NAME, jupyter_path
 from models.report.render.pandoc import write_html
-from models.report.render.qmd import read_qmd
+from models.report.render.qmd import OPTIONS_KEY, read_qmd
 
 
 def fallback_renderer_name() -> str:
@@ -55,6 +55,7 @@ def render_fallback(
     with environment(env):
         executed = execute(notebook, params, cwd=source.parent, progress=progress)
     resolve_inline_cells(executed)
+    hide_injected_parameters(executed)
     executed_path = workdir / f"{source.stem}.ipynb"
     nbformat.write(executed, executed_path)
     announce(progress, "pandoc...")
@@ -92,3 +93,12 @@ def execute(notebook: Any, params: Mapping[str, str], *, cwd: Path, progress: bo
     except PapermillExecutionError as exc:
         details = ANSI_ESCAPE.sub("", "\n".join(exc.traceback))
         raise kernel_error(exc.ename, exc.evalue, details) from None
+
+
+def hide_injected_parameters(notebook: Any) -> None:
+    """Give the cell papermill injects (tag ``injected-parameters``) ``echo: false``, as the
+    report's own parameters cell has: the values are the renderer's business, and the
+    reproduce box states the inputs."""
+    for cell in notebook.cells:
+        if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
+            cell.metadata[OPTIONS_KEY] = {**cell.metadata.get(OPTIONS_KEY, {}), "echo": False}
