@@ -367,3 +367,14 @@ def test_benefit_region_of_a_hand_made_curve():
     assert benefit_region(curve, 0.99).lowest is None
     assert benefit_region(curve, 0.4).everywhere
     assert math.isclose(region.grid_upper, 30.0)
+
+
+@pytest.mark.parametrize(("prior", "likelihood", "diagnosis", "said"), [
+    (0.01, 0.08, "✓", "no prior concern; the data drive it"),
+    (0.01, 0.01, "✓", "no prior concern"),
+    (0.07, 0.09, "potential prior-data conflict", "potential prior-data conflict"),
+])
+def test_power_scaling_check_mark_is_not_called_insensitive(prior, likelihood, diagnosis, said):
+    from models.report.tables import psense_diagnosis
+
+    assert psense_diagnosis(prior, likelihood, diagnosis) == said

@@ -16,6 +16,7 @@ import pandas as pd
 import models.report.format as fmt
 from models.mcmc.benefit_region import benefit_region
 from models.mcmc.crp_effects import BENEFIT_LEVEL
+from models.mcmc.power_scaling import PSENSE_THRESHOLD
 from models.report.results import HEADLINE_ARD, ReportResults
 
 NO_CALIBRATION_NOTE = "*No calibration block in this priors file: nothing to vary.*"
@@ -254,18 +255,35 @@ def placebo_rate_markdown(results: ReportResults) -> str:
     return NO_CALIBRATION_NOTE if table is None else fmt.markdown_table(table)
 
 
+NO_PRIOR_CONCERN = "no prior concern"
+"""Said for ArviZ's check mark: the prior sensitivity is below the threshold."""
+
+DATA_DRIVEN = "no prior concern; the data drive it"
+"""Said for a check mark when the likelihood sensitivity is at or above the threshold
+(expected and welcome: the data inform the coefficient)."""
+
+
+def psense_diagnosis(prior: float, likelihood: float, diagnosis: str) -> str:
+    """ArviZ's power-scaling diagnosis in words. Its check mark concerns the *prior* only,
+    so a likelihood sensitivity at or above ``PSENSE_THRESHOLD`` beside it is named as what
+    it is, the data at work, not "not sensitive"."""
+    if diagnosis.strip() not in ("", "✓"):
+        return diagnosis
+    return DATA_DRIVEN if likelihood >= PSENSE_THRESHOLD else NO_PRIOR_CONCERN
+
+
 def psense(results: ReportResults) -> pd.DataFrame:
     """Prior and likelihood power-scaling sensitivity of each coefficient, per prior and
-    model (remission), with ArviZ's diagnosis ("not sensitive" for a check mark)."""
+    model (remission), with ArviZ's diagnosis in words (:func:`psense_diagnosis`)."""
     rows = []
     for (name, model), table in results.psense.items():
         for term, row in table.iterrows():
+            prior, likelihood = float(row["prior"]), float(row["likelihood"])
             rows.append({"Prior": results.labels[name], "Model": model, "Coefficient": term,
-                         "Prior sensitivity": fmt.number(float(row["prior"]), ".3f"),
-                         "Likelihood sensitivity": fmt.number(float(row["likelihood"]),
-                                                              ".3f"),
-                         "Diagnosis": str(row["diagnosis"]).replace("✓", "not sensitive")
-                         or "-"})
+                         "Prior sensitivity": fmt.number(prior, ".3f"),
+                         "Likelihood sensitivity": fmt.number(likelihood, ".3f"),
+                         "Diagnosis": psense_diagnosis(prior, likelihood,
+                                                       str(row["diagnosis"]))})
     return pd.DataFrame(rows)
 
 
