@@ -297,8 +297,10 @@ def run_json(capsys, *args: str) -> dict:
 
 
 def test_cli_aggregate_json(capsys, aggregate_fits):
-    out = run_json(capsys, "--prior", "skeptical", "--outcome", "response")
+    out = run_json(capsys, "--prior", "skeptical", "--outcome", "response", "--mcmc")
     assert out["model"] == "logistic" and out["method"] == "mcmc"
+    # the sampler agrees with the exact answer it is printed beside
+    assert abs(out["p_benefit"] - out["exact_p_benefit"]) < 4 * out["mcse_p_benefit"] + 1e-3
     assert out["outcome"] == "response" and out["prior"] == "skeptical"
     assert out["counts"] == {"treatment": "6/13", "control": "3/16"}
     assert set(out["p_ard_greater"]) == {"0", "0.05", "0.1", "0.2"}
