@@ -125,4 +125,5 @@ REPORT_SENTENCES = [
     text.conclusions, text.misreadings, text.exact_vs_mcmc_verdict, text.diagnostics_verdict,
     text_sensitivity.tipping_points, text_simulated.interaction_summary,
     text_simulated.truth_interaction, text_simulated.simulation_study,
+    text_simulated.crp_benefit_edges,
 ]

@@ -267,3 +267,20 @@ def test_priors_argument_inside_and_outside_the_project(tmp_path):
 
     assert priors_argument(DEFAULT_PRIORS_FILE, ROOT) == "data/priors.yml"
     assert priors_argument(tmp_path / "mine.yml", ROOT) == "mine.yml"
+
+
+def test_crp_benefit_levels_off_towards_the_interaction_not_the_prior(report_results):
+    first = report_results.first_prior
+    fit = report_results.interaction[(first, "remission")]
+    interaction = fit.p_interaction_positive.estimate
+    low, high = text_simulated.FAR_CRP_MG_L
+    far = fit.p_benefit_at([low, high])
+    middle = fit.p_treatment_positive.estimate
+    # far above the data P(benefit) is closer to P(interaction > 0) than at the mean hs-CRP,
+    # and far below it is closer to P(interaction < 0)
+    assert abs(far[high].estimate - interaction) < abs(middle - interaction)
+    assert abs(far[low].estimate - (1 - interaction)) < abs(middle - (1 - interaction))
+    sentence = text_simulated.crp_benefit_edges(report_results)
+    assert fmt.prob(interaction) in sentence
+    for value in text_simulated.CRP_READ_OUT_MG_L:
+        assert f"{value:g} mg/L: {fmt.prob_mcse(fit.p_benefit_at([value])[value])}" in sentence

@@ -71,6 +71,40 @@ def interaction_summary(results: ReportResults) -> str:
     )
 
 
+CRP_READ_OUT_MG_L = (3.0, 5.0, 10.0, 20.0)
+"""Fixed hs-CRP values (mg/L) at which P(benefit | hs-CRP) is quoted, with its Monte Carlo
+error, instead of a range read off a noisy curve."""
+
+FAR_CRP_MG_L = (0.05, 2000.0)
+"""Values far outside the simulated range, to show where the curve tends."""
+
+
+def crp_benefit_edges(results: ReportResults) -> str:
+    """Why the P(benefit | hs-CRP) curves level off at the edges, with the numbers that show
+    it (first prior, remission): with a linear interaction, P(b_T + b_Tz z > 0) tends to
+    P(b_Tz > 0) as z grows and to P(b_Tz < 0) as z falls. A posterior quantity, not the
+    prior's probability."""
+    first = results.first_prior
+    fit = results.interaction[(first, "remission")]
+    at = fit.p_benefit_at(CRP_READ_OUT_MG_L)
+    far = fit.p_benefit_at(FAR_CRP_MG_L)
+    low, high = FAR_CRP_MG_L
+    interaction = fit.p_interaction_positive
+    read_out = ", ".join(f"{value:g} mg/L: {fmt.prob_mcse(at[value])}"
+                         for value in CRP_READ_OUT_MG_L)
+    return (
+        f"Under the {fmt.markdown_text(results.labels[first].lower())} prior, for remission, "
+        f"P(benefit | hs-CRP) is {read_out} (each with its Monte Carlo SE). Far from the "
+        f"simulated participants the curve does not return to the prior: with a straight-line "
+        f"interaction, the treatment log OR at z SDs of log hs-CRP is b_T + b_Tz z, and "
+        f"P(b_T + b_Tz z > 0) tends to P(b_Tz > 0) = {fmt.prob_mcse(interaction)} as z grows "
+        f"and to P(b_Tz < 0) as z falls; at {high:g} mg/L it is "
+        f"{fmt.prob_mcse(far[high])} and at {low:g} mg/L {fmt.prob_mcse(far[low])}. Both "
+        f"are posterior probabilities, set by how sure the data make us of the interaction's "
+        f"sign."
+    )
+
+
 def truth_interaction(results: ReportResults) -> str:
     """The true remission interaction on the sample's scale, and how much probability each
     prior gives to an interaction at least that large."""
