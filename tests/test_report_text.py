@@ -284,3 +284,23 @@ def test_crp_benefit_levels_off_towards_the_interaction_not_the_prior(report_res
     assert fmt.prob(interaction) in sentence
     for value in text_simulated.CRP_READ_OUT_MG_L:
         assert f"{value:g} mg/L: {fmt.prob_mcse(fit.p_benefit_at([value])[value])}" in sentence
+
+
+def test_intercept_mechanism_is_shown_with_exact_numbers(report_results):
+    """The logistic model's informative intercept prior raises P(benefit) by sharpening the
+    counts' likelihood for the log OR (issue: the old text credited the placebo rate)."""
+    from models.exact.logistic_counts import likelihood_moments, log_or_likelihood
+    from models.exact.logistic_posterior import LogisticPosterior
+
+    sentence = text.intercept_mechanism(report_results)
+    skeptic = report_results.prior_set.get(report_results.skeptical_prior).logistic
+    weak = report_results.prior_set.get(report_results.first_prior).logistic.intercept
+    for outcome in report_results.trial.outcomes.values():
+        own_sd = likelihood_moments(log_or_likelihood(outcome, skeptic.intercept))[1]
+        weak_sd = likelihood_moments(log_or_likelihood(outcome, weak))[1]
+        assert own_sd < weak_sd
+        for intercept in (skeptic.intercept, weak):
+            p = LogisticPosterior(outcome, intercept, skeptic.treatment).p_benefit()
+            assert fmt.prob(p) in sentence
+    assert "narrowing is what raises P(benefit)" in sentence
+    assert "leaves more of the observed difference" not in text.model_comparison(report_results)

@@ -103,3 +103,13 @@ def p_benefit(likelihood: LogOrLikelihood, means: ArrayLike,
         weights = weighted[None, :] * np.exp(-0.5 * z * z)
         out[block] = (weights @ positive_side) / weights.sum(axis=1)
     return out.reshape(means.shape)
+
+
+def likelihood_moments(likelihood: LogOrLikelihood) -> tuple[float, float]:
+    """Mean and SD (log OR scale) of L(b) normalised as a density: where the counts alone,
+    with the intercept integrated out under its prior, put the log odds ratio and how
+    sharply. A sharper L(b) is shrunk less by the same log-OR prior."""
+    b = likelihood.log_or
+    weights = likelihood.likelihood / likelihood.likelihood.sum()  # uniform grid
+    mean = float(np.sum(weights * b))
+    return mean, float(np.sqrt(np.sum(weights * (b - mean) ** 2)))
