@@ -431,3 +431,14 @@ def test_parameter_cells_are_not_shown():
     hide_injected_parameters(notebook)
     assert injected.metadata[OPTIONS_KEY]["echo"] is False
     assert OPTIONS_KEY not in other.metadata
+
+
+def test_no_code_toggle_above_the_summary():
+    from models.report.render.qmd import OPTIONS_KEY, read_qmd
+
+    _, notebook = read_qmd(REPORT_SOURCE.read_text(encoding="utf-8"))
+    summary = next(i for i, c in enumerate(notebook.cells)
+                   if c.cell_type == "markdown" and "## Summary" in c.source)
+    for cell in notebook.cells[:summary]:
+        if cell.cell_type == "code":
+            assert cell.metadata[OPTIONS_KEY].get("echo") is False, cell.source[:60]
