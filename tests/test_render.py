@@ -434,11 +434,13 @@ def test_parameter_cells_are_not_shown():
 
 
 def test_no_code_toggle_above_the_summary():
+    from models.report.render.inline import INLINE_KEY
     from models.report.render.qmd import OPTIONS_KEY, read_qmd
 
     _, notebook = read_qmd(REPORT_SOURCE.read_text(encoding="utf-8"))
+    # (markdown holding inline expressions becomes a hidden code cell, so match any type)
     summary = next(i for i, c in enumerate(notebook.cells)
-                   if c.cell_type == "markdown" and "## Summary" in c.source)
+                   if "## Summary" in c.metadata.get(INLINE_KEY, c.source))
     for cell in notebook.cells[:summary]:
         if cell.cell_type == "code":
             assert cell.metadata[OPTIONS_KEY].get("echo") is False, cell.source[:60]
