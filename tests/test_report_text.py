@@ -41,7 +41,7 @@ def test_summary_bullets_carry_the_ranges_and_the_priors_worth(report_results, p
         + skeptical.control.alpha + skeptical.control.beta
     assert f"{worth:.0f} (skeptical)" in bullets
     assert "(reference)" not in bullets  # Beta(1, 1) per arm is worth 4, far below 29
-    assert bullets.count("\n- ") == 3
+    assert bullets.count("\n- ") == 4
 
 
 def test_span_prints_one_value_when_the_range_rounds_to_it():
@@ -304,3 +304,20 @@ def test_intercept_mechanism_is_shown_with_exact_numbers(report_results):
             assert fmt.prob(p) in sentence
     assert "narrowing is what raises P(benefit)" in sentence
     assert "leaves more of the observed difference" not in text.model_comparison(report_results)
+
+
+def test_summary_says_how_the_skeptical_answer_moves_between_model_families(report_results):
+    from models.exact.logistic_posterior import LogisticPosterior
+
+    skeptic = report_results.skeptical_prior
+    outcome = report_results.trial.outcome("remission")
+    logistic = report_results.prior_set.get(skeptic).logistic
+    weak = report_results.prior_set.get(report_results.first_prior).logistic.intercept
+    expected = [report_results.exact[(skeptic, "remission")].summary.p_benefit.estimate,
+                LogisticPosterior(outcome, logistic.intercept, logistic.treatment).p_benefit(),
+                LogisticPosterior(outcome, weak, logistic.treatment).p_benefit()]
+    bullets = text.summary_bullets(report_results)
+    line = bullets.splitlines()[-1]
+    assert line.startswith("- **The model family moves the skeptical answer:**")
+    positions = [line.index(fmt.prob(p)) for p in expected]
+    assert positions == sorted(positions)  # beta-binomial, logistic, logistic weak intercept

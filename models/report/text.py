@@ -57,8 +57,9 @@ def prior_strength(results: ReportResults) -> str:
 
 
 def summary_bullets(results: ReportResults) -> str:
-    """The summary's four bullets: P(better) and P(ARD > 10 points) ranges over the priors,
-    the priors' weight against the data, and the secondary-outcome caveat."""
+    """The summary's five bullets: P(better) and P(ARD > 10 points) ranges over the priors,
+    the priors' weight against the data, the secondary-outcome caveat, and how the skeptical
+    answer moves between model families."""
     names = results.prior_set.names
     p_all = {o: [results.exact[(n, o)].summary.p_benefit.estimate for n in names]
              for o in results.trial.outcomes}
@@ -76,7 +77,32 @@ def summary_bullets(results: ReportResults) -> str:
         f"{prior_strength(results)} (@tbl-prior-parameters); @sec-sensitivity shows how far "
         "the answer moves.\n"
         "- **These are secondary outcomes** of a trial whose primary outcome (day 14) was not "
-        "met, so they generate hypotheses rather than settle the question."
+        "met, so they generate hypotheses rather than settle the question.\n"
+        f"- {skeptical_across_models(results)}"
+    )
+
+
+def skeptical_across_models(results: ReportResults) -> str:
+    """One line: how the skeptical answer for remission moves between model families, and
+    why (exact numbers: beta-binomial; logistic with its own intercept prior; logistic with
+    the first prior's weak intercept prior)."""
+    from models.exact.logistic_posterior import LogisticPosterior
+
+    skeptic, first = results.skeptical_prior, results.first_prior
+    outcome = results.trial.outcome("remission")
+    logistic = results.prior_set.get(skeptic).logistic
+    weak = results.prior_set.get(first).logistic.intercept
+    own_p = LogisticPosterior(outcome, logistic.intercept, logistic.treatment).p_benefit()
+    weak_p = LogisticPosterior(outcome, weak, logistic.treatment).p_benefit()
+    label = fmt.markdown_text(results.labels[skeptic].lower())
+    return (
+        f"**The model family moves the {label} answer:** for remission, P(tocilizumab "
+        f"better) is {fmt.prob(results.exact[(skeptic, 'remission')].summary.p_benefit.estimate)}"
+        f" with the beta-binomial model, {fmt.prob(own_p)} with the logistic model and "
+        f"{fmt.prob(weak_p)} when the logistic model's placebo-rate prior is the "
+        f"{fmt.markdown_text(results.labels[first].lower())} one (all exact): an informative "
+        "placebo-rate prior sharpens what the counts say about the odds ratio "
+        "(@sec-logistic)."
     )
 
 
