@@ -140,7 +140,9 @@ def test_code_is_folded_not_shown(rendered_report):
     _, html = rendered_report
     outside_folds = re.sub(r"<details class=\"code-fold\">.*?</details>|<style.*?</style>|"
                            r"<script.*?</script>", "", html, flags=re.DOTALL)
-    assert "build_results(" in html  # teachers can unfold the code
+    # teachers can unfold each cell's call (the set-up cell above the summary is hidden)
+    assert "summary_bullets" in html
+    assert "summary_bullets" not in outside_folds
     assert "build_results(" not in outside_folds
     assert "import " not in outside_folds
     assert not re.search(r"<details class=\"code-fold\" open", html)
