@@ -12,8 +12,9 @@ aggregate model on counts has no hs-CRP: call it without ``z`` and only ``interc
 and ``treatment`` are needed.
 
 Used by the PyMC models (``models.mcmc.logistic``) and by the aggregate model's
-deterministic integral (``models.exact.logistic_counts``). Plain arithmetic operators,
-so NumPy arrays and PyTensor tensors both work.
+deterministic integrals (``models.exact.logistic_counts``,
+``models.exact.logistic_posterior``). Plain arithmetic operators, so NumPy arrays and
+PyTensor tensors both work.
 """
 
 from collections.abc import Mapping

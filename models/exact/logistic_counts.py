@@ -41,7 +41,7 @@ PRIORS_PER_CHUNK = 500
 """Priors evaluated per matrix block (bounds memory at about 24 MB per block)."""
 
 
-def _binomial_loglik(events: int, n: int, log_odds: NDArray[np.float64]) -> NDArray[np.float64]:
+def binomial_loglik(events: int, n: int, log_odds: NDArray[np.float64]) -> NDArray[np.float64]:
     """Binomial log-likelihood (without the constant) at log-odds values."""
     return events * log_odds - n * np.logaddexp(0.0, log_odds)
 
@@ -70,9 +70,9 @@ def log_or_likelihood(counts: OutcomeCounts, intercept_prior: NormalPrior) -> Lo
     control_log_odds = np.asarray(linear_predictor(coefficients, 0.0))[0]  # (k,): intercept
     treatment_log_odds = np.asarray(linear_predictor(coefficients, 1.0))  # (g, k)
     log_prior = -0.5 * ((intercept - intercept_prior.mean) / intercept_prior.sd) ** 2
-    control = _binomial_loglik(counts.control.events, counts.control.n,
+    control = binomial_loglik(counts.control.events, counts.control.n,
                                control_log_odds) + log_prior
-    treatment = _binomial_loglik(counts.treatment.events, counts.treatment.n,
+    treatment = binomial_loglik(counts.treatment.events, counts.treatment.n,
                                  treatment_log_odds)
     log_weights = np.zeros(INTERCEPT_POINTS)
     log_weights[[0, -1]] = np.log(0.5)

@@ -44,6 +44,8 @@ from models.data.trial import OutcomeCounts
 from models.exact import tanh_sinh
 from models.exact.beta_binomial import INTERVAL_PROBABILITY
 from models.exact.errors import NumericalError
+from models.exact.linear_predictor import linear_predictor
+from models.exact.logistic_counts import binomial_loglik
 
 Array = NDArray[np.float64]
 
@@ -84,11 +86,6 @@ NEWTON_STEPS = 60
 """Newton steps for the conditional modes of b (the conditional is log-concave)."""
 
 
-def _binomial_loglik(events: int, n: int, log_odds: Array) -> Array:
-    """Binomial log-likelihood without its constant, at log-odds values."""
-    return events * log_odds - n * np.logaddexp(0.0, log_odds)
-
-
 @dataclass(frozen=True)
 class LogisticPosterior:
     """The posterior of (a, b) for one pair of arm counts and normal priors.
@@ -108,7 +105,10 @@ class LogisticPosterior:
         t, c = self.counts.treatment, self.counts.control
         m, s = self.log_odds_ratio.mean, self.log_odds_ratio.sd
         mu, sa = self.intercept.mean, self.intercept.sd
-        return (_binomial_loglik(t.events, t.n, a + b) + _binomial_loglik(c.events, c.n, a)
+        coefficients = {"intercept": a, "treatment": b}
+        treated = np.asarray(linear_predictor(coefficients, 1.0))
+        control = np.asarray(linear_predictor(coefficients, 0.0))
+        return (binomial_loglik(t.events, t.n, treated) + binomial_loglik(c.events, c.n, control)
                 - 0.5 * ((b - m) / s) ** 2 - 0.5 * ((a - mu) / sa) ** 2)
 
     def _conditional_mode(self, a: Array) -> tuple[Array, Array]:
@@ -129,8 +129,9 @@ class LogisticPosterior:
 
     # ------------------------------------------------------------------ ranges
 
-    def _inner_range(self, a: Array) -> tuple[Array, Array]:
-        """Per outer node a: a b-range holding all but e^-60 of the conditional mass."""
+    def _inner_range(self, a: Array) -> tuple[Array, Array, Array]:
+        """Per outer node a: a b-range holding all but e^-45 of the conditional mass, and
+        the log density at the conditional mode (the row's peak)."""
         mode, sd = self._conditional_mode(a)
         peak = self._log_conditional_b(a, mode)
         low, high = mode - 12.0 * sd, mode + 12.0 * sd
@@ -138,20 +139,24 @@ class LogisticPosterior:
             short_low = self._log_conditional_b(a, low) > peak - TAIL_LOG_DROP
             short_high = self._log_conditional_b(a, high) > peak - TAIL_LOG_DROP
             if not (short_low.any() or short_high.any()):
-                return low, high
+                return low, high, peak
             low = np.where(short_low, low - (mode - low), low)
             high = np.where(short_high, high + (high - mode), high)
         raise NumericalError(f"the conditional posterior of the log OR for {self.counts.name}"
                              " has no finite range (check the priors' SDs)")
 
+    def _inner_mass(self, a: Array, low: Array, high: Array, level: int,
+                    shift: float | Array) -> Array:
+        """Per outer node a: the integral of post(a, b) e^-shift over b in [low, high]
+        (the rule of this level; ``shift`` keeps the exponentials in range)."""
+        b, weights = _rule(low, high, level)
+        return np.sum(weights * np.exp(self._log_conditional_b(a[:, None], b) - shift),
+                      axis=1)
+
     def _log_marginal_a(self, a: Array, level: int) -> Array:
         """log of the integral over all b of post(a, b), per a (unnormalised)."""
-        low, high = self._inner_range(a)
-        b, weights = _rule(low, high, level)
-        log_values = self._log_conditional_b(a[:, None], b)
-        shift = np.max(log_values, axis=1, keepdims=True)
-        inner = np.sum(weights * np.exp(log_values - shift), axis=1)
-        return np.log(inner) + shift[:, 0]
+        low, high, peak = self._inner_range(a)
+        return np.log(self._inner_mass(a, low, high, level, peak[:, None])) + peak
 
     @functools.cached_property
     def _outer_range(self) -> tuple[float, float]:
@@ -188,11 +193,9 @@ class LogisticPosterior:
         probability at this level shares."""
         low, high = self._outer_range
         a, outer_weights = (v[0] for v in _rule(np.array([low]), np.array([high]), level))
-        b_low, b_high = self._inner_range(a)
-        b, weights = _rule(b_low, b_high, level)
-        log_total = self._log_conditional_b(a[:, None], b)
-        shift = float(np.max(log_total))
-        inner_total = np.sum(weights * np.exp(log_total - shift), axis=1)
+        b_low, b_high, peaks = self._inner_range(a)
+        shift = float(np.max(peaks))  # the joint peak
+        inner_total = self._inner_mass(a, b_low, b_high, level, shift)
         return a, outer_weights, b_low, b_high, inner_total, shift
 
     def _probability_at_level(self, threshold: Callable[[Array], Array], level: int,
@@ -211,11 +214,9 @@ class LogisticPosterior:
             pieces = tanh_sinh.on_intervals(edges[:-1], edges[1:], level)
             a = pieces.x.ravel()
             outer_weights = pieces.weights.ravel()
-            b_low, b_high = self._inner_range(a)
+            b_low, b_high, _ = self._inner_range(a)
         bound = np.clip(threshold(a), b_low, b_high)
-        b, weights = _rule(bound, b_high, level)
-        inner_above = np.sum(weights * np.exp(self._log_conditional_b(a[:, None], b) - shift),
-                             axis=1)
+        inner_above = self._inner_mass(a, bound, b_high, level, shift)
         return float(np.sum(outer_weights * inner_above)) / z
 
     def probability_above(self, threshold: Callable[[Array], Array],
