@@ -45,7 +45,7 @@ from models.exact import tanh_sinh
 from models.exact.beta_binomial import INTERVAL_PROBABILITY
 from models.exact.errors import NumericalError
 from models.exact.linear_predictor import linear_predictor
-from models.exact.logistic_counts import binomial_loglik
+from models.exact.logistic_counts import binomial_loglik, likelihood_moments, log_or_likelihood
 
 Array = NDArray[np.float64]
 
@@ -313,3 +313,34 @@ def _rr_threshold(a: Array, r: float) -> Array:
     with np.errstate(divide="ignore"):
         bound = np.log(target) - np.log1p(-np.clip(target, None, 1.0)) - a
     return np.where(target >= 1.0, np.inf, bound)
+
+
+@dataclass(frozen=True)
+class InterceptPriorEffect:
+    """What one log-OR prior gives on one outcome under two intercept priors (own, weak):
+    the centre and SD of the counts' likelihood for the log OR with the intercept integrated
+    out under each, and the exact P(benefit). It shows how an informative intercept prior
+    acts: by sharpening that likelihood, so the log-OR prior shrinks it less."""
+
+    likelihood_own: tuple[float, float]
+    likelihood_weak: tuple[float, float]
+    p_benefit_own: float
+    p_benefit_weak: float
+
+    @property
+    def sharper_and_higher(self) -> bool:
+        """The own intercept prior narrows the likelihood and raises P(benefit)."""
+        return (self.likelihood_own[1] < self.likelihood_weak[1]
+                and self.p_benefit_own > self.p_benefit_weak)
+
+
+def intercept_prior_effect(counts: OutcomeCounts, log_odds_ratio: NormalPrior,
+                           own: NormalPrior, weak: NormalPrior) -> InterceptPriorEffect:
+    """:class:`InterceptPriorEffect` of ``own`` against ``weak`` intercept priors, with
+    the same ``log_odds_ratio`` prior."""
+    return InterceptPriorEffect(
+        likelihood_own=likelihood_moments(log_or_likelihood(counts, own)),
+        likelihood_weak=likelihood_moments(log_or_likelihood(counts, weak)),
+        p_benefit_own=LogisticPosterior(counts, own, log_odds_ratio).p_benefit(),
+        p_benefit_weak=LogisticPosterior(counts, weak, log_odds_ratio).p_benefit(),
+    )

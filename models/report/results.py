@@ -9,6 +9,7 @@ Probabilities are on the 0-1 scale; ARD in proportion units (0.10 = 10 percentag
 points); odds ratios as ratios, coefficients on the log-odds scale.
 """
 
+import functools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from models.data.ipd import load_ipd, outcome_column
 from models.data.trial import ArmCounts, OutcomeCounts, Trial, load_trial, parse_fraction
 from models.exact.beta_binomial import ARD_THRESHOLDS, ExactResult, fit_exact
 from models.exact.frequentist import FrequentistSummary, frequentist_summary
+from models.exact.logistic_posterior import InterceptPriorEffect, intercept_prior_effect
 from models.mcmc.aggregate import AggregateResult, fit_aggregate
 from models.mcmc.beta_binomial import McmcResult, fit_mcmc
 from models.mcmc.diagnostics import Diagnostics
@@ -211,6 +213,16 @@ class ReportResults:
     def skeptical_prior(self) -> str:
         """``skeptical`` when the file has it, else the first prior."""
         return "skeptical" if "skeptical" in self.prior_set.priors else self.first_prior
+
+    @functools.cached_property
+    def intercept_effects(self) -> dict[str, InterceptPriorEffect]:
+        """Per outcome: the skeptical prior's log-OR prior under its own intercept prior and
+        under the first prior's (weak) one, exact (computed once, on first use)."""
+        logistic = self.prior_set.get(self.skeptical_prior).logistic
+        weak = self.prior_set.get(self.first_prior).logistic.intercept
+        return {name: intercept_prior_effect(outcome, logistic.treatment,
+                                             logistic.intercept, weak)
+                for name, outcome in self.trial.outcomes.items()}
 
     @property
     def reference_outcome(self) -> OutcomeCounts:

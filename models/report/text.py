@@ -85,24 +85,18 @@ def summary_bullets(results: ReportResults) -> str:
 def skeptical_across_models(results: ReportResults) -> str:
     """One line: how the skeptical answer for remission moves between model families, and
     why (exact numbers: beta-binomial; logistic with its own intercept prior; logistic with
-    the first prior's weak intercept prior)."""
-    from models.exact.logistic_posterior import LogisticPosterior
-
-    skeptic, first = results.skeptical_prior, results.first_prior
-    outcome = results.trial.outcome("remission")
-    logistic = results.prior_set.get(skeptic).logistic
-    weak = results.prior_set.get(first).logistic.intercept
-    own_p = LogisticPosterior(outcome, logistic.intercept, logistic.treatment).p_benefit()
-    weak_p = LogisticPosterior(outcome, weak, logistic.treatment).p_benefit()
-    label = fmt.markdown_text(results.labels[skeptic].lower())
+    the first prior's weak intercept prior; :attr:`ReportResults.intercept_effects`)."""
+    skeptic = results.skeptical_prior
+    effect = results.intercept_effects["remission"]
+    beta_binomial = results.exact[(skeptic, "remission")].summary.p_benefit.estimate
     return (
-        f"**The model family moves the {label} answer:** for remission, P(tocilizumab "
-        f"better) is {fmt.prob(results.exact[(skeptic, 'remission')].summary.p_benefit.estimate)}"
-        f" with the beta-binomial model, {fmt.prob(own_p)} with the logistic model and "
-        f"{fmt.prob(weak_p)} when the logistic model's placebo-rate prior is the "
-        f"{fmt.markdown_text(results.labels[first].lower())} one (all exact): an informative "
-        "placebo-rate prior sharpens what the counts say about the odds ratio "
-        "(@sec-logistic)."
+        f"**The model family moves the {fmt.markdown_text(results.labels[skeptic].lower())} "
+        f"answer:** for remission, P(tocilizumab better) is {fmt.prob(beta_binomial)} with the "
+        f"beta-binomial model, {fmt.prob(effect.p_benefit_own)} with the logistic model and "
+        f"{fmt.prob(effect.p_benefit_weak)} when the logistic model's placebo-rate prior is "
+        f"the {fmt.markdown_text(results.labels[results.first_prior].lower())} one (all "
+        "exact): an informative placebo-rate prior sharpens what the counts say about the "
+        "odds ratio (@sec-logistic)."
     )
 
 
@@ -199,34 +193,24 @@ def model_comparison(results: ReportResults) -> str:
 
 def intercept_mechanism(results: ReportResults) -> str:
     """Why an informative intercept prior raises the logistic P(benefit), with the numbers
-    (exact, skeptical prior, each outcome): integrating the placebo log-odds out under that
-    prior makes the counts' likelihood for the log OR sharper, so the same log-OR prior
-    shrinks it less. Where the likelihood's centre moves is not the reason: for some
-    outcomes it moves towards no effect and P(benefit) still rises."""
-    from models.exact.logistic_counts import likelihood_moments, log_or_likelihood
-    from models.exact.logistic_posterior import LogisticPosterior
-
-    skeptic, first = results.skeptical_prior, results.first_prior
-    own = results.prior_set.get(skeptic).logistic
-    weak = results.prior_set.get(first).logistic.intercept
-    skeptic_label = fmt.markdown_text(results.labels[skeptic].lower())
-    first_label = fmt.markdown_text(results.labels[first].lower())
-    parts, sharper_and_higher = [], []
-    for outcome in results.trial.outcomes.values():
-        numbers = {}
-        for which, intercept in (("own", own.intercept), ("weak", weak)):
-            mean, sd = likelihood_moments(log_or_likelihood(outcome, intercept))
-            p = LogisticPosterior(outcome, intercept, own.treatment).p_benefit()
-            numbers[which] = (mean, sd, p)
-        (m_own, sd_own, p_own), (m_weak, sd_weak, p_weak) = numbers["own"], numbers["weak"]
-        sharper_and_higher.append(sd_own < sd_weak and p_own > p_weak)
+    (exact, skeptical prior, each outcome; :attr:`ReportResults.intercept_effects`):
+    integrating the placebo log-odds out under that prior makes the counts' likelihood for
+    the log OR sharper, so the same log-OR prior shrinks it less. Where the likelihood's
+    centre moves is not the reason: for some outcomes it moves towards no effect and
+    P(benefit) still rises."""
+    skeptic_label = fmt.markdown_text(results.labels[results.skeptical_prior].lower())
+    first_label = fmt.markdown_text(results.labels[results.first_prior].lower())
+    parts = []
+    for name, effect in results.intercept_effects.items():
+        (m_own, sd_own), (m_weak, sd_weak) = effect.likelihood_own, effect.likelihood_weak
         parts.append(
-            f"for {fmt.markdown_text(outcome.label.lower())}, the counts put the log OR at "
-            f"{m_own:.2f} (SD {sd_own:.2f}) with the {skeptic_label} intercept prior and at "
-            f"{m_weak:.2f} (SD {sd_weak:.2f}) with the {first_label} one, and P(benefit) "
-            f"under the same log-OR prior is {fmt.prob(p_own)} against {fmt.prob(p_weak)}")
+            f"for {fmt.markdown_text(results.trial.outcome(name).label.lower())}, the counts "
+            f"put the log OR at {m_own:.2f} (SD {sd_own:.2f}) with the {skeptic_label} "
+            f"intercept prior and at {m_weak:.2f} (SD {sd_weak:.2f}) with the {first_label} "
+            f"one, and P(benefit) under the same log-OR prior is "
+            f"{fmt.prob(effect.p_benefit_own)} against {fmt.prob(effect.p_benefit_weak)}")
     numbers_text = "Computed exactly: " + "; ".join(parts) + "."
-    if not all(sharper_and_higher):
+    if not all(e.sharper_and_higher for e in results.intercept_effects.values()):
         return ("How much the intercept prior matters, with the log-OR prior held fixed. "
                 + numbers_text)
     return (
