@@ -29,6 +29,15 @@ EBFMI_MIN = 0.3
 """Smallest acceptable E-BFMI of a chain (Betancourt 2016; ArviZ's rule of thumb)."""
 
 
+def _bound_problem(name: str, value: float, scope: str, within: bool,
+                   failure: str) -> list[str]:
+    """The problem with one diagnostic bound, if any: undefined (NaN, which never counts as
+    within a bound) or outside it (``failure``)."""
+    if math.isnan(value):
+        return [f"{name} undefined (NaN) for some {scope}"]
+    return [] if within else [failure]
+
+
 @dataclass(frozen=True)
 class Diagnostics:
     """Worst-case diagnostics over all parameters (and chains) of one fit.
@@ -49,25 +58,20 @@ class Diagnostics:
     @property
     def problems(self) -> list[str]:
         """Human-readable list of failed checks (empty when the fit passes); NaN fails."""
-        found = []
-        if math.isnan(self.rhat_max):
-            found.append("R-hat undefined (NaN) for some parameter")
-        elif not self.rhat_max <= RHAT_MAX:
-            found.append(f"R-hat {self.rhat_max:.3f} > {RHAT_MAX}")
-        if math.isnan(self.ess_bulk_min):
-            found.append("bulk ESS undefined (NaN) for some parameter")
-        elif not self.ess_bulk_min >= ESS_MIN:
-            found.append(f"bulk ESS {self.ess_bulk_min:.0f} < {ESS_MIN}")
-        if math.isnan(self.ess_tail_min):
-            found.append("tail ESS undefined (NaN) for some parameter")
-        elif not self.ess_tail_min >= ESS_MIN:
-            found.append(f"tail ESS {self.ess_tail_min:.0f} < {ESS_MIN}")
+        found = [
+            *_bound_problem("R-hat", self.rhat_max, "parameter", self.rhat_max <= RHAT_MAX,
+                            f"R-hat {self.rhat_max:.3f} > {RHAT_MAX}"),
+            *_bound_problem("bulk ESS", self.ess_bulk_min, "parameter",
+                            self.ess_bulk_min >= ESS_MIN,
+                            f"bulk ESS {self.ess_bulk_min:.0f} < {ESS_MIN}"),
+            *_bound_problem("tail ESS", self.ess_tail_min, "parameter",
+                            self.ess_tail_min >= ESS_MIN,
+                            f"tail ESS {self.ess_tail_min:.0f} < {ESS_MIN}"),
+        ]
         if self.divergences:
             found.append(f"{self.divergences} divergent transitions")
-        if math.isnan(self.ebfmi_min):
-            found.append("E-BFMI undefined (NaN) for some chain")
-        elif not self.ebfmi_min >= EBFMI_MIN:
-            found.append(f"E-BFMI {self.ebfmi_min:.2f} < {EBFMI_MIN}")
+        found += _bound_problem("E-BFMI", self.ebfmi_min, "chain", self.ebfmi_min >= EBFMI_MIN,
+                                f"E-BFMI {self.ebfmi_min:.2f} < {EBFMI_MIN}")
         if self.max_depth_hits:
             found.append(f"{self.max_depth_hits} transitions hit the maximum tree depth")
         return found
