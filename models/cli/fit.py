@@ -271,6 +271,12 @@ def fit_result(args: argparse.Namespace) -> dict[str, Any]:
     return fit_logistic(args, prior)
 
 
+def _effect(label: str, value: float) -> str:
+    """An ARD (proportion) to three decimals; a ratio by :func:`models.report.format.ratio`
+    (scientific notation far from 1)."""
+    return fmt.number(value, ".3f") if label == "ARD" else fmt.ratio(value, 3)
+
+
 def format_fit(result: dict[str, Any]) -> str:
     """The plain-text form of a fit for the terminal."""
     lines = [
@@ -286,10 +292,8 @@ def format_fit(result: dict[str, Any]) -> str:
     for key, label in (("risk_difference", "ARD"), ("risk_ratio", "RR"), ("odds_ratio", "OR")):
         interval = result[key]
         lo, hi = interval["ci95"]
-        show = (lambda v: fmt.number(v, ".3f")) if label == "ARD" else (
-            lambda v: fmt.ratio(v, 3))
-        lines.append(f"  {label}: median {show(interval['median'])}, 95% interval "
-                     f"{show(lo)} to {show(hi)}")
+        lines.append(f"  {label}: median {_effect(label, interval['median'])}, 95% "
+                     f"interval {_effect(label, lo)} to {_effect(label, hi)}")
     if "diagnostics" in result:
         lines.append(f"  diagnostics: {result['diagnostics']}")
     return "\n".join(lines)
