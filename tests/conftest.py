@@ -115,15 +115,15 @@ def report_results():
 
 # Every table and every computed sentence the report shows (hostile and extreme input tests).
 REPORT_TABLES = [
-    tables.summary, tables.counts, tables.frequentist, tables.prior_beliefs,
-    tables.prior_parameters, tables.headline, tables.effects, tables.logistic,
-    tables.interaction, tables.truth, tables.missing_participant, tables.sensitivity_named,
-    tables.psense, tables.exact_vs_mcmc, tables.diagnostics, tables.ppc,
+    tables.summary, tables.counts, tables.priors, tables.prior_parameters, tables.primary,
+    tables.beta_binomial, tables.interaction, tables.truth, tables.missing_participant,
+    tables.sensitivity_named, tables.psense, tables.exact_vs_mcmc, tables.ppc,
 ]
 REPORT_SENTENCES = [
     text.summary_bullets, text.trial_description, text.calibration, text.model_comparison,
     text.conclusions, text.misreadings, text.exact_vs_mcmc_verdict, text.diagnostics_verdict,
-    text_sensitivity.tipping_points, text_simulated.interaction_summary,
+    text_sensitivity.tipping_points, text_sensitivity.placebo_rate_sentence,
+    text_sensitivity.missing_participant_sentence, text_simulated.interaction_summary,
     text_simulated.truth_interaction, text_simulated.simulation_study,
     text_simulated.crp_benefit_edges,
 ]

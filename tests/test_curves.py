@@ -12,11 +12,17 @@ import pytest
 matplotlib.use("Agg")
 
 from matplotlib import pyplot as plt  # noqa: E402
+from scipy import special, stats  # noqa: E402
 
 from models.exact.beta_binomial import ARD_THRESHOLDS, posterior  # noqa: E402
+from models.exact.logistic_posterior import LogisticPosterior  # noqa: E402
 from models.report import curves, figures  # noqa: E402
 from models.sensitivity.heat_map import SensitivityResults  # noqa: E402
-from models.sensitivity.prior_map import SensitivityGrid  # noqa: E402
+from models.sensitivity.prior_map import (  # noqa: E402
+    SensitivityGrid,
+    log_or_likelihood,
+    p_benefit,
+)
 
 
 def _mean_and_variance(ard: np.ndarray, density: np.ndarray) -> tuple[float, float]:
@@ -55,11 +61,39 @@ def test_triplot_densities_have_the_moments_of_the_right_betas(trial, prior_set)
                 check(panel.prior_density, prior)
 
 
+def primary_posteriors(trial, prior_set) -> dict:
+    return {(p.name, o.name): LogisticPosterior(o, p.logistic.intercept, p.logistic.treatment)
+            for p in prior_set.priors.values() for o in trial.outcomes.values()}
+
+
 def test_benefit_curves_against_monte_carlo(trial, prior_set):
-    result = curves.benefit_curves(trial, prior_set, ARD_THRESHOLDS)
+    """The primary (logistic) curves against the sensitivity map's independent integration
+    at d = 0 and against self-normalised importance sampling at other d; the beta-binomial
+    comparison curves against Monte Carlo draws of the Beta posteriors."""
+    result = curves.benefit_curves(trial, prior_set, ARD_THRESHOLDS,
+                                   primary_posteriors(trial, prior_set))
     rng = np.random.default_rng(11)
     size = 400_000
     for panel, outcome in zip(result.panels, trial.outcomes.values(), strict=True):
+        for curve, name in zip(panel.curves, prior_set.names, strict=True):
+            logistic = prior_set.get(name).logistic
+            at_zero = p_benefit(log_or_likelihood(outcome, logistic.intercept),
+                                np.asarray(logistic.treatment.mean),
+                                np.asarray(logistic.treatment.sd))
+            assert curve.y[20] == pytest.approx(float(at_zero), abs=2e-6)  # d = 0
+            a = rng.normal(logistic.intercept.mean, logistic.intercept.sd, size)
+            b = rng.normal(logistic.treatment.mean, logistic.treatment.sd, size)
+            t, c = outcome.treatment, outcome.control
+            log_w = (stats.binom.logpmf(c.events, c.n, special.expit(a))
+                     + stats.binom.logpmf(t.events, t.n, special.expit(a + b)))
+            w = np.exp(log_w - log_w.max())
+            w /= w.sum()
+            ard = special.expit(a + b) - special.expit(a)
+            for index in (0, 30, 50):  # d = -20, +10, +30 points
+                d = result.thresholds_grid[index]
+                assert curve.y[index] == pytest.approx(np.sum(w[ard > d]), abs=0.01), (name, d)
+            assert np.all(np.diff(curve.y) <= 1e-9)
+    for panel, outcome in zip(result.comparison, trial.outcomes.values(), strict=True):
         for curve, name in zip(panel.curves, prior_set.names, strict=True):
             post = posterior(prior_set.get(name).beta_binomial, outcome)
             ard = (rng.beta(post.treatment.alpha, post.treatment.beta, size)
@@ -138,7 +172,8 @@ def test_figures_draw_the_curves_they_are_given(trial, prior_set):
     assert "design effect (+20.4 points)" in [t.get_text() for t in
                                               fig.axes[0].get_legend().get_texts()]
     plt.close(fig)
-    benefit = curves.benefit_curves(trial, prior_set, ARD_THRESHOLDS)
+    benefit = curves.benefit_curves(trial, prior_set, ARD_THRESHOLDS,
+                                    primary_posteriors(trial, prior_set))
     fig = figures.benefit_curves(benefit)
     assert len(fig.axes) == len(trial.outcomes)
     first = fig.axes[0].get_lines()[0]

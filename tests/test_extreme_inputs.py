@@ -89,9 +89,6 @@ def test_strong_priors_render_with_the_zero_mcse_in_words(strong_results):
     rows = table[table["Prior"] == "Near certain"]
     assert (rows["MCSE"] == fmt.ALL_DRAWS_AGREE).all()
     assert rows["Difference in MCSE units"].str.startswith("none: MCSE is 0").all()
-    logistic = tables.logistic(strong_results)
-    assert logistic[logistic["Prior"] == "Near certain"][
-        "Logistic (MCMC) ± MCSE"].str.contains("all draws agree").all()
     assert "every draw fell on the same side" in text.exact_vs_mcmc_verdict(strong_results)
 
 
@@ -115,22 +112,22 @@ def separated_results(tmp_path_factory) -> ReportResults:
 
 def test_counts_of_none_and_all_render(separated_results):
     assert_all_numbers_defined(separated_results)
-    frequentist = tables.frequentist(separated_results)
+    counts = tables.counts(separated_results)
     # Wald odds ratio with a zero cell: infinite or zero, with an undefined interval.
-    assert frequentist["Odds ratio (95% CI)"].str.contains(
+    assert counts["Odds ratio (95% CI)"].str.contains(
         f"{fmt.UNBOUNDED}|{fmt.UNDEFINED}|0.00").all()
 
 
 def test_sampler_check_without_monte_carlo_error_uses_the_binomial_se():
     draws = 8000
-    close = SamplerCheck("p", "o", 1 - 1e-6, Probability(1.0, 0.0), draws)
-    far = SamplerCheck("p", "o", 0.99, Probability(1.0, 0.0), draws)
+    close = SamplerCheck("m", "p", "o", 1 - 1e-6, Probability(1.0, 0.0), draws)
+    far = SamplerCheck("m", "p", "o", 0.99, Probability(1.0, 0.0), draws)
     assert close.difference_in_mcse is None and close.agrees
     assert abs(1.0 - far.exact) > MCSE_AGREEMENT * math.sqrt(0.99 * 0.01 / draws)
     assert not far.agrees
-    unknown = SamplerCheck("p", "o", 0.5, Probability(0.5, math.nan), draws)
+    unknown = SamplerCheck("m", "p", "o", 0.5, Probability(0.5, math.nan), draws)
     assert unknown.difference_in_mcse is None and unknown.agrees
-    normal = SamplerCheck("p", "o", 0.5, Probability(0.51, 0.005), draws)
+    normal = SamplerCheck("m", "p", "o", 0.5, Probability(0.51, 0.005), draws)
     assert normal.difference_in_mcse == pytest.approx(2.0) and normal.agrees
 
 
@@ -164,7 +161,8 @@ def twelve_priors(results: ReportResults) -> ReportResults:
                   for name, p in source.items()]
     return replace(
         results, prior_set=replace(results.prior_set, priors=priors),
-        exact=by_key(results.exact), mcmc=by_key(results.mcmc),
+        logistic=by_key(results.logistic), exact=by_key(results.exact),
+        mcmc=by_key(results.mcmc),
         aggregate=by_key(results.aggregate), interaction=by_key(results.interaction),
         truth_tables=by_key(results.truth_tables),
         implied={name: results.implied[p.name] for name, p in source.items()},
@@ -187,9 +185,10 @@ def twelve(report_results) -> ReportResults:
 
 def test_twelve_priors_fill_every_table(twelve):
     assert_all_numbers_defined(twelve)
-    for build in (tables.summary, tables.prior_beliefs, tables.prior_parameters):
+    for build in (tables.summary, tables.priors, tables.prior_parameters):
         assert len(build(twelve)) == TWELVE
-    assert len(tables.headline(twelve)) == TWELVE * len(twelve.trial.outcomes)
+    for build in (tables.primary, tables.beta_binomial, tables.interaction):
+        assert len(build(twelve)) == TWELVE * len(twelve.trial.outcomes)
     assert len(tables.truth(twelve).columns) == 3 + TWELVE
 
 
@@ -210,7 +209,8 @@ def test_twelve_priors_figures_show_every_prior_once(twelve, tmp_path, draw):
     fig = {
         "prior_ard": lambda: figures.prior_ard(curves.prior_ard(r.prior_set, r.design_ard)),
         "benefit_curves": lambda: figures.benefit_curves(
-            curves.benefit_curves(r.trial, r.prior_set, ARD_THRESHOLDS)),
+            curves.benefit_curves(r.trial, r.prior_set, ARD_THRESHOLDS,
+                                 r.logistic_posteriors)),
         "crp_benefit": lambda: figures.crp_benefit(curves.crp_benefit(
             r.interaction, r.prior_set, r.trial, r.crp_observed, 0.9)),
         "sensitivity_map": lambda: figures.sensitivity_map(

@@ -19,6 +19,7 @@ from models.core.cache_root import DISABLE_ENV
 from models.core.errors import InputError
 from models.core.paths import SIMULATED_IPD_FILE
 from models.data.ipd import ipd_data, load_ipd
+from models.exact.logistic_posterior import LogisticPosterior
 from models.mcmc import sampling
 from models.mcmc.aggregate import fit_aggregate
 from models.mcmc.crp_effects import crp_where_probability
@@ -33,8 +34,8 @@ from models.mcmc.predictive import (
 )
 from models.priors.prior_set import LogisticPrior
 from models.sensitivity.missing_outcome import (
+    imputed_counts,
     missing_outcome_sensitivity,
-    missing_outcome_sensitivity_aggregate,
 )
 from models.simulation.process import DEFAULT_PROCESS, simulate_unconditioned, truth_on_sample_scale
 from models.simulation.study import StudyConfig, cache_key, run_or_load, simulated_trial
@@ -263,9 +264,12 @@ def test_missing_outcome_sensitivity(prior_set, ipd, trial):
     assert list(table["treatment"]) == ["7/13", "8/14", "7/14"]
     p = table.set_index("scenario")["p_ard_positive"]
     assert p["missing = no event"] < p["complete cases"] < p["missing = event"]
-    agg = missing_outcome_sensitivity_aggregate(prior, trial.outcome("remission"),
-                                                settings=FAST)
-    assert list(agg["treatment"]) == ["7/13", "8/14", "7/14"]
+    scenarios = dict(imputed_counts(trial.outcome("remission"), missing_treatment=1))
+    assert [str(c.treatment) for c in scenarios.values()] == ["7/13", "8/14", "7/14"]
+    assert {str(c.control) for c in scenarios.values()} == {"5/16"}
+    exact = {label: LogisticPosterior(counts, prior.intercept, prior.treatment).p_benefit()
+             for label, counts in scenarios.items()}
+    assert exact["missing = no event"] < exact["complete cases"] < exact["missing = event"]
 
 
 # --- simulation study ---------------------------------------------------------------

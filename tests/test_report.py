@@ -12,6 +12,7 @@ import models.report.format as fmt
 from models.core.errors import InputError
 from models.core.paths import REPORT_SOURCE
 from models.exact.beta_binomial import fit_exact
+from models.exact.logistic_posterior import LogisticPosterior
 from models.priors.priors_file import load_priors
 from models.report.build import make_report
 from models.report.render.pipeline import unsupported_constructs
@@ -81,27 +82,30 @@ def test_one_self_contained_html(rendered_report):
     path, html = rendered_report
     assert path.suffix == ".html" and path.is_file()
     assert EXTERNAL_REFERENCE.findall(html) == []
-    assert "<img" in html and "data:image/png;base64," in html
+    assert "<svg" in html or "data:image/svg+xml" in html
 
 
 def test_headline_numbers_come_from_the_computation(rendered_report, trial, report_priors):
-    """Each prior's P(better) and P(ARD > 10 points) sit in their cells of the headline and
-    summary tables, equal to the exact fit computed here."""
+    """Each prior's P(better) and P(ARD > 10 points) sit in their cells: the summary table
+    holds the primary (exact logistic) model, the beta-binomial table the conjugate one,
+    each equal to the fit computed here."""
     _, html = rendered_report
     priors = load_priors(report_priors)
     for prior in priors.priors.values():
         for outcome in trial.outcomes.values():
-            fit = fit_exact(prior.beta_binomial, outcome).summary
             where = {"Prior": prior.label, "Outcome": outcome.label}
-            assert html_cell(html, "tbl-headline", "P(tocilizumab better)", **where) == \
-                fmt.prob(fit.p_benefit.estimate)
-            assert html_cell(html, "tbl-headline", "P(ARD > 10 points)", **where) == \
-                fmt.prob(fit.p_ard_greater[0.1].estimate)
+            conjugate = fit_exact(prior.beta_binomial, outcome).summary
+            assert html_cell(html, "tbl-beta-binomial", "P(better)", **where) == \
+                fmt.prob(conjugate.p_benefit.estimate)
+            assert html_cell(html, "tbl-beta-binomial", "ARD, points (95%)", **where) == \
+                fmt.ard_interval(conjugate.risk_difference)
+            primary = LogisticPosterior(outcome, prior.logistic.intercept,
+                                        prior.logistic.treatment)
             short = outcome.name.capitalize()
             assert html_cell(html, "tbl-summary", f"{short}: P(better)",
-                             Prior=prior.label) == fmt.prob(fit.p_benefit.estimate)
-            assert html_cell(html, "tbl-effects", "ARD, points", **where) == \
-                fmt.ard_interval(fit.risk_difference)
+                             Prior=prior.label) == fmt.prob(primary.p_benefit())
+            assert html_cell(html, "tbl-summary", f"{short}: P(+10 points or more)",
+                             Prior=prior.label) == fmt.prob(primary.p_ard_greater(0.1))
 
 
 def test_counts_table_shows_the_published_counts(rendered_report, trial):
@@ -130,22 +134,90 @@ def test_report_names_priors_file_hash_renderer_and_commit(rendered_report, repo
 
 def test_figures_are_numbered_and_cross_referenced(rendered_report):
     _, html = rendered_report
-    for label in ("fig-priors", "fig-triplot", "fig-benefit", "tbl-headline"):
+    for label in ("fig-prior-predictive", "fig-triplot", "fig-benefit", "tbl-summary",
+                  "tbl-primary", "tbl-prior-predictive"):
         assert f'id="{label}"' in html
-    assert re.search(r'<a href="#fig-triplot"[^>]*>Figure\s+\d+</a>', html)
+    assert re.search(r'<a href="#fig-sensitivity"[^>]*>Figure\s+\d+</a>', html)
     assert "Figure 1:" in html
 
 
-def test_code_is_folded_not_shown(rendered_report):
+def test_code_is_one_folded_block_at_the_end(rendered_report):
+    """No code in the page except one folded block holding the report's source, after the
+    reproduce box (no toggle per cell, nothing above the summary)."""
     _, html = rendered_report
-    outside_folds = re.sub(r"<details class=\"code-fold\">.*?</details>|<style.*?</style>|"
-                           r"<script.*?</script>", "", html, flags=re.DOTALL)
-    # teachers can unfold each cell's call (the set-up cell above the summary is hidden)
-    assert "summary_bullets" in html
-    assert "summary_bullets" not in outside_folds
-    assert "build_results(" not in outside_folds
-    assert "import " not in outside_folds
-    assert not re.search(r"<details class=\"code-fold\" open", html)
+    blocks = re.findall(r'<details class="report-source">.*?</details>', html, flags=re.DOTALL)
+    assert len(blocks) == 1
+    assert "summary_bullets" in blocks[0] and "build_results(" in blocks[0]
+    outside = re.sub(r'<details class="report-source">.*?</details>|<style.*?</style>|'
+                     r"<script.*?</script>", "", html, flags=re.DOTALL)
+    assert "summary_bullets" not in outside and "build_results(" not in outside
+    assert "import " not in outside
+    assert 'class="code-fold"' not in html
+    assert html.index("report-source") > html.index("Reproduce this report")
+
+
+MAIN_TEXT_WORDS, MAIN_TEXT_TABLES, MAIN_TEXT_FIGURES = 2500, 6, 6
+"""The second edition's limits on the main text (everything before the appendix)."""
+
+
+class _MainText(HTMLParser):
+    """The words, tables and figures of the page before the appendix heading. Words are
+    counted in prose (paragraphs, lists, headings, callouts, captions), not in tables, the
+    table of contents, the prior explorer's controls, math, scripts or styles."""
+
+    SKIPPED = {"table", "nav", "script", "style", "math", "svg", "form", "select", "button"}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.words = 0
+        self.labels: list[str] = []
+        self.stopped = False
+        self._skip = 0
+        self._explorer = 0
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if attributes.get("id") == "sec-appendix":
+            self.stopped = True
+        if self.stopped:
+            return
+        if (attributes.get("id") or "").startswith(("fig-", "tbl-")):
+            self.labels.append(attributes["id"])
+        if tag in self.SKIPPED:
+            self._skip += 1
+        if attributes.get("data-testid") == "prior-explorer" or self._explorer:
+            self._explorer += 1 if tag not in VOID_TAGS else 0
+
+    def handle_endtag(self, tag):
+        if self.stopped:
+            return
+        if tag in self.SKIPPED and self._skip:
+            self._skip -= 1
+        if self._explorer and tag not in VOID_TAGS:
+            self._explorer -= 1
+
+    def handle_data(self, data):
+        if not (self.stopped or self._skip or self._explorer):
+            self.words += len(data.split())
+
+
+VOID_TAGS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
+             "source", "track", "wbr"}
+
+
+def test_main_text_is_short(rendered_report):
+    """At most 2,500 words, 6 tables and 6 figures before the appendix (issue: the first
+    edition had about 3,800 words, 17 tables and 7 figures)."""
+    _, html = rendered_report
+    body = html[html.index("<body"):]
+    main = _MainText()
+    main.feed(body)
+    assert main.stopped, "no appendix heading (id sec-appendix)"
+    tables = [label for label in main.labels if label.startswith("tbl-")]
+    figures = [label for label in main.labels if label.startswith("fig-")]
+    assert len(set(tables)) <= MAIN_TEXT_TABLES, tables
+    assert len(set(figures)) <= MAIN_TEXT_FIGURES, figures
+    assert 1500 < main.words <= MAIN_TEXT_WORDS, main.words
 
 
 def test_bad_priors_file_leaves_previous_report_intact(tmp_path, write_priors, priors_text):

@@ -7,8 +7,7 @@
 - ``logistic_models``: the two PyMC model structures (priors passed as data);
 - ``aggregate``: the logistic model on the published counts;
 - ``interaction``: the hs-CRP x treatment model on individual data;
-  ``crp_effects``: its effect curves over hs-CRP; ``benefit_region``: where P(benefit |
-  hs-CRP) is high;
+  ``crp_effects``: its effect curves over hs-CRP;
 - ``predictive``: posterior predictive checks; ``power_scaling``: prior and likelihood
   sensitivity (psense).
 

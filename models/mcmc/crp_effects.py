@@ -33,6 +33,10 @@ CRP_GRID_POINTS = 61
 BENEFIT_LEVEL = 0.9
 """Level at which the P(benefit | hs-CRP) curve is read off (:func:`crp_where_probability`)."""
 
+CRP_READ_OUT_MG_L = (3.0, 5.0, 10.0, 20.0)
+"""Fixed hs-CRP values (mg/L) at which the report quotes P(benefit | hs-CRP), each with its
+Monte Carlo error, instead of a range read off a noisy curve."""
+
 DEFAULT_CRP_VALUES = (3.0, 5.0, 10.0)
 """hs-CRP values (mg/L) at which P(benefit) is reported by default."""
 

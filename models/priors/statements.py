@@ -12,9 +12,10 @@ orientation, not an exact equivalence.
 
 import math
 
-from scipy import stats
+from scipy import special, stats
 
 from models.core.distributions import NormalPrior
+from models.core.types import Interval
 from models.exact.beta_binomial import INTERVAL_PROBABILITY
 from models.exact.beta_contrast import BetaContrast
 from models.priors.calibration import design_risk_difference
@@ -27,6 +28,15 @@ DEFAULT_CONTROL_RATE_FOR_ESS = 0.5
 def normal_tail_above(prior: NormalPrior, value: float) -> float:
     """P(X > value) for X ~ prior."""
     return float(stats.norm.sf(value, loc=prior.mean, scale=prior.sd))
+
+
+def placebo_rate_interval(intercept: NormalPrior) -> Interval:
+    """The control-arm rate a N(mean, sd) prior on its log-odds implies: median and central
+    95% interval on the 0-1 scale (exact: the logistic function is monotone, so it maps the
+    normal quantiles to the rate's quantiles)."""
+    tail = (1.0 - INTERVAL_PROBABILITY) / 2.0
+    quantiles = stats.norm.ppf([0.5, tail, 1.0 - tail], loc=intercept.mean, scale=intercept.sd)
+    return Interval(*(float(value) for value in special.expit(quantiles)))
 
 
 def logistic_effective_sample_size(prior: NormalPrior, control_rate: float) -> float:

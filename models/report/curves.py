@@ -23,6 +23,7 @@ from models.data.trial import Trial
 from models.exact.beta_binomial import posterior
 from models.exact.beta_contrast import BetaContrast
 from models.exact.errors import NumericalError
+from models.exact.logistic_posterior import LogisticPosterior
 from models.mcmc.interaction import IpdResult
 from models.priors.calibration import REFERENCE_BETA
 from models.priors.prior_set import PriorSet
@@ -100,11 +101,15 @@ class OutcomeCurves:
 @dataclass(frozen=True)
 class BenefitCurves:
     """Posterior P(ARD > d) against the threshold d (proportion units), per outcome and
-    prior; ``thresholds`` are the d marked on the axis."""
+    prior: ``panels`` from the primary model, ``comparison`` (same outcomes and priors, in
+    the same order) from the second model family, drawn fainter; ``thresholds`` are the d
+    marked on the axis; ``model_labels`` name the two families for the legend."""
 
     thresholds_grid: Array
     panels: tuple[OutcomeCurves, ...]
     thresholds: tuple[float, ...]
+    comparison: tuple[OutcomeCurves, ...] = ()
+    model_labels: tuple[str, str] = ("", "")
 
 
 @dataclass(frozen=True)
@@ -252,17 +257,32 @@ def prior_data_posterior(trial: Trial, priors: PriorSet) -> TriplotCurves:
                          tuple(rows))
 
 
-def benefit_curves(trial: Trial, priors: PriorSet,
-                   thresholds: tuple[float, ...]) -> BenefitCurves:
-    """Posterior P(ARD > d) on ``BENEFIT_GRID`` per outcome and prior (exact)."""
+PRIMARY_MODEL_LABEL = "logistic (primary)"
+COMPARISON_MODEL_LABEL = "beta-binomial"
+"""How the benefit figure's legend names the two model families."""
+
+
+def benefit_curves(trial: Trial, priors: PriorSet, thresholds: tuple[float, ...],
+                   primary: Mapping[tuple[str, str], LogisticPosterior]) -> BenefitCurves:
+    """Posterior P(ARD > d) on ``BENEFIT_GRID`` per outcome and prior, both exact: the
+    primary model's (``primary``, the exact logistic posteriors by (prior, outcome) name)
+    and the beta-binomial model's for comparison."""
     panels = tuple(
+        OutcomeCurves(outcome.label, tuple(
+            Curve(p.name, p.label, np.array([primary[(p.name, outcome.name)].p_ard_greater(d)
+                                             for d in BENEFIT_GRID]))
+            for p in priors.priors.values()))
+        for outcome in trial.outcomes.values()
+    )
+    comparison = tuple(
         OutcomeCurves(outcome.label, tuple(
             Curve(p.name, p.label,
                   BetaContrast.of(posterior(p.beta_binomial, outcome)).sf(BENEFIT_GRID))
             for p in priors.priors.values()))
         for outcome in trial.outcomes.values()
     )
-    return BenefitCurves(BENEFIT_GRID, panels, tuple(thresholds))
+    return BenefitCurves(BENEFIT_GRID, panels, tuple(thresholds), comparison,
+                         (PRIMARY_MODEL_LABEL, COMPARISON_MODEL_LABEL))
 
 
 def _inside(values: Array, crp_mg_l: Array) -> Array:

@@ -65,6 +65,11 @@ def ard_interval(i: Interval, digits: int = 1) -> str:
     return interval(i, f"+.{digits}f", 100.0)
 
 
+def rate_interval(i: Interval) -> str:
+    """A rate's median and 95% interval in percent, e.g. "24% (11% to 46%)"."""
+    return f"{percent(i.median)} ({percent(i.lower)} to {percent(i.upper)})"
+
+
 RATIO_FIXED_RANGE = (0.01, 10_000.0)
 """Ratios inside this range print with fixed decimals (0.25, 3.40); outside it, as with
 near-certain or nearly flat priors and 0 or all events, in scientific notation (8.1e+31,

@@ -10,6 +10,7 @@ written in a code span fenced longer than any backtick it holds
 stays one argument.
 """
 
+import html
 import shlex
 from dataclasses import dataclass
 from pathlib import Path
@@ -136,3 +137,13 @@ def reproduce_box(provenance: Provenance) -> str:
         ":::",
     ]
     return "\n".join(lines)
+
+
+def source_listing(source: Path) -> str:
+    """The report's own source as one folded "Code" block at the end of the page (raw
+    HTML, escaped), instead of a toggle per cell: readers who want the code see every cell
+    in order, and the page stays short for those who do not."""
+    text = html.escape(source.read_text(encoding="utf-8"))
+    return (f'<details class="report-source"><summary>Code: the source of this report '
+            f"({html.escape(source.name)})</summary>\n<pre><code>{text}</code></pre>\n"
+            "</details>")

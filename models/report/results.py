@@ -20,12 +20,16 @@ import pandas as pd
 
 from models.core.paths import SIMULATED_IPD_FILE, TRIAL_COUNTS_FILE, resolve_input
 from models.core.progress import say
-from models.core.types import Probability
+from models.core.types import EffectSummary, Probability
 from models.data.ipd import load_ipd, outcome_column
-from models.data.trial import ArmCounts, OutcomeCounts, Trial, load_trial, parse_fraction
+from models.data.trial import ArmCounts, OutcomeCounts, Trial, load_trial
 from models.exact.beta_binomial import ARD_THRESHOLDS, ExactResult, fit_exact
 from models.exact.frequentist import FrequentistSummary, frequentist_summary
-from models.exact.logistic_posterior import InterceptPriorEffect, intercept_prior_effect
+from models.exact.logistic_posterior import (
+    InterceptPriorEffect,
+    LogisticPosterior,
+    intercept_prior_effect,
+)
 from models.mcmc.aggregate import AggregateResult, fit_aggregate
 from models.mcmc.beta_binomial import McmcResult, fit_mcmc
 from models.mcmc.diagnostics import Diagnostics
@@ -37,9 +41,10 @@ from models.priors.calibration import design_risk_difference
 from models.priors.prior_set import PriorSet
 from models.priors.priors_file import load_priors
 from models.priors.statements import implied_statements
+from models.report.prior_predictive_view import PriorPredictiveChecks, prior_predictive_checks
 from models.report.provenance import Provenance, collect_provenance
 from models.sensitivity.heat_map import SensitivityResults, sensitivity_all
-from models.sensitivity.missing_outcome import missing_outcome_sensitivity_aggregate
+from models.sensitivity.missing_outcome import imputed_counts
 from models.sensitivity.placebo_rate import placebo_rate_sensitivity, placebo_rates
 from models.simulation.process import DEFAULT_PROCESS, truth_on_sample_scale
 from models.simulation.study import StudyConfig, StudyResult, run_or_load
@@ -70,7 +75,8 @@ REFERENCE_OUTCOME = "remission"
 
 @dataclass(frozen=True)
 class SamplerCheck:
-    """The beta-binomial MCMC estimate of P(benefit) against the exact value (one fit).
+    """An MCMC estimate of P(benefit) against the exact value of the same model (one fit of
+    the beta-binomial or of the aggregate logistic model).
 
     ``draws`` is the number of posterior draws behind the estimate (all chains). When
     every draw falls on the same side of zero (a strong prior, or overwhelming data) the
@@ -79,6 +85,7 @@ class SamplerCheck:
     draws would have at the exact probability instead (see :attr:`agrees`).
     """
 
+    model: str
     prior: str
     outcome: str
     exact: float
@@ -130,7 +137,7 @@ class FitDiagnostics:
 @dataclass(frozen=True)
 class MissingScenario:
     """P(benefit) when the participant without an outcome is counted one way (one prior,
-    one outcome): exact beta-binomial and aggregate logistic (MCMC, with MCSE)."""
+    one outcome): aggregate logistic (the primary model) and beta-binomial, both exact."""
 
     prior: str
     outcome: str
@@ -138,7 +145,7 @@ class MissingScenario:
     treatment: ArmCounts
     control: ArmCounts
     beta_binomial: float
-    logistic: Probability
+    logistic: float
 
 
 @dataclass(frozen=True)
@@ -149,10 +156,15 @@ class ReportResults:
     ----------
     trial, prior_set, ipd
         The inputs: published counts, named priors, SIMULATED individual data.
+    logistic
+        The primary analysis: the aggregate logistic model on the counts, every
+        probability and interval computed by deterministic integration (absolute error
+        below 1e-6), per (prior, outcome).
     exact, mcmc
         Beta-binomial fits, exact and by MCMC, per (prior, outcome).
     aggregate, interaction
-        Logistic fits on the counts and hs-CRP interaction fits on the simulated IPD.
+        Logistic fits by MCMC on the counts (a check of the exact ``logistic``) and hs-CRP
+        interaction fits on the simulated IPD.
     frequentist
         Classical summaries per outcome name.
     implied
@@ -179,6 +191,7 @@ class ReportResults:
     trial: Trial
     prior_set: PriorSet
     ipd: pd.DataFrame = field(repr=False)
+    logistic: dict[Key, EffectSummary]
     exact: dict[Key, ExactResult]
     mcmc: dict[Key, McmcResult]
     aggregate: dict[Key, AggregateResult]
@@ -266,13 +279,34 @@ class ReportResults:
         summary = self.study.summary
         return summary[summary["term"] == term].iloc[0]
 
+    @functools.cached_property
+    def logistic_posteriors(self) -> dict[Key, LogisticPosterior]:
+        """The primary model's exact posteriors, for curves beyond the summaries."""
+        return {(prior.name, outcome.name): LogisticPosterior(
+                    outcome, prior.logistic.intercept, prior.logistic.treatment)
+                for prior in self.prior_set.priors.values()
+                for outcome in self.trial.outcomes.values()}
+
+    @functools.cached_property
+    def prior_predictive(self) -> PriorPredictiveChecks:
+        """The exact prior predictive of every prior, outcome and model family."""
+        return prior_predictive_checks(self.trial, self.prior_set)
+
     @property
     def checks(self) -> list[SamplerCheck]:
-        """Exact vs MCMC P(benefit) for every beta-binomial MCMC fit."""
-        return [SamplerCheck(prior, outcome, self.exact[(prior, outcome)].summary.p_benefit
-                             .estimate, fit.summary.p_benefit,
-                             fit.settings.chains * fit.settings.draws)
-                for (prior, outcome), fit in self.mcmc.items()]
+        """Exact vs MCMC P(benefit) for every MCMC fit of a model with an exact answer: the
+        beta-binomial and the aggregate logistic model."""
+        beta_binomial = [
+            SamplerCheck(BETA_BINOMIAL_MODEL, prior, outcome,
+                         self.exact[(prior, outcome)].summary.p_benefit.estimate,
+                         fit.summary.p_benefit, fit.settings.chains * fit.settings.draws)
+            for (prior, outcome), fit in self.mcmc.items()]
+        logistic = [
+            SamplerCheck(AGGREGATE_MODEL, prior, outcome,
+                         self.logistic[(prior, outcome)].p_benefit.estimate, fit.p_benefit,
+                         fit.settings.chains * fit.settings.draws)
+            for (prior, outcome), fit in self.aggregate.items()]
+        return beta_binomial + logistic
 
     @property
     def diagnostics(self) -> list[FitDiagnostics]:
@@ -289,22 +323,19 @@ StudyRunner = Callable[[StudyConfig], StudyResult]
 """Runs (or loads from its cache) the repeated-simulation study for a configuration."""
 
 
-def _missing_scenarios(trial: Trial, prior_set: PriorSet, missing_treatment: int,
-                       settings: SamplerSettings) -> list[MissingScenario]:
+def _missing_scenarios(trial: Trial, prior_set: PriorSet,
+                       missing_treatment: int) -> list[MissingScenario]:
+    """The missing-participant bracket (:func:`imputed_counts`), both models exact."""
     scenarios = []
     for prior in prior_set.priors.values():
         for outcome in trial.outcomes.values():
-            table = missing_outcome_sensitivity_aggregate(
-                prior.logistic, outcome, missing_treatment=missing_treatment,
-                settings=settings)
-            for _, row in table.iterrows():
-                treatment = parse_fraction(row["treatment"], "treatment")
-                control = parse_fraction(row["control"], "control")
-                counts = outcome.with_counts(treatment, control)
+            for label, counts in imputed_counts(outcome, missing_treatment):
+                logistic = LogisticPosterior(counts, prior.logistic.intercept,
+                                             prior.logistic.treatment).p_benefit()
                 exact = fit_exact(prior.beta_binomial, counts).summary.p_benefit.estimate
-                scenarios.append(MissingScenario(
-                    prior.name, outcome.name, str(row["scenario"]), treatment, control,
-                    exact, Probability(float(row["p_benefit"]), float(row["mcse_p_benefit"]))))
+                scenarios.append(MissingScenario(prior.name, outcome.name, label,
+                                                 counts.treatment, counts.control, exact,
+                                                 logistic))
     return scenarios
 
 
@@ -321,10 +352,14 @@ def build_results(priors_file: str | Path, *, settings: SamplerSettings = DEFAUL
     trial = load_trial(trial_file)
     prior_set = load_priors(resolve_input(priors_file))
     ipd = load_ipd(ipd_file)
-    exact, mcmc, aggregate, interaction = {}, {}, {}, {}
+    logistic, exact, mcmc, aggregate, interaction = {}, {}, {}, {}, {}
     for prior in prior_set.priors.values():
         for outcome in trial.outcomes.values():
             key = (prior.name, outcome.name)
+            say(f"  integrating the logistic model (exact): {outcome.name}, "
+                f"prior {prior.name}")
+            logistic[key] = LogisticPosterior(outcome, prior.logistic.intercept,
+                                              prior.logistic.treatment).summary(ARD_THRESHOLDS)
             exact[key] = fit_exact(prior.beta_binomial, outcome)
             say(f"  fitting beta-binomial (MCMC): {outcome.name}, prior {prior.name}")
             mcmc[key] = fit_mcmc(prior.beta_binomial, outcome, settings)
@@ -357,14 +392,14 @@ def build_results(priors_file: str | Path, *, settings: SamplerSettings = DEFAUL
         psense_tables[(name, PSENSE_INTERACTION_MODEL)] = psense(
             interaction[(name, CHECKED_OUTCOME)])
     return ReportResults(
-        trial=trial, prior_set=prior_set, ipd=ipd, exact=exact, mcmc=mcmc,
+        trial=trial, prior_set=prior_set, ipd=ipd, logistic=logistic, exact=exact, mcmc=mcmc,
         aggregate=aggregate, interaction=interaction,
         frequentist={o.name: frequentist_summary(o) for o in trial.outcomes.values()},
         implied={name: implied_statements(prior, calibration)
                  for name, prior in prior_set.priors.items()},
         truth=truth, truth_tables=truth_tables, study=study_result,
         sensitivity=sensitivity_all(trial, prior_set), placebo_rate=placebo,
-        missing=_missing_scenarios(trial, prior_set, missing_treatment, settings),
+        missing=_missing_scenarios(trial, prior_set, missing_treatment),
         ppc={AGGREGATE_MODEL: ppc_aggregate(aggregate[(first, CHECKED_OUTCOME)]),
              INTERACTION_MODEL: ppc_ipd_tertiles(interaction[(first, CHECKED_OUTCOME)])},
         psense=psense_tables,

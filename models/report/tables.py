@@ -14,9 +14,10 @@ log odds ratios.
 import pandas as pd
 
 import models.report.format as fmt
-from models.mcmc.benefit_region import benefit_region
-from models.mcmc.crp_effects import BENEFIT_LEVEL
+from models.data.trial import ArmCounts
+from models.mcmc.crp_effects import CRP_READ_OUT_MG_L
 from models.mcmc.power_scaling import PSENSE_THRESHOLD
+from models.priors.statements import placebo_rate_interval
 from models.report.results import HEADLINE_ARD, ReportResults
 
 NO_CALIBRATION_NOTE = "*No calibration block in this priors file: nothing to vary.*"
@@ -28,13 +29,13 @@ PPC_STATISTIC_COLUMNS = frozenset({"n", "observed", "replicated_median", "replic
 
 
 def summary(results: ReportResults) -> pd.DataFrame:
-    """Headline: P(better) and P(ARD > 10 points) per prior (rows) and outcome (columns),
-    exact beta-binomial."""
+    """Headline of the primary analysis: P(better) and P(ARD > 10 points) per prior (rows)
+    and outcome (columns), aggregate logistic model, exact."""
     rows = []
     for name in results.prior_set.names:
         row = {"Prior": results.labels[name]}
         for outcome in results.trial.outcomes.values():
-            fit = results.exact[(name, outcome.name)].summary
+            fit = results.logistic[(name, outcome.name)]
             short = outcome.name.capitalize()
             row[f"{short}: P(better)"] = fmt.prob(fit.p_benefit.estimate)
             row[f"{short}: P(+{100 * HEADLINE_ARD:g} points or more)"] = fmt.prob(
@@ -43,144 +44,132 @@ def summary(results: ReportResults) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def arm_counts(arm: ArmCounts) -> str:
+    """Events / analysed with the percentage to one decimal, e.g. "7/13 (53.8%)"."""
+    return f"{arm} ({fmt.percent(arm.rate, 1)})"
+
+
 def counts(results: ReportResults) -> pd.DataFrame:
-    """The published day-28 counts per outcome, with percentages and the observed ARD."""
+    """The published day-28 counts per outcome with percentages, and the classical reference
+    values: observed ARD (points), sample odds ratio with its Wald 95% CI, Fisher's exact
+    two-sided p-value."""
     trial = results.trial
-    return pd.DataFrame([
-        {"Outcome": o.label,
-         f"{trial.treatment_name.capitalize()}": f"{o.treatment} "
-                                                 f"({fmt.percent(o.treatment.rate, 1)})",
-         f"{trial.control_name.capitalize()}": f"{o.control} ({fmt.percent(o.control.rate, 1)})",
-         "Observed ARD (points)": fmt.points(o.treatment.rate - o.control.rate)}
-        for o in trial.outcomes.values()
-    ])
+    rows = []
+    for o in trial.outcomes.values():
+        f = results.frequentist[o.name]
+        rows.append({
+            "Outcome": o.label,
+            trial.treatment_name.capitalize(): arm_counts(o.treatment),
+            trial.control_name.capitalize(): arm_counts(o.control),
+            "Observed ARD, points": fmt.points(f.risk_difference),
+            "Odds ratio (95% CI)": f"{fmt.ratio(f.odds_ratio)} ({fmt.ratio(f.odds_ratio_lower)}"
+                                   f" to {fmt.ratio(f.odds_ratio_upper)})",
+            "Fisher p (two-sided)": fmt.number(f.fisher_p_two_sided, ".2f"),
+        })
+    return pd.DataFrame(rows)
 
 
-def frequentist(results: ReportResults) -> pd.DataFrame:
-    """Classical reference values per outcome: observed ARD and NNT, Wald OR interval,
-    Fisher's exact p-values."""
-    return pd.DataFrame([{
-        "Outcome": results.trial.outcome(name).label,
-        "Observed ARD, points": fmt.points(f.risk_difference),
-        "Observed NNT": fmt.number(f.nnt, ".1f"),
-        "Odds ratio (95% CI)": f"{fmt.number(f.odds_ratio, '.2f')} "
-                               f"({fmt.number(f.odds_ratio_lower, '.2f')} to "
-                               f"{fmt.number(f.odds_ratio_upper, '.2f')})",
-        "Fisher p, two-sided": fmt.number(f.fisher_p_two_sided, ".2f"),
-        "Fisher p, one-sided": fmt.number(f.fisher_p_one_sided, ".2f"),
-    } for name, f in results.frequentist.items()])
-
-
-def prior_beliefs(results: ReportResults) -> pd.DataFrame:
-    """Each prior's description and what it implies before the data, on both scales (the
-    design-effect columns only with a calibration block)."""
+def priors(results: ReportResults) -> pd.DataFrame:
+    """Each prior as the primary (logistic) model holds it: the belief in words, the normal
+    prior on the log OR, the placebo rate its intercept prior implies (median and 95%
+    interval, percent), and what it implies before the data (P(OR > 1); P(OR > design)
+    with a calibration block)."""
     rows = []
     for prior in results.prior_set.priors.values():
         s = results.implied[prior.name]
+        lg = prior.logistic
         row = {"Prior": prior.label, "Belief": prior.description,
-               "Beta: P(ARD > 0)": fmt.prob(s["bb_p_benefit"])}
-        if "design_ard" in s:
-            row["Beta: P(ARD > design)"] = fmt.prob(s["bb_p_ard_above_design"])
-            row["Beta: P(OR > design)"] = fmt.prob(s["bb_p_or_above_design"])
-            row["Logistic: P(OR > design)"] = fmt.prob(s["logistic_p_or_above_design"])
-        row["Logistic: P(OR > 1)"] = fmt.prob(s["logistic_p_or_above_1"])
+               "Log OR prior": f"N({lg.treatment.mean:.2f}, {lg.treatment.sd:.2f})",
+               "Placebo rate prior": fmt.rate_interval(placebo_rate_interval(lg.intercept)),
+               "P(OR > 1)": fmt.prob(s["logistic_p_or_above_1"])}
+        if "design_ard" in s and results.prior_set.calibration is not None:
+            design = results.prior_set.calibration.design_odds_ratio
+            row[f"P(OR > {design:g})"] = fmt.prob(s["logistic_p_or_above_design"])
         rows.append(row)
     return pd.DataFrame(rows)
 
 
 def prior_parameters(results: ReportResults) -> pd.DataFrame:
-    """Every parameter of every prior: Beta per arm with its worth in participants, normal
-    priors of the logistic coefficients (log-odds scale) with the log-OR prior's worth."""
+    """Appendix: the parameters the primary table does not show. Beta per arm with its
+    worth in participants and what the Beta priors imply before the data (P(ARD > 0);
+    P(ARD > design) with a calibration block); the intercept, hs-CRP slope and interaction
+    priors of the logistic models (log-odds scale); the log-OR prior's approximate worth."""
     rows = []
     for prior in results.prior_set.priors.values():
         s = results.implied[prior.name]
         bbp, lg = prior.beta_binomial, prior.logistic
-        rows.append({
+        row = {
             "Prior": prior.label,
             "Tocilizumab Beta": f"({bbp.treatment.alpha:.2f}, {bbp.treatment.beta:.2f})",
             "Placebo Beta": f"({bbp.control.alpha:.2f}, {bbp.control.beta:.2f})",
-            "Worth per arm": f"{fmt.number(s['bb_ess_treatment'], '.0f')} / "
-                             f"{fmt.number(s['bb_ess_control'], '.0f')}",
+            "Beta worth per arm": f"{fmt.number(s['bb_ess_treatment'], '.0f')} / "
+                                  f"{fmt.number(s['bb_ess_control'], '.0f')}",
+            "Beta: P(ARD > 0)": fmt.prob(s["bb_p_benefit"]),
+        }
+        if "design_ard" in s:
+            row["Beta: P(ARD > design)"] = fmt.prob(s["bb_p_ard_above_design"])
+        row.update({
             "Intercept": f"N({lg.intercept.mean:.2f}, {lg.intercept.sd:.2f})",
-            "Log OR": f"N({lg.treatment.mean:.2f}, {lg.treatment.sd:.2f})",
             "Log-OR worth": fmt.number(s["logistic_ess"], ".0f"),
             "hs-CRP slope": f"N({lg.biomarker.mean:.2f}, {lg.biomarker.sd:.2f})",
             "Interaction": f"N({lg.interaction.mean:.2f}, {lg.interaction.sd:.2f})",
         })
+        rows.append(row)
     return pd.DataFrame(rows)
 
 
-def headline(results: ReportResults) -> pd.DataFrame:
-    """Exact P(tocilizumab better) and P(ARD > d) for each positive threshold d."""
+def primary(results: ReportResults) -> pd.DataFrame:
+    """The primary analysis beyond the summary table: P(ARD > d) for the thresholds other
+    than the summary's, and the posterior median and 95% interval of the ARD (points) and the
+    odds ratio; aggregate logistic model, exact."""
     rows = []
     for name in results.prior_set.names:
         for outcome in results.trial.outcomes.values():
-            fit = results.exact[(name, outcome.name)].summary
-            row = {"Prior": results.labels[name], "Outcome": outcome.label,
-                   "P(tocilizumab better)": fmt.prob(fit.p_benefit.estimate)}
+            fit = results.logistic[(name, outcome.name)]
+            row = {"Prior": results.labels[name], "Outcome": outcome.label}
             for d in results.thresholds:
-                row[f"P(ARD > {100 * d:g} points)"] = fmt.prob(fit.p_ard_greater[d].estimate)
+                if d != HEADLINE_ARD:
+                    row[f"P(ARD > {100 * d:g})"] = fmt.prob(fit.p_ard_greater[d].estimate)
+            row["ARD, points (95%)"] = fmt.ard_interval(fit.risk_difference)
+            row["Odds ratio (95%)"] = fmt.ratio_interval(fit.odds_ratio)
             rows.append(row)
     return pd.DataFrame(rows)
 
 
-def effects(results: ReportResults) -> pd.DataFrame:
-    """Exact posterior median and 95% interval of ARD (points), RR and OR."""
+def beta_binomial(results: ReportResults) -> pd.DataFrame:
+    """The beta-binomial model, exact: P(better), P(ARD > 10 points), and the median and
+    95% interval of the ARD (points) and the odds ratio."""
     rows = []
     for name in results.prior_set.names:
         for outcome in results.trial.outcomes.values():
             fit = results.exact[(name, outcome.name)].summary
             rows.append({
                 "Prior": results.labels[name], "Outcome": outcome.label,
-                "ARD, points": fmt.ard_interval(fit.risk_difference),
-                "RR": fmt.ratio_interval(fit.risk_ratio),
-                "OR": fmt.ratio_interval(fit.odds_ratio),
-            })
-    return pd.DataFrame(rows)
-
-
-def logistic(results: ReportResults) -> pd.DataFrame:
-    """Exact beta-binomial P(benefit) beside the aggregate logistic model's (± MCSE), with
-    the logistic odds ratio."""
-    rows = []
-    for name in results.prior_set.names:
-        for outcome in results.trial.outcomes.values():
-            key = (name, outcome.name)
-            fit = results.aggregate[key]
-            rows.append({
-                "Prior": results.labels[name], "Outcome": outcome.label,
-                "Beta-binomial (exact)": fmt.prob(results.exact[key].summary.p_benefit.estimate),
-                "Logistic (MCMC) ± MCSE": fmt.prob_mcse(fit.p_benefit),
-                "Logistic OR": fmt.ratio_interval(fit.odds_ratio),
+                "P(better)": fmt.prob(fit.p_benefit.estimate),
+                f"P(ARD > {100 * HEADLINE_ARD:g})": fmt.prob(
+                    fit.p_ard_greater[HEADLINE_ARD].estimate),
+                "ARD, points (95%)": fmt.ard_interval(fit.risk_difference),
+                "Odds ratio (95%)": fmt.ratio_interval(fit.odds_ratio),
             })
     return pd.DataFrame(rows)
 
 
 def interaction(results: ReportResults) -> pd.DataFrame:
-    """The interaction model on SIMULATED data: benefit at the mean hs-CRP, the averaged
-    ARD, the interaction, and where P(benefit | hs-CRP) reaches ``BENEFIT_LEVEL``."""
+    """The interaction model on SIMULATED data: the interaction (added log OR per SD of log
+    hs-CRP) with P(interaction > 0), and P(better | hs-CRP) at the fixed hs-CRP values of
+    :data:`CRP_READ_OUT_MG_L`, each with its Monte Carlo SE (no range read off a noisy
+    curve)."""
     rows = []
     for name in results.prior_set.names:
         for outcome in results.trial.outcomes.values():
             fit = results.interaction[(name, outcome.name)]
-            region = benefit_region(fit.curves, BENEFIT_LEVEL)
-            if region.everywhere:
-                where = "all of the grid"
-            elif region.lowest is None or region.highest is None:
-                where = "nowhere"
-            else:
-                where = f"{region.lowest:.1f}-{region.highest:.1f} mg/L"
-            rows.append({
-                "Prior": results.labels[name], "Outcome": outcome.label,
-                "P(better) at mean hs-CRP": fmt.prob(fit.p_treatment_positive.estimate),
-                "Average ARD, points": fmt.ard_interval(fit.marginal.risk_difference),
-                "P(average ARD > 0)": fmt.prob(fit.marginal.p_benefit.estimate),
-                "Interaction, log OR per SD": fmt.log_or_interval(fit.interaction),
-                "P(interaction > 0)": fmt.prob(fit.p_interaction_positive.estimate),
-                "Peak P(better | hs-CRP)": f"{fmt.prob(region.peak)} at "
-                                           f"{fmt.number(region.peak_crp, '.1f')} mg/L",
-                f"P >= {BENEFIT_LEVEL:g}": where,
-            })
+            row = {"Prior": results.labels[name], "Outcome": outcome.label,
+                   "Interaction (95%)": fmt.log_or_interval(fit.interaction),
+                   "P(interaction > 0)": fmt.prob(fit.p_interaction_positive.estimate)}
+            at = fit.p_benefit_at(CRP_READ_OUT_MG_L)
+            for value in CRP_READ_OUT_MG_L:
+                row[f"P(better), {value:g} mg/L"] = fmt.prob_mcse(at[value])
+            rows.append(row)
     return pd.DataFrame(rows)
 
 
@@ -206,42 +195,42 @@ def truth(results: ReportResults) -> pd.DataFrame:
 
 def missing_participant(results: ReportResults) -> pd.DataFrame:
     """One row per prior x scenario for the participant without an outcome; per outcome the
-    counts, the exact beta-binomial P(benefit) and the logistic one (± MCSE)."""
+    counts and P(benefit) from the logistic (primary) and beta-binomial models, both exact."""
     rows: dict[tuple[str, str], dict[str, str]] = {}
     for s in results.missing:
         row = rows.setdefault((s.prior, s.scenario), {
             "Prior": results.labels[s.prior], "Missing participant": s.scenario})
         short = s.outcome.capitalize()
         row[f"{short}: counts"] = f"{s.treatment} vs {s.control}"
+        row[f"{short}: logistic"] = fmt.prob(s.logistic)
         row[f"{short}: beta-binomial"] = fmt.prob(s.beta_binomial)
-        row[f"{short}: logistic ± MCSE"] = fmt.prob_mcse(s.logistic)
     return pd.DataFrame(list(rows.values()))
 
 
 def sensitivity_named(results: ReportResults) -> pd.DataFrame:
     """At each named prior's log-OR prior: P(benefit) on the heat map (the first prior's
-    intercept prior) beside the full named prior's MCMC value (± MCSE)."""
+    intercept prior) beside the full named prior's (its own intercept prior), both exact."""
     rows = []
     for _, row in results.sensitivity.named.iterrows():
-        full = results.aggregate[(row["prior"], row["outcome"])].p_benefit
+        full = results.logistic[(row["prior"], row["outcome"])].p_benefit
         rows.append({
             "Prior": row["label"], "Outcome": results.trial.outcome(row["outcome"]).label,
             "Log-OR prior": f"N({row['mean']:.2f}, {row['sd']:.2f})",
             "Heat map (fixed intercept prior)": fmt.prob(float(row["p_benefit"])),
-            "Full named prior ± MCSE": fmt.prob_mcse(full),
+            "Full named prior": fmt.prob(full.estimate),
         })
     return pd.DataFrame(rows)
 
 
 def placebo_rate(results: ReportResults) -> pd.DataFrame | None:
     """One row per assumed placebo rate; per calibrated prior and outcome the cell
-    "P(better) / P(ARD > 10 points)". None without a calibration block."""
+    "logistic P(better) / beta-binomial P(better)". None without a calibration block."""
     table = results.placebo_rate
     if table is None:
         return None
     view = table.assign(
         cell=[f"{fmt.prob(a)} / {fmt.prob(b)}"
-              for a, b in zip(table["p_benefit"], table["p_ard_gt_0.1"], strict=True)],
+              for a, b in zip(table["logistic_p_benefit"], table["p_benefit"], strict=True)],
         column=[f"{label}, {results.trial.outcome(o).label.lower()}"
                 for label, o in zip(table["label"], table["outcome"], strict=True)],
     ).pivot(index="placebo_rate", columns="column", values="cell").reset_index()
@@ -292,13 +281,15 @@ NO_MCSE_UNITS = "none: MCSE is 0 (compared with the binomial SE of {draws} draws
 
 
 def exact_vs_mcmc(results: ReportResults) -> pd.DataFrame:
-    """Beta-binomial P(benefit), exact against MCMC, with the MCSE, the difference in MCSE
-    units and whether they agree; an MCSE of 0 (every draw on the same side) is said in
-    words, with the rule that decided agreement instead (:class:`SamplerCheck`)."""
+    """P(benefit) of the beta-binomial and the aggregate logistic model, exact against MCMC,
+    with the MCSE, the difference in MCSE units and whether they agree; an MCSE of 0 (every
+    draw on the same side) is said in words, with the rule that decided agreement instead
+    (:class:`SamplerCheck`)."""
     rows = []
     for check in results.checks:
         difference = check.difference_in_mcse
         rows.append({
+            "Model": check.model,
             "Prior": results.labels[check.prior],
             "Outcome": results.trial.outcome(check.outcome).label,
             "Exact": fmt.number(check.exact, ".4f"),
@@ -307,23 +298,6 @@ def exact_vs_mcmc(results: ReportResults) -> pd.DataFrame:
             "Difference in MCSE units": (fmt.number(difference, ".2f") if difference is not None
                                          else NO_MCSE_UNITS.format(draws=check.draws)),
             "Agree": "yes" if check.agrees else "NO",
-        })
-    return pd.DataFrame(rows)
-
-
-def diagnostics(results: ReportResults) -> pd.DataFrame:
-    """Worst R-hat, bulk and tail ESS and divergences of every MCMC fit, with its verdict."""
-    rows = []
-    for fit in results.diagnostics:
-        d = fit.diagnostics
-        rows.append({
-            "Model": fit.model, "Prior": results.labels[fit.prior],
-            "Outcome": results.trial.outcome(fit.outcome).label,
-            "Max R-hat": fmt.number(d.rhat_max, ".4f"),
-            "Min bulk ESS": fmt.number(d.ess_bulk_min, ".0f"),
-            "Min tail ESS": fmt.number(d.ess_tail_min, ".0f"),
-            "Divergences": str(d.divergences),
-            "Verdict": "ok" if d.ok else "FLAG: " + "; ".join(d.problems),
         })
     return pd.DataFrame(rows)
 

@@ -17,9 +17,9 @@ from collections.abc import Sequence
 
 import models.report.format as fmt
 from models.exact.beta_binomial import PROBABILITY_ACCURACY, QUANTILE_ACCURACY
+from models.exact.logistic_posterior import LOGISTIC_ACCURACY
 from models.mcmc.diagnostics import ESS_MIN, RHAT_MAX
-from models.report.results import HEADLINE_ARD, MCSE_AGREEMENT, ReportResults
-from models.simulation.study import DETECTION_LEVEL
+from models.report.results import HEADLINE_ARD, MCSE_AGREEMENT, FitDiagnostics, ReportResults
 
 THRESHOLD_MEANINGS = (
     "a small benefit",
@@ -44,27 +44,29 @@ def priors_file_name(results: ReportResults) -> str:
 
 
 def prior_strength(results: ReportResults) -> str:
-    """The informative Beta priors' worth in prior participants (both arms), those worth
-    more than two thirds of the analysed participants, e.g. "46 (skeptical) and 56
-    (enthusiastic) prior participants in total"."""
-    strong = []
-    for name in results.prior_set.names:
-        s = results.implied[name]
-        worth = s["bb_ess_treatment"] + s["bb_ess_control"]
-        if worth > 2 * results.analysed / 3:
-            strong.append(f"{worth:.0f} ({fmt.markdown_text(results.labels[name].lower())})")
-    return (" and ".join(strong) or "far less than the data") + " prior participants in total"
+    """The informative log-OR priors' approximate worth in participants (both arms; see
+    :func:`~models.priors.statements.logistic_effective_sample_size`), those worth more than
+    two thirds of the analysed participants, e.g. "about 69 participants (skeptical) and 69
+    (enthusiastic)"."""
+    strong = [f"{results.implied[name]['logistic_ess']:.0f} "
+              f"({fmt.markdown_text(results.labels[name].lower())})"
+              for name in results.prior_set.names
+              if results.implied[name]["logistic_ess"] > 2 * results.analysed / 3]
+    if not strong:
+        return "far fewer participants than the trial"
+    return "about " + " and ".join(strong) + " participants"
 
 
 def summary_bullets(results: ReportResults) -> str:
-    """The summary's five bullets: P(better) and P(ARD > 10 points) ranges over the priors,
-    the priors' weight against the data, the secondary-outcome caveat, and how the skeptical
-    answer moves between model families."""
+    """The summary's bullets, from the primary analysis (exact logistic): P(better) and
+    P(ARD > 10 points) ranges over the priors, the priors' weight against the data, the
+    post hoc and secondary-outcome caveat, and how the skeptical answer moves between model
+    families."""
     names = results.prior_set.names
-    p_all = {o: [results.exact[(n, o)].summary.p_benefit.estimate for n in names]
+    p_all = {o: [results.logistic[(n, o)].p_benefit.estimate for n in names]
              for o in results.trial.outcomes}
-    p10 = {o: [results.exact[(n, o)].summary.p_ard_greater[HEADLINE_ARD].estimate
-               for n in names] for o in results.trial.outcomes}
+    p10 = {o: [results.logistic[(n, o)].p_ard_greater[HEADLINE_ARD].estimate for n in names]
+           for o in results.trial.outcomes}
     return (
         f"- **Some benefit is probable under every prior in the file:** P(tocilizumab better) "
         f"ranges {span(p_all['remission'])} for remission and {span(p_all['response'])} for "
@@ -73,30 +75,33 @@ def summary_bullets(results: ReportResults) -> str:
         f"least {100 * HEADLINE_ARD:g} more remissions per 100 treated is "
         f"{span(p10['remission'])}; for response {span(p10['response'])}.\n"
         f"- **The prior matters** because the trial is small: {results.analysed} participants "
-        f"were analysed, while the informative Beta priors are worth about "
-        f"{prior_strength(results)} (@tbl-prior-parameters); @sec-sensitivity shows how far "
-        "the answer moves.\n"
-        "- **These are secondary outcomes** of a trial whose primary outcome (day 14) was not "
-        "met, so they generate hypotheses rather than settle the question.\n"
+        f"were analysed, and the informative priors on the odds ratio are worth "
+        f"{prior_strength(results)} (@sec-sensitivity shows how far the answer moves).\n"
+        "- **Post hoc, secondary outcomes:** the day-28 outcomes were secondary, the primary "
+        "outcome (day 14) was not met, and this analysis was specified after the results "
+        "were public. It generates hypotheses; it does not settle the question.\n"
         f"- {skeptical_across_models(results)}"
     )
 
 
 def skeptical_across_models(results: ReportResults) -> str:
     """One line: how the skeptical answer for remission moves between model families, and
-    why (exact numbers: beta-binomial; logistic with its own intercept prior; logistic with
-    the first prior's weak intercept prior; :attr:`ReportResults.intercept_effects`)."""
+    why (exact numbers: logistic with its own intercept prior, the primary analysis;
+    beta-binomial; logistic with the first prior's weak intercept prior;
+    :attr:`ReportResults.intercept_effects`)."""
     skeptic = results.skeptical_prior
     effect = results.intercept_effects["remission"]
     beta_binomial = results.exact[(skeptic, "remission")].summary.p_benefit.estimate
+    label = fmt.markdown_text(results.labels[skeptic].lower())
     return (
-        f"**The model family moves the {fmt.markdown_text(results.labels[skeptic].lower())} "
-        f"answer:** for remission, P(tocilizumab better) is {fmt.prob(beta_binomial)} with the "
-        f"beta-binomial model, {fmt.prob(effect.p_benefit_own)} with the logistic model and "
+        f"**The model family moves the {label} answer:** for remission, P(tocilizumab "
+        f"better) is {fmt.prob(effect.p_benefit_own)} in the primary analysis, "
+        f"{fmt.prob(beta_binomial)} with the beta-binomial model and "
         f"{fmt.prob(effect.p_benefit_weak)} when the logistic model's placebo-rate prior is "
-        f"the {fmt.markdown_text(results.labels[results.first_prior].lower())} one (all "
-        "exact): an informative placebo-rate prior sharpens what the counts say about the "
-        "odds ratio (@sec-logistic)."
+        f"the {fmt.markdown_text(results.labels[results.first_prior].lower())} one. The "
+        f"{label} Beta priors doubt each arm's rate, not only the difference; an informative "
+        "placebo-rate prior sharpens what the counts say about the odds ratio "
+        "(@sec-families)."
     )
 
 
@@ -153,9 +158,55 @@ def logistic_priors_reading(results: ReportResults) -> str:
     )
 
 
+SURPRISE_LEVEL = 0.05
+"""A prior predictive tail probability below this says the data surprised the prior."""
+
+
+def prior_predictive_reading(results: ReportResults) -> str:
+    """What the prior predictive check shows (primary model's priors): the prior predictive
+    P(ARD >= observed) per prior and outcome, whether any falls below ``SURPRISE_LEVEL``,
+    and how much probability each prior puts on all-or-none results in both arms."""
+    parts, surprised, extremes = [], [], []
+    for name in results.prior_set.names:
+        label = fmt.markdown_text(results.labels[name].lower())
+        tails = []
+        for outcome in results.trial.outcomes.values():
+            predictive = results.prior_predictive.get(name, outcome.name, "logistic")
+            if predictive is None:
+                continue
+            tail = predictive.p_risk_difference_at_least(outcome.treatment.events,
+                                                         outcome.control.events)
+            tails.append(tail)
+            if tail < SURPRISE_LEVEL:
+                surprised.append(f"{label}, {fmt.markdown_text(outcome.label.lower())}")
+        if tails:
+            parts.append(f"{span(tails)} ({label})")
+        first = next(iter(results.trial.outcomes.values()))
+        predictive = results.prior_predictive.get(name, first.name, "logistic")
+        if predictive is not None:
+            pmf = predictive.pmf
+            extremes.append((float(pmf[0, 0] + pmf[-1, -1]), label))
+    verdict = ("so no prior finds the observed difference surprising"
+               if not surprised else "below " + fmt.general(SURPRISE_LEVEL) + " for "
+               + "; ".join(surprised) + ": there the data surprised the prior")
+    extreme, extreme_label = max(extremes)
+    return (
+        "Before the data, the priors of the primary model gave a risk difference at least as "
+        "large as the one observed a probability of " + ", ".join(parts) + f", {verdict}. "
+        f"The {extreme_label} prior puts {fmt.prob(extreme)} on results where both arms "
+        "have no events or all events: a wide normal prior on the log-odds scale is "
+        "U-shaped on the rate scale, one reason a flat-looking prior is not neutral."
+    )
+
+
 def probability_accuracy() -> str:
     """The absolute error of every exact probability, e.g. "1e-10"."""
     return fmt.exponent(PROBABILITY_ACCURACY)
+
+
+def logistic_accuracy() -> str:
+    """The absolute error of every probability of the exact logistic model, e.g. "1e-06"."""
+    return fmt.exponent(LOGISTIC_ACCURACY)
 
 
 def quantile_accuracy() -> str:
@@ -171,23 +222,21 @@ def thresholds(results: ReportResults) -> str:
 
 
 def model_comparison(results: ReportResults) -> str:
-    """Where the exact beta-binomial and the aggregate logistic P(benefit) differ most,
-    and why the two families differ."""
+    """Where the beta-binomial and the primary (exact logistic) P(benefit) differ most, and
+    why the two families differ."""
     gaps = {key: fit.p_benefit.estimate - results.exact[key].summary.p_benefit.estimate
-            for key, fit in results.aggregate.items()}
+            for key, fit in results.logistic.items()}
     prior, outcome = max(gaps, key=lambda key: abs(gaps[key]))
     return (
-        "The two models agree closely where the priors are weak and differ where they are "
-        f"not: the largest difference is {abs(gaps[(prior, outcome)]):.3f} "
+        "The two families agree closely where the priors are weak and differ where they are "
+        f"not: the largest difference in P(better) is {abs(gaps[(prior, outcome)]):.3f} "
         f"({fmt.markdown_text(results.labels[prior])} prior, "
-        f"{fmt.markdown_text(results.trial.outcome(outcome).label.lower())}). "
-        "The two families are calibrated to the same *kind* of statement, each on its own "
-        "scale, but they are not the same belief (@tbl-priors). The Beta priors speak about "
-        "each arm's rate: an informative Beta prior on the tocilizumab arm pulls that rate "
-        "towards the assumed placebo rate directly. The logistic priors speak about the odds "
-        "ratio, with a separate prior on the placebo log-odds. " + intercept_mechanism(results)
-        + f" With {results.analysed} participants such modelling choices still move the "
-        "answer; @sec-sensitivity shows by how much."
+        f"{fmt.markdown_text(results.trial.outcome(outcome).label.lower())}). They are "
+        "calibrated to the same *kind* of statement on different scales, so they are not the "
+        "same belief. An informative Beta prior speaks about each arm's rate: it pulls the "
+        "tocilizumab rate towards the assumed placebo rate directly. The logistic priors "
+        "speak about the odds ratio, with a separate prior on the placebo log-odds. "
+        + intercept_mechanism(results)
     )
 
 
@@ -223,76 +272,65 @@ def intercept_mechanism(results: ReportResults) -> str:
 
 
 def conclusions(results: ReportResults) -> str:
-    """What a reader may and may not conclude, with the numbers behind each."""
+    """What a reader may and may not conclude, with the numbers behind each (primary
+    analysis, exact)."""
     first, skeptic = results.first_prior, results.skeptical_prior
-    ref_rem = results.exact[(first, "remission")].summary
-    skeptic_rem = results.exact[(skeptic, "remission")].summary
-    inter = results.study_summary("interaction")
-    treat = results.study_summary("treatment")
+    ref_rem = results.logistic[(first, "remission")]
+    skeptic_rem = results.logistic[(skeptic, "remission")]
     first_label = fmt.markdown_text(results.labels[first].lower())
     skeptic_label = fmt.markdown_text(results.labels[skeptic].lower())
     return (
         "**May conclude.** Given these counts, benefit on day-28 remission and response is "
         f"more probable than not under every prior in the file. The data move even the "
         f"{skeptic_label} prior: before the trial it gave tocilizumab a "
-        f"{fmt.prob(results.implied[skeptic]['bb_p_benefit'])} chance of beating placebo on "
-        f"remission; after it, {fmt.prob(skeptic_rem.p_benefit.estimate)}.\n\n"
+        f"{fmt.prob(results.implied[skeptic]['logistic_p_or_above_1'])} chance of beating "
+        f"placebo; after it, {fmt.prob(skeptic_rem.p_benefit.estimate)} for remission.\n\n"
         "**May not conclude.** That the benefit is large or certain: under the "
-        f"{first_label} prior the 95% interval for the remission risk "
-        f"difference runs from {fmt.points(ref_rem.risk_difference.lower)} to "
+        f"{first_label} prior the 95% interval for the remission risk difference runs from "
+        f"{fmt.points(ref_rem.risk_difference.lower)} to "
         f"{fmt.points(ref_rem.risk_difference.upper)} percentage points, which includes no "
-        "benefit and modest harm as well as large benefit. Nor that tocilizumab works in "
-        "depression generally: the primary outcome was not met, these are secondary outcomes, "
-        "and the trial selected people with hs-CRP of at least 3 mg/L. Nor that hs-CRP "
-        "predicts who benefits: the interaction analysis here runs on simulated data, and the "
-        "simulation study shows that a trial of this size, analysed with the "
-        f"{first_label} prior, would show P(interaction > 0) > "
-        f"{DETECTION_LEVEL:g} for an interaction as large as the one simulated only about "
-        f"{fmt.percent(inter['detection'])} of the time (and for the main effect only "
-        f"{fmt.percent(treat['detection'])})."
+        "benefit and some harm as well as large benefit. Nor that tocilizumab works in "
+        "depression generally: the primary outcome was not met, these are secondary "
+        "outcomes analysed post hoc, the trial selected people with hs-CRP of at least "
+        "3 mg/L, and nothing here weighs benefit against harm. Nor that hs-CRP predicts who "
+        "benefits: the trial's individual data are not public (the interaction part below "
+        "runs on simulated data)."
     )
 
 
 def misreadings(results: ReportResults) -> str:
-    """Five common misreadings, each answered with this report's numbers."""
+    """Four common misreadings, each answered with this report's numbers (primary
+    analysis)."""
     first = results.first_prior
-    ref_rem = results.exact[(first, "remission")].summary
-    ref_resp = results.exact[(first, "response")].summary
+    ref_rem = results.logistic[(first, "remission")]
+    ref_resp = results.logistic[(first, "response")]
     freq = results.frequentist["remission"]
     remission = results.trial.outcome("remission")
     response = results.trial.outcome("response")
     p_rem = ref_rem.p_benefit.estimate
     return (
-        f"1. **\"P = {fmt.prob(p_rem)} means a p-value of {fmt.prob(1 - p_rem)}.\"** Not "
-        "quite. A p-value is computed assuming no effect; a posterior probability is a "
-        "statement about the effect itself, given a prior. With a nearly flat prior, "
-        "1 - P(benefit) is often close to a *one-sided* p-value (here "
-        f"{fmt.prob(1 - p_rem)} against a one-sided Wald p of "
-        f"{fmt.prob(freq.wald_p_one_sided)}; Fisher's exact test, which is conservative, "
-        f"gives {fmt.prob(freq.fisher_p_one_sided)} one-sided and "
-        f"{fmt.prob(freq.fisher_p_two_sided)} two-sided). The resemblance ends as soon as "
-        "the prior carries information, and the usual two-sided p-value answers a "
-        "different question altogether.\n"
+        f"1. **\"P = {fmt.prob(p_rem)} means a p-value of {fmt.prob(1 - p_rem)}.\"** No. A "
+        "p-value is computed assuming no effect; a posterior probability is a statement "
+        "about the effect, given a prior. With a nearly flat prior, 1 - P(benefit) is often "
+        f"close to a *one-sided* p-value (here {fmt.prob(1 - p_rem)} against a one-sided "
+        f"Wald p of {fmt.prob(freq.wald_p_one_sided)}); the resemblance ends as soon as the "
+        "prior carries information.\n"
         "2. **\"The treatment probably works, so it works well.\"** P(benefit) counts any "
-        "benefit, however small. The probability of at least "
+        "benefit, however small: the probability of at least "
         f"{100 * HEADLINE_ARD:g} more remissions per 100 treated is "
         f"{fmt.prob(ref_rem.p_ard_greater[HEADLINE_ARD].estimate)} under the "
         f"{fmt.markdown_text(results.labels[first].lower())} prior, and "
-        f"{fmt.prob(ref_rem.p_ard_greater[LARGE_ARD].estimate)} for at least 20 (NNT 5 or "
-        "fewer).\n"
+        f"{fmt.prob(ref_rem.p_ard_greater[LARGE_ARD].estimate)} for at least "
+        f"{100 * LARGE_ARD:g} (NNT {1 / LARGE_ARD:g} or fewer).\n"
         "3. **\"The reference prior is objective, so its answer is the real one.\"** Every "
-        "prior is a choice. The reference prior is weak, not neutral about everything: flat "
-        "on each arm's rate is not flat on the odds ratio. Read the answer across priors "
-        "(@sec-sensitivity).\n"
+        "prior is a choice; the reference prior is weak, not neutral about everything. Read "
+        "the answer across priors (@sec-sensitivity).\n"
         f"4. **\"Response is more convincing than remission\"** "
         f"({fmt.prob(ref_resp.p_benefit.estimate)} vs {fmt.prob(p_rem)}). The two outcomes "
         f"differ by {abs(remission.treatment.events - response.treatment.events)} event(s) "
         f"in the tocilizumab arm and "
         f"{abs(remission.control.events - response.control.events)} in the placebo arm; "
-        f"both come from the same {results.analysed} people and move together.\n"
-        "5. **\"High-CRP patients benefit more.\"** A subgroup or interaction finding in "
-        f"{results.analysed} participants is fragile even with real data; here it is "
-        "**simulated** to show the method (@sec-interaction, @sec-study)."
+        f"both come from the same {results.analysed} people and move together."
     )
 
 
@@ -318,11 +356,27 @@ def exact_vs_mcmc_verdict(results: ReportResults) -> str:
 
 
 def diagnostics_verdict(results: ReportResults) -> str:
-    """Whether every MCMC fit passes R-hat, ESS and divergences, or how many are flagged."""
+    """One sentence on every MCMC fit of the main analyses (R-hat, bulk and tail ESS,
+    divergences) naming the worst fit on each, or how many fits are flagged and which."""
     fits = results.diagnostics
     flagged = [fit for fit in fits if not fit.diagnostics.ok]
-    if not flagged:
-        return (f"All {len(fits)} MCMC fits pass: R-hat at most {RHAT_MAX:g}, bulk and tail "
-                f"ESS at least {ESS_MIN}, no divergent transitions.")
-    return (f"**{len(flagged)} of {len(fits)} fits are flagged** (see the verdict column); "
-            "their numbers should be read with caution.")
+
+    def which(fit: FitDiagnostics) -> str:
+        return (f"{fit.model}, {fmt.markdown_text(results.labels[fit.prior].lower())}, "
+                f"{fmt.markdown_text(results.trial.outcome(fit.outcome).label.lower())}")
+
+    if flagged:
+        named = "; ".join(f"{which(fit)}: {', '.join(fit.diagnostics.problems)}"
+                          for fit in flagged)
+        return (f"**{len(flagged)} of {len(fits)} MCMC fits are flagged**, and their numbers "
+                f"should be read with caution: {named}.")
+    rhat = max(fits, key=lambda fit: fit.diagnostics.rhat_max)
+    bulk = min(fits, key=lambda fit: fit.diagnostics.ess_bulk_min)
+    tail = min(fits, key=lambda fit: fit.diagnostics.ess_tail_min)
+    return (
+        f"All {len(fits)} MCMC fits pass (R-hat at most {RHAT_MAX:g}, bulk and tail ESS at "
+        f"least {ESS_MIN}, no divergent transitions). The worst: R-hat "
+        f"{rhat.diagnostics.rhat_max:.4f} ({which(rhat)}), bulk ESS "
+        f"{bulk.diagnostics.ess_bulk_min:,.0f} ({which(bulk)}), tail ESS "
+        f"{tail.diagnostics.ess_tail_min:,.0f} ({which(tail)})."
+    )

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import models.report.format as fmt
 from models.mcmc.power_scaling import PSENSE_THRESHOLD
 from models.report.results import ReportResults
+from models.report.text import span
 from models.sensitivity.prior_map import BENEFIT_TARGETS
 
 Z_95 = 1.96
@@ -67,16 +68,38 @@ def tipping_points(results: ReportResults) -> str:
             "log-odds):\n\n" + "\n".join(lines))
 
 
-def placebo_rate_intro(results: ReportResults) -> str:
-    """Why the placebo-rate table exists (empty without a calibration block)."""
-    calibration = results.prior_set.calibration
-    if calibration is None:
+def placebo_rate_sentence(results: ReportResults) -> str:
+    """How far re-calibrating the priors at other assumed placebo rates moves P(better),
+    both families (empty without a calibration block)."""
+    calibration, table = results.prior_set.calibration, results.placebo_rate
+    if calibration is None or table is None:
         return ""
+    rates = sorted(table["placebo_rate"].unique())
     return (
-        "The calibrated priors also rest on an assumed placebo rate "
-        f"({fmt.percent(calibration.placebo_rate)} in this file). @tbl-placebo-rate "
-        "re-calibrates the skeptical and enthusiastic Beta priors at other assumed rates, "
-        "keeping the same statements."
+        "**The assumed placebo rate.** The calibrated priors rest on an assumed placebo "
+        f"rate ({fmt.percent(calibration.placebo_rate)} in this file). Re-calibrated at "
+        f"rates from {fmt.percent(rates[0])} to {fmt.percent(rates[-1])} with the same "
+        "statements, they give P(better) between "
+        f"{span(list(table['logistic_p_benefit']))} in the primary analysis and "
+        f"{span(list(table['p_benefit']))} with the beta-binomial model, over both outcomes "
+        "(@tbl-placebo-rate in the appendix)."
+    )
+
+
+def missing_participant_sentence(results: ReportResults) -> str:
+    """How far the participant without an outcome could move P(better): the primary
+    analysis's range over the scenarios, per prior, for remission."""
+    parts = []
+    for name in results.prior_set.names:
+        values = [s.logistic for s in results.missing
+                  if s.prior == name and s.outcome == "remission"]
+        parts.append(f"{span(values)} ({fmt.markdown_text(results.labels[name].lower())})")
+    return (
+        f"**The missing participant.** {results.missing_treatment} randomised tocilizumab "
+        "participant has no day-28 outcome. Counting that participant as a remission or as "
+        "no remission, P(better) for remission in the primary analysis spans "
+        + ", ".join(parts) + " (@tbl-missing in the appendix, with response and the "
+        "beta-binomial model)."
     )
 
 

@@ -10,26 +10,11 @@ interaction); probabilities on the 0-1 scale.
 import math
 
 import models.report.format as fmt
-from models.mcmc.benefit_region import BenefitRegion, benefit_region
-from models.mcmc.crp_effects import BENEFIT_LEVEL
+from models.mcmc.crp_effects import CRP_READ_OUT_MG_L
 from models.priors.statements import normal_tail_above
 from models.report.results import ReportResults
 from models.simulation.process import DEFAULT_PROCESS
 from models.simulation.study import DETECTION_LEVEL
-
-
-def region_text(region: BenefitRegion) -> str:
-    """Where P(benefit | hs-CRP) reaches the level, on the grid, with the peak and its MCSE."""
-    peak = (f"peaks at {fmt.prob(region.peak)} (MCSE {fmt.mcse(region.peak_mcse)}) at "
-            f"{fmt.number(region.peak_crp, '.1f')} mg/L")
-    if region.everywhere:
-        return (f"is at least {region.level:g} across {region.grid_lower:g}-"
-                f"{region.grid_upper:g} mg/L; it {peak}")
-    if region.lowest is None or region.highest is None:
-        return (f"stays below {region.level:g} across {region.grid_lower:g}-"
-                f"{region.grid_upper:g} mg/L; it {peak}")
-    return (f"is at least {region.level:g} between {region.lowest:.1f} and "
-            f"{region.highest:.1f} mg/L; it {peak}")
 
 
 def simulation_description(results: ReportResults) -> str:
@@ -56,24 +41,19 @@ def simulation_description(results: ReportResults) -> str:
 
 def interaction_summary(results: ReportResults) -> str:
     """The interaction model under the first prior, remission: the standardisation, the
-    benefit at the mean hs-CRP, the interaction and where P(benefit | hs-CRP) is high."""
+    benefit at the mean hs-CRP and the interaction (no range read off the noisy
+    P(benefit | hs-CRP) curve: :func:`crp_benefit_edges` quotes it at fixed values)."""
     first = results.first_prior
     fit = results.interaction[(first, "remission")]
-    region = benefit_region(fit.curves, BENEFIT_LEVEL)
     return (
-        f"Here one SD of log hs-CRP is a {math.exp(fit.data.log_crp_sd):.1f}-fold difference "
+        f"One SD of log hs-CRP is a {math.exp(fit.data.log_crp_sd):.1f}-fold difference "
         f"in hs-CRP, and z = 0 at hs-CRP {math.exp(fit.data.log_crp_mean):.1f} mg/L. "
         f"Under the {fmt.markdown_text(results.labels[first].lower())} prior, for remission, "
-        f"P(benefit at the mean hs-CRP) = {fmt.prob(fit.p_treatment_positive.estimate)}, "
-        f"P(interaction > 0) = {fmt.prob(fit.p_interaction_positive.estimate)} "
-        f"(interaction {fmt.log_or_interval(fit.interaction)} log OR per SD), and "
-        f"P(tocilizumab better | hs-CRP) {region_text(region)}."
+        f"P(benefit at the mean hs-CRP) = {fmt.prob_mcse(fit.p_treatment_positive)} and "
+        f"P(interaction > 0) = {fmt.prob_mcse(fit.p_interaction_positive)} (interaction "
+        f"{fmt.log_or_interval(fit.interaction)} log OR per SD)."
     )
 
-
-CRP_READ_OUT_MG_L = (3.0, 5.0, 10.0, 20.0)
-"""Fixed hs-CRP values (mg/L) at which P(benefit | hs-CRP) is quoted, with its Monte Carlo
-error, instead of a range read off a noisy curve."""
 
 FAR_CRP_MG_L = (0.05, 2000.0)
 """Values far outside the simulated range, to show where the curve tends."""

@@ -4,7 +4,7 @@ been an event, or not.
 In the trial one tocilizumab participant has no day-28 outcome, and the published
 complete-case counts assume it is missing at random. Two single imputations (missing =
 event, missing = no event) bracket what that participant could do to the answer, for the
-aggregate logistic model on the counts and for the hs-CRP interaction model on the
+aggregate logistic model on the counts (exact) and for the hs-CRP interaction model on the
 (simulated) individual data. ARD is in proportion units (0.10 = 10 percentage points);
 log odds ratios are on the log scale.
 """
@@ -14,7 +14,6 @@ import pandas as pd
 from models.data.ipd import outcome_column
 from models.data.trial import ArmCounts, OutcomeCounts
 from models.mcmc import sampling
-from models.mcmc.aggregate import fit_aggregate
 from models.mcmc.interaction import IpdResult, fit_ipd
 from models.priors.prior_set import LogisticPrior
 
@@ -77,33 +76,18 @@ def missing_outcome_sensitivity(
     return pd.DataFrame(rows)
 
 
-def missing_outcome_sensitivity_aggregate(
-    prior: LogisticPrior, counts: OutcomeCounts, missing_treatment: int = 1,
-    missing_control: int = 0,
-    settings: sampling.SamplerSettings = sampling.DEFAULT_SAMPLER, progress: bool = False,
-) -> pd.DataFrame:
-    """The same bracket for the aggregate logistic model: the missing participants
-    (``missing_treatment`` and ``missing_control`` of them) are added to the counts.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per scenario: the counts, P(OR > 1) and its MCSE, and the ARD median/95%
-        (proportion units).
-    """
-    rows = []
+def imputed_counts(counts: OutcomeCounts, missing_treatment: int = 1,
+                   missing_control: int = 0) -> list[tuple[str, OutcomeCounts]]:
+    """The counts of each scenario of :data:`MISSING_SCENARIOS`: the missing participants
+    (``missing_treatment`` and ``missing_control`` of them) added to the analysed counts as
+    events, as non-events, or not at all (complete cases)."""
+    scenarios = []
     for label, value in MISSING_SCENARIOS:
         extra_t = 0 if value is None else missing_treatment
         extra_c = 0 if value is None else missing_control
-        changed = counts.with_counts(
+        scenarios.append((label, counts.with_counts(
             ArmCounts(counts.treatment.events + (value or 0) * extra_t,
                       counts.treatment.n + extra_t),
-            ArmCounts(counts.control.events + (value or 0) * extra_c, counts.control.n + extra_c),
-        )
-        fit = fit_aggregate(prior, changed, settings, progress)
-        ard = fit.summary.risk_difference
-        rows.append({"scenario": label, "treatment": str(changed.treatment),
-                     "control": str(changed.control), "p_benefit": fit.p_benefit.estimate,
-                     "mcse_p_benefit": fit.p_benefit.mcse, "ard_median": ard.median,
-                     "ard_lower": ard.lower, "ard_upper": ard.upper})
-    return pd.DataFrame(rows)
+            ArmCounts(counts.control.events + (value or 0) * extra_c,
+                      counts.control.n + extra_c))))
+    return scenarios

@@ -1,9 +1,11 @@
-"""Sensitivity of the beta-binomial answer to the assumed placebo rate of the calibration.
+"""Sensitivity of the answer to the assumed placebo rate of the calibration.
 
-The skeptical and enthusiastic Beta priors are calibrated to clinical statements at an
-assumed placebo rate (:mod:`models.priors.calibration`). Here they are re-calibrated at
-other assumed rates, keeping the design odds ratio and the tail probability, and the
-trial's counts are analysed exactly under each. Rates and probabilities on the 0-1 scale.
+The skeptical and enthusiastic priors of both families are calibrated to clinical
+statements at an assumed placebo rate (:mod:`models.priors.calibration`). Here they are
+re-calibrated at other assumed rates, keeping the design odds ratio and the tail
+probability, and the trial's counts are analysed exactly under each: the beta-binomial
+model and the aggregate logistic model (the primary analysis). Rates and probabilities on
+the 0-1 scale.
 """
 
 from dataclasses import replace
@@ -12,6 +14,7 @@ import pandas as pd
 
 from models.data.trial import Trial
 from models.exact.beta_binomial import fit_exact
+from models.exact.logistic_posterior import LogisticPosterior
 from models.priors.calibration import calibrated_priors
 from models.priors.prior_set import Calibration
 
@@ -30,11 +33,12 @@ def placebo_rates(calibration: Calibration, rates: tuple[float, ...] = PLACEBO_R
 
 def placebo_rate_sensitivity(trial: Trial, calibration: Calibration,
                              rates: tuple[float, ...]) -> pd.DataFrame:
-    """Exact beta-binomial P(benefit) when the skeptical and enthusiastic priors are
-    re-calibrated at other assumed placebo rates (everything else as in the file).
+    """Exact P(benefit) when the skeptical and enthusiastic priors are re-calibrated at
+    other assumed placebo rates (everything else as in the file).
 
     Returns one row per rate x calibrated prior x outcome: ``placebo_rate``, ``prior``
-    (name), ``label``, ``outcome``, ``p_benefit`` and ``p_ard_gt_0.1`` (P(ARD > 10 points)).
+    (name), ``label``, ``outcome``, the beta-binomial ``p_benefit`` and ``p_ard_gt_0.1``
+    (P(ARD > 10 points)), and the logistic model's ``logistic_p_benefit``.
     """
     rows = []
     for rate in rates:
@@ -42,7 +46,10 @@ def placebo_rate_sensitivity(trial: Trial, calibration: Calibration,
         for name, prior in priors.items():
             for outcome in trial.outcomes.values():
                 fit = fit_exact(prior.beta_binomial, outcome).summary
+                logistic = LogisticPosterior(outcome, prior.logistic.intercept,
+                                             prior.logistic.treatment)
                 rows.append({"placebo_rate": rate, "prior": name, "label": prior.label,
                              "outcome": outcome.name, "p_benefit": fit.p_benefit.estimate,
-                             "p_ard_gt_0.1": fit.p_ard_greater[WORTHWHILE_ARD].estimate})
+                             "p_ard_gt_0.1": fit.p_ard_greater[WORTHWHILE_ARD].estimate,
+                             "logistic_p_benefit": logistic.p_benefit()})
     return pd.DataFrame(rows)
