@@ -269,6 +269,28 @@ local function unwrap_cells(blocks)
   return result
 end
 
+local function escape_attribute(text)
+  return (text:gsub("&", "&amp;"):gsub('"', "&quot;"):gsub("<", "&lt;"):gsub(">", "&gt;"))
+end
+
+-- A callout with collapse="true" folds as Quarto folds it: a <details> (open when
+-- collapse="false") whose <summary> is the title, with the callout's classes, so it keeps
+-- the callout's look (report.css styles .qc-callout > .callout-title and .callout-body).
+local function collapsible_callout(identifier, classes, title, body, open)
+  local id = identifier ~= "" and (' id="' .. escape_attribute(identifier) .. '"') or ""
+  local summary = pandoc.Inlines({ pandoc.RawInline("html", '<summary class="callout-title">') })
+  summary:extend(title)
+  summary:insert(pandoc.RawInline("html", "</summary>"))
+  local start = "<details" .. id .. ' class="' .. table.concat(classes, " ") .. '"'
+    .. (open and " open" or "") .. ">"
+  return {
+    pandoc.RawBlock("html", start),
+    pandoc.Plain(summary),
+    body,
+    pandoc.RawBlock("html", "</details>"),
+  }
+end
+
 local function callout(div)
   local kind
   for _, class in ipairs(div.classes) do
@@ -290,10 +312,16 @@ local function callout(div)
   else
     title = pandoc.Inlines(CALLOUT_TITLES[kind])
   end
+  local classes = { "callout", "callout-" .. kind, "qc-callout" }
+  local body = pandoc.Div(content, pandoc.Attr("", { "callout-body" }))
+  local collapse = div.attributes.collapse
+  if collapse == "true" or collapse == "false" then
+    return collapsible_callout(div.identifier, classes, title, body, collapse == "false")
+  end
   return pandoc.Div({
     pandoc.Div({ pandoc.Plain(title) }, pandoc.Attr("", { "callout-title" })),
-    pandoc.Div(content, pandoc.Attr("", { "callout-body" })),
-  }, pandoc.Attr(div.identifier, { "callout", "callout-" .. kind, "qc-callout" }, { role = "note" }))
+    body,
+  }, pandoc.Attr(div.identifier, classes, { role = "note" }))
 end
 
 -- Columns whose body cells are all numbers (digits and punctuation, no letters) are
