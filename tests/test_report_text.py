@@ -46,6 +46,7 @@ def test_summary_bullets_carry_the_ranges_and_the_priors_worth(report_results, p
     assert [float(v) for v in shown.groups()] == pytest.approx(
         [min(remission), max(remission)], abs=1.5e-3)
     assert "29 participants were analysed" in bullets
+    assert "**The prior matters:**" in bullets
     skeptical = prior_set.get("skeptical").logistic.treatment
     worth = 4 / (0.25 * 0.75 * skeptical.sd**2)  # Woolf, at the calibration's placebo rate
     assert f"{worth:.0f} (skeptical)" in bullets
@@ -144,7 +145,7 @@ def test_misreadings_carry_the_p_values(report_results, trial):
     sentence = text.misreadings(report_results)
     assert f"one-sided Wald p of {fmt.prob(stats.norm.sf(log_or / se))}" in sentence
     assert "differ by 1 event(s) in the tocilizumab arm and 2 in the placebo arm" in sentence
-    assert sentence.count("\n") == 3
+    assert sentence.count("\n") == 2
 
 
 def test_exact_vs_mcmc_verdict_both_ways(report_results):
@@ -192,19 +193,19 @@ def test_diagnostics_verdict_names_the_worst_fit_or_the_flagged_ones(report_resu
 
 def test_tipping_points_with_and_without_a_crossing(report_results, trial):
     sentence = text_sensitivity.tipping_points(report_results)
-    assert sentence.count("\n- **") == len(trial.outcomes) * len(BENEFIT_TARGETS)
+    assert sentence.count("\n- **") == len(trial.outcomes)
+    assert sentence.count("; ") >= len(trial.outcomes) * (len(BENEFIT_TARGETS) - 1)
     tipping = {key: None for key in report_results.sensitivity.tipping_sd}
     tipping[("remission", 0.9)] = 0.5
     results = replace(report_results, sensitivity=replace(report_results.sensitivity,
                                                           tipping_sd=tipping))
     sentence = text_sensitivity.tipping_points(results)
-    assert ("- **Remission at day 28, 0.9:** P(benefit) stays below 0.9 for any prior "
-            "centred on no effect with an SD below 0.50 on the log-OR scale (95% of its mass "
-            f"on ORs between {math.exp(-1.96 * 0.5):.2f} and {math.exp(1.96 * 0.5):.2f})."
-            ) in sentence
-    assert "- **Response at day 28, 0.95:** no prior centred on no effect reaches 0.95" \
+    assert ("- **Remission at day 28:** P(benefit) stays below 0.9 for SDs below 0.50 (95% "
+            f"of the prior on ORs between {math.exp(-1.96 * 0.5):.2f} and "
+            f"{math.exp(1.96 * 0.5):.2f}); no such prior reaches 0.95.") in sentence
+    assert "- **Response at day 28:** no such prior reaches 0.9; no such prior reaches 0.95." \
         in sentence
-    assert "(with the reference prior's weakly informative placebo log-odds)" in sentence
+    assert "(with the reference prior's placebo log-odds)" in sentence
 
 
 def test_heat_map_span_and_intercept_prior(report_results):
@@ -221,7 +222,8 @@ def test_interaction_summary_carries_the_standardisation(report_results):
     assert f"a {math.exp(np.std(log_crp, ddof=1)):.1f}-fold difference" in sentence
     assert f"z = 0 at hs-CRP {math.exp(np.mean(log_crp)):.1f} mg/L" in sentence
     p = float((fit.posterior["interaction"] > 0).mean())
-    assert f"P(interaction > 0) = {fmt.prob(p)}" in sentence
+    assert f"P(interaction > 0) = {fmt.prob_stable(fit.p_interaction_positive)}" in sentence
+    assert fit.p_interaction_positive.estimate == pytest.approx(p, abs=1e-12)
 
 
 def test_truth_interaction_gives_each_priors_tail(report_results, prior_set):
@@ -241,10 +243,9 @@ def test_simulation_texts(report_results):
     assert "Whole trials of 14 + 16 participants" in description
     study = text_simulated.simulation_study(report_results)
     replicates = report_results.study.replicates
-    assert f"{len(replicates)} new trials of the same size" in study
-    assert f"n = {13 + 16} can recover" in study
+    assert f"{len(replicates)} new trials of n = {13 + 16}" in study
     detected = (replicates["interaction_p_positive"] > 0.9).mean()
-    assert f"only {fmt.percent(detected)} of these trials" in study
+    assert f"only {fmt.percent(detected)} of the trials" in study
     assert f"{report_results.study.problem_fits} of the {len(replicates)} fits failed" in study
 
 
@@ -291,9 +292,18 @@ def test_crp_benefit_levels_off_towards_the_interaction_not_the_prior(report_res
     assert abs(far[high].estimate - interaction) < abs(middle - interaction)
     assert abs(far[low].estimate - (1 - interaction)) < abs(middle - (1 - interaction))
     sentence = text_simulated.crp_benefit_edges(report_results)
-    assert fmt.prob(interaction) in sentence
-    for value in text_simulated.CRP_READ_OUT_MG_L:
-        assert f"{value:g} mg/L: {fmt.prob_mcse(fit.p_benefit_at([value])[value])}" in sentence
+    assert f"P(b_Tz > 0) = {fmt.prob_stable(fit.p_interaction_positive)}" in sentence
+    assert f"at {high:g} mg/L P(benefit) is {fmt.prob_stable(far[high])}" in sentence
+
+
+@pytest.mark.parametrize(("estimate", "mcse", "shown"), [
+    (0.60349, 0.006, "0.6 ± 0.006"),       # 4 x 0.006 = 0.024 > 0.01: one decimal
+    (0.82849, 0.002, "0.83 ± 0.002"),      # 4 x 0.002 = 0.008 <= 0.01: two
+    (0.91234, 0.0002, "0.912 ± 0.0002"),   # three at most
+    (0.5, None, "0.500"),                  # exact: three decimals, no SE
+])
+def test_sampled_probabilities_show_only_stable_digits(estimate, mcse, shown):
+    assert fmt.prob_stable(Probability(estimate, mcse)) == shown
 
 
 def test_intercept_mechanism_is_shown_with_exact_numbers(report_results):

@@ -112,6 +112,27 @@ def mcse(value: float, digits: int = 3) -> str:
     return f"{value:.{digits}f}"
 
 
+STABLE_DIGIT_MCSE = 4.0
+"""A printed digit is kept only if its unit is at least this many Monte Carlo SEs, so a
+re-run with another seed prints the same digits (up to a rounding boundary)."""
+
+
+def stable_digits(mcse_value: float, most: int = 3) -> int:
+    """Decimals of a sampled probability that its Monte Carlo SE leaves stable: the largest
+    d <= ``most`` with 10^-d >= ``STABLE_DIGIT_MCSE`` x MCSE (at least 1)."""
+    if not math.isfinite(mcse_value) or mcse_value <= 0:
+        return most
+    return max(1, min(most, math.floor(-math.log10(STABLE_DIGIT_MCSE * mcse_value))))
+
+
+def prob_stable(p: Probability) -> str:
+    """A sampled probability printed only to the digits its Monte Carlo SE leaves stable,
+    with that SE, e.g. ``0.6 ± 0.006`` or ``0.83 ± 0.002``; exact ones with 3 decimals."""
+    if p.mcse is None or p.mcse == 0 or not math.isfinite(p.mcse):
+        return prob_mcse(p)
+    return f"{prob(p.estimate, stable_digits(p.mcse))} ± {p.mcse:.1g}"
+
+
 def prob_mcse(p: Probability, digits: int = 3) -> str:
     """A sampled probability with its Monte Carlo SE, e.g. ``0.883 ± 0.004`` (the MCSE is
     not a credible interval); an exact probability (no MCSE) alone; an MCSE of 0 or NaN in

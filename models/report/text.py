@@ -68,18 +68,18 @@ def summary_bullets(results: ReportResults) -> str:
     p10 = {o: [results.logistic[(n, o)].p_ard_greater[HEADLINE_ARD].estimate for n in names]
            for o in results.trial.outcomes}
     return (
-        f"- **Some benefit is probable under every prior in the file:** P(tocilizumab better) "
+        f"- **Some benefit is probable under every prior:** P(tocilizumab better) "
         f"ranges {span(p_all['remission'])} for remission and {span(p_all['response'])} for "
         f"response.\n"
-        f"- **A clinically worthwhile benefit is much less certain:** the probability of at "
+        f"- **A worthwhile benefit is much less certain:** the probability of at "
         f"least {100 * HEADLINE_ARD:g} more remissions per 100 treated is "
         f"{span(p10['remission'])}; for response {span(p10['response'])}.\n"
-        f"- **The prior matters** because the trial is small: {results.analysed} participants "
-        f"were analysed, and the informative priors on the odds ratio are worth "
-        f"{prior_strength(results)} (@sec-sensitivity shows how far the answer moves).\n"
-        "- **Post hoc, secondary outcomes:** the day-28 outcomes were secondary, the primary "
-        "outcome (day 14) was not met, and this analysis was specified after the results "
-        "were public. It generates hypotheses; it does not settle the question.\n"
+        f"- **The prior matters:** {results.analysed} participants were analysed, and the "
+        f"informative odds-ratio priors are worth {prior_strength(results)} "
+        "(@sec-sensitivity).\n"
+        "- **Post hoc, secondary outcomes:** the primary outcome (day 14) was not met and "
+        "this analysis was specified after the results were public: it generates "
+        "hypotheses, it does not settle the question.\n"
         f"- {skeptical_across_models(results)}"
     )
 
@@ -94,13 +94,13 @@ def skeptical_across_models(results: ReportResults) -> str:
     beta_binomial = results.exact[(skeptic, "remission")].summary.p_benefit.estimate
     label = fmt.markdown_text(results.labels[skeptic].lower())
     return (
-        f"**The model family moves the {label} answer:** for remission, P(tocilizumab "
-        f"better) is {fmt.prob(effect.p_benefit_own)} in the primary analysis, "
+        f"**The model family moves the {label} answer:** for remission, P(better) is "
+        f"{fmt.prob(effect.p_benefit_own)} in the primary analysis, "
         f"{fmt.prob(beta_binomial)} with the beta-binomial model and "
-        f"{fmt.prob(effect.p_benefit_weak)} when the logistic model's placebo-rate prior is "
-        f"the {fmt.markdown_text(results.labels[results.first_prior].lower())} one. The "
-        f"{label} Beta priors doubt each arm's rate, not only the difference; an informative "
-        "placebo-rate prior sharpens what the counts say about the odds ratio "
+        f"{fmt.prob(effect.p_benefit_weak)} with the "
+        f"{fmt.markdown_text(results.labels[results.first_prior].lower())} placebo-rate "
+        f"prior: the {label} Beta priors doubt each arm's rate, not only the difference, and "
+        "an informative placebo-rate prior sharpens what the counts say about the odds ratio "
         "(@sec-families)."
     )
 
@@ -191,11 +191,11 @@ def prior_predictive_reading(results: ReportResults) -> str:
                + "; ".join(surprised) + ": there the data surprised the prior")
     extreme, extreme_label = max(extremes)
     return (
-        "Before the data, the priors of the primary model gave a risk difference at least as "
-        "large as the one observed a probability of " + ", ".join(parts) + f", {verdict}. "
-        f"The {extreme_label} prior puts {fmt.prob(extreme)} on results where both arms "
-        "have no events or all events: a wide normal prior on the log-odds scale is "
-        "U-shaped on the rate scale, one reason a flat-looking prior is not neutral."
+        "Before the data, the primary model's priors gave a risk difference at least as "
+        "large as observed a probability of " + ", ".join(parts) + f", {verdict}. The "
+        f"{extreme_label} prior puts {fmt.prob(extreme)} on both arms having no events or "
+        "all events: wide on the log-odds scale is U-shaped on the rate scale, so a "
+        "flat-looking prior is not neutral."
     )
 
 
@@ -228,15 +228,13 @@ def model_comparison(results: ReportResults) -> str:
             for key, fit in results.logistic.items()}
     prior, outcome = max(gaps, key=lambda key: abs(gaps[key]))
     return (
-        "The two families agree closely where the priors are weak and differ where they are "
-        f"not: the largest difference in P(better) is {abs(gaps[(prior, outcome)]):.3f} "
+        "The families agree where the priors are weak and differ where they are not: the "
+        f"largest difference in P(better) is {abs(gaps[(prior, outcome)]):.3f} "
         f"({fmt.markdown_text(results.labels[prior])} prior, "
-        f"{fmt.markdown_text(results.trial.outcome(outcome).label.lower())}). They are "
-        "calibrated to the same *kind* of statement on different scales, so they are not the "
-        "same belief. An informative Beta prior speaks about each arm's rate: it pulls the "
-        "tocilizumab rate towards the assumed placebo rate directly. The logistic priors "
-        "speak about the odds ratio, with a separate prior on the placebo log-odds. "
-        + intercept_mechanism(results)
+        f"{fmt.markdown_text(results.trial.outcome(outcome).label.lower())}). An informative "
+        "Beta prior speaks about each arm's rate and pulls the tocilizumab rate towards the "
+        "assumed placebo rate directly; the logistic priors speak about the odds ratio, with "
+        "a separate prior on the placebo log-odds. " + intercept_mechanism(results)
     )
 
 
@@ -255,19 +253,19 @@ def intercept_mechanism(results: ReportResults) -> str:
         parts.append(
             f"for {fmt.markdown_text(results.trial.outcome(name).label.lower())}, the counts "
             f"put the log OR at {m_own:.2f} (SD {sd_own:.2f}) with the {skeptic_label} "
-            f"intercept prior and at {m_weak:.2f} (SD {sd_weak:.2f}) with the {first_label} "
-            f"one, and P(benefit) under the same log-OR prior is "
-            f"{fmt.prob(effect.p_benefit_own)} against {fmt.prob(effect.p_benefit_weak)}")
-    numbers_text = "Computed exactly: " + "; ".join(parts) + "."
+            f"intercept prior and {m_weak:.2f} (SD {sd_weak:.2f}) with the {first_label} one; "
+            f"P(benefit) {fmt.prob(effect.p_benefit_own)} against "
+            f"{fmt.prob(effect.p_benefit_weak)}")
+    numbers_text = "Exactly: " + "; ".join(parts) + "."
     if not all(e.sharper_and_higher for e in results.intercept_effects.values()):
         return ("How much the intercept prior matters, with the log-OR prior held fixed. "
                 + numbers_text)
     return (
-        "An informative intercept prior does not work by moving the placebo rate: it makes "
-        "the counts more informative about the odds ratio (with the placebo log-odds "
-        "integrated out, their likelihood for the log OR is narrower), so the same prior on "
-        "the log OR shrinks the estimate less. " + numbers_text + " The likelihood's centre "
-        "need not move towards a larger effect; its narrowing is what raises P(benefit)."
+        "An informative intercept prior does not work by moving the placebo rate: with the "
+        "placebo log-odds integrated out under it, the counts' likelihood for the log OR is "
+        "narrower, so the same log-OR prior shrinks the estimate less. " + numbers_text
+        + " The centre need not move towards a larger effect; the narrowing is what raises "
+        "P(benefit)."
     )
 
 
@@ -288,18 +286,16 @@ def conclusions(results: ReportResults) -> str:
         "**May not conclude.** That the benefit is large or certain: under the "
         f"{first_label} prior the 95% interval for the remission risk difference runs from "
         f"{fmt.points(ref_rem.risk_difference.lower)} to "
-        f"{fmt.points(ref_rem.risk_difference.upper)} percentage points, which includes no "
-        "benefit and some harm as well as large benefit. Nor that tocilizumab works in "
-        "depression generally: the primary outcome was not met, these are secondary "
-        "outcomes analysed post hoc, the trial selected people with hs-CRP of at least "
-        "3 mg/L, and nothing here weighs benefit against harm. Nor that hs-CRP predicts who "
-        "benefits: the trial's individual data are not public (the interaction part below "
-        "runs on simulated data)."
+        f"{fmt.points(ref_rem.risk_difference.upper)} points, from some harm to large "
+        "benefit. Nor that tocilizumab works in depression generally: the primary outcome "
+        "was not met, these are secondary outcomes analysed post hoc in people with hs-CRP "
+        "of at least 3 mg/L, and harms are not weighed. Nor that hs-CRP predicts who "
+        "benefits: the trial's individual data are not public."
     )
 
 
 def misreadings(results: ReportResults) -> str:
-    """Four common misreadings, each answered with this report's numbers (primary
+    """Three common misreadings, each answered with this report's numbers (primary
     analysis)."""
     first = results.first_prior
     ref_rem = results.logistic[(first, "remission")]
@@ -322,10 +318,7 @@ def misreadings(results: ReportResults) -> str:
         f"{fmt.markdown_text(results.labels[first].lower())} prior, and "
         f"{fmt.prob(ref_rem.p_ard_greater[LARGE_ARD].estimate)} for at least "
         f"{100 * LARGE_ARD:g} (NNT {1 / LARGE_ARD:g} or fewer).\n"
-        "3. **\"The reference prior is objective, so its answer is the real one.\"** Every "
-        "prior is a choice; the reference prior is weak, not neutral about everything. Read "
-        "the answer across priors (@sec-sensitivity).\n"
-        f"4. **\"Response is more convincing than remission\"** "
+        f"3. **\"Response is more convincing than remission\"** "
         f"({fmt.prob(ref_resp.p_benefit.estimate)} vs {fmt.prob(p_rem)}). The two outcomes "
         f"differ by {abs(remission.treatment.events - response.treatment.events)} event(s) "
         f"in the tocilizumab arm and "

@@ -46,26 +46,26 @@ def heat_map_intercept_prior(results: ReportResults) -> str:
 
 
 def tipping_point(results: ReportResults, outcome: str, target: float) -> str:
-    """The prior SD below which a prior centred on no effect keeps P(benefit) < target,
-    with the odds ratios that prior holds 95% of its mass between."""
+    """For one outcome and target P(benefit): the prior SD below which a prior centred on
+    no effect keeps P(benefit) below the target, with the odds ratios that prior holds 95%
+    of its mass between; or that no such prior reaches the target."""
     sd = results.sensitivity.tipping_sd[(outcome, target)]
     if sd is None:
-        return (f"no prior centred on no effect reaches {target:g}, because even a nearly "
-                f"flat prior does not")
-    return (f"P(benefit) stays below {target:g} for any prior centred on no effect with an "
-            f"SD below {sd:.2f} on the log-OR scale (95% of its mass on ORs between "
-            f"{math.exp(-Z_95 * sd):.2f} and {math.exp(Z_95 * sd):.2f})")
+        return f"no such prior reaches {target:g}"
+    return (f"P(benefit) stays below {target:g} for SDs below {sd:.2f} (95% of the prior on "
+            f"ORs between {math.exp(-Z_95 * sd):.2f} and {math.exp(Z_95 * sd):.2f})")
 
 
 def tipping_points(results: ReportResults) -> str:
-    """One bullet per outcome and target P(benefit), after an introduction."""
-    lines = [f"- **{fmt.markdown_text(outcome.label)}, {target:g}:** "
-             f"{tipping_point(results, outcome.name, target)}."
-             for outcome in results.trial.outcomes.values() for target in BENEFIT_TARGETS]
+    """One bullet per outcome with its tipping points for every target P(benefit)."""
+    lines = [f"- **{fmt.markdown_text(outcome.label)}:** "
+             + "; ".join(tipping_point(results, outcome.name, target)
+                         for target in BENEFIT_TARGETS) + "."
+             for outcome in results.trial.outcomes.values()]
     intercept_prior = fmt.markdown_text(heat_map_intercept_prior(results))
-    return (f"The tipping points, for a skeptic who centres the prior on no effect (with the "
-            f"{intercept_prior} prior's weakly informative placebo "
-            "log-odds):\n\n" + "\n".join(lines))
+    return (f"Tipping points for a skeptic who centres the log-OR prior on no effect (with "
+            f"the {intercept_prior} prior's placebo log-odds); a nearly flat prior is the "
+            "most favourable such prior:\n\n" + "\n".join(lines))
 
 
 def placebo_rate_sentence(results: ReportResults) -> str:
@@ -79,10 +79,10 @@ def placebo_rate_sentence(results: ReportResults) -> str:
         "**The assumed placebo rate.** The calibrated priors rest on an assumed placebo "
         f"rate ({fmt.percent(calibration.placebo_rate)} in this file). Re-calibrated at "
         f"rates from {fmt.percent(rates[0])} to {fmt.percent(rates[-1])} with the same "
-        "statements, they give P(better) between "
-        f"{span(list(table['logistic_p_benefit']))} in the primary analysis and "
-        f"{span(list(table['p_benefit']))} with the beta-binomial model, over both outcomes "
-        "(@tbl-placebo-rate in the appendix)."
+        "statements, they give P(better) of "
+        f"{span(list(table['logistic_p_benefit']))} in the primary analysis "
+        f"({span(list(table['p_benefit']))} beta-binomial), over both outcomes "
+        "(@tbl-placebo-rate)."
     )
 
 
@@ -95,11 +95,10 @@ def missing_participant_sentence(results: ReportResults) -> str:
                   if s.prior == name and s.outcome == "remission"]
         parts.append(f"{span(values)} ({fmt.markdown_text(results.labels[name].lower())})")
     return (
-        f"**The missing participant.** {results.missing_treatment} randomised tocilizumab "
-        "participant has no day-28 outcome. Counting that participant as a remission or as "
-        "no remission, P(better) for remission in the primary analysis spans "
-        + ", ".join(parts) + " (@tbl-missing in the appendix, with response and the "
-        "beta-binomial model)."
+        f"**The missing participant.** Counting the {results.missing_treatment} randomised "
+        "tocilizumab participant without a day-28 outcome as a remission or as none, "
+        "P(better) for remission in the primary analysis spans "
+        + ", ".join(parts) + " (@tbl-missing)."
     )
 
 

@@ -10,7 +10,6 @@ interaction); probabilities on the 0-1 scale.
 import math
 
 import models.report.format as fmt
-from models.mcmc.crp_effects import CRP_READ_OUT_MG_L
 from models.priors.statements import normal_tail_above
 from models.report.results import ReportResults
 from models.simulation.process import DEFAULT_PROCESS
@@ -47,11 +46,12 @@ def interaction_summary(results: ReportResults) -> str:
     fit = results.interaction[(first, "remission")]
     return (
         f"One SD of log hs-CRP is a {math.exp(fit.data.log_crp_sd):.1f}-fold difference "
-        f"in hs-CRP, and z = 0 at hs-CRP {math.exp(fit.data.log_crp_mean):.1f} mg/L. "
-        f"Under the {fmt.markdown_text(results.labels[first].lower())} prior, for remission, "
-        f"P(benefit at the mean hs-CRP) = {fmt.prob_mcse(fit.p_treatment_positive)} and "
-        f"P(interaction > 0) = {fmt.prob_mcse(fit.p_interaction_positive)} (interaction "
-        f"{fmt.log_or_interval(fit.interaction)} log OR per SD)."
+        f"in hs-CRP; z = 0 at {math.exp(fit.data.log_crp_mean):.1f} mg/L. Under the "
+        f"{fmt.markdown_text(results.labels[first].lower())} prior, for remission, "
+        f"P(benefit at the mean hs-CRP) = {fmt.prob_stable(fit.p_treatment_positive)} and "
+        f"P(interaction > 0) = {fmt.prob_stable(fit.p_interaction_positive)}. Sampled "
+        "probabilities in this part are printed only to the digits their Monte Carlo error "
+        "(±) leaves stable."
     )
 
 
@@ -66,22 +66,17 @@ def crp_benefit_edges(results: ReportResults) -> str:
     prior's probability."""
     first = results.first_prior
     fit = results.interaction[(first, "remission")]
-    at = fit.p_benefit_at(CRP_READ_OUT_MG_L)
     far = fit.p_benefit_at(FAR_CRP_MG_L)
     low, high = FAR_CRP_MG_L
-    interaction = fit.p_interaction_positive
-    read_out = ", ".join(f"{value:g} mg/L: {fmt.prob_mcse(at[value])}"
-                         for value in CRP_READ_OUT_MG_L)
     return (
-        f"Under the {fmt.markdown_text(results.labels[first].lower())} prior, for remission, "
-        f"P(benefit | hs-CRP) is {read_out} (each with its Monte Carlo SE). Far from the "
-        f"simulated participants the curve does not return to the prior: with a straight-line "
-        f"interaction, the treatment log OR at z SDs of log hs-CRP is b_T + b_Tz z, and "
-        f"P(b_T + b_Tz z > 0) tends to P(b_Tz > 0) = {fmt.prob_mcse(interaction)} as z grows "
-        f"and to P(b_Tz < 0) as z falls; at {high:g} mg/L it is "
-        f"{fmt.prob_mcse(far[high])} and at {low:g} mg/L {fmt.prob_mcse(far[low])}. Both "
-        f"are posterior probabilities, set by how sure the data make us of the interaction's "
-        f"sign."
+        "Why the curves level off: the treatment log OR at z SDs of log hs-CRP is "
+        "b_T + b_Tz z, so P(b_T + b_Tz z > 0) tends to P(b_Tz > 0) as z grows and to "
+        f"P(b_Tz < 0) as z falls. Under the {fmt.markdown_text(results.labels[first].lower())} "
+        f"prior, for remission, P(b_Tz > 0) = {fmt.prob_stable(fit.p_interaction_positive)}; "
+        f"at {high:g} mg/L P(benefit) is {fmt.prob_stable(far[high])} and at {low:g} mg/L "
+        f"{fmt.prob_stable(far[low])}: posterior probabilities about the interaction's sign, "
+        "not the prior. Nor is a level where a curve is high a treatment threshold: it rests "
+        f"on a few of {results.analysed} participants and moves with the prior."
     )
 
 
@@ -112,24 +107,17 @@ def simulation_study(results: ReportResults) -> str:
     treat = results.study_summary("treatment")
     prior = fmt.markdown_text(results.labels[results.first_prior].lower())
     return (
-        f"To see how well n = {config.n_treatment + config.n_control} can recover an "
-        f"interaction at all, {config.replicates} new trials of the same size were "
-        "simulated from the same generating process (without forcing the published counts; "
-        "see Raison et al., 2013 for the kind of interaction assumed) and "
-        f"each was analysed with the {prior} prior. The true interaction is "
-        f"positive ({inter['truth_mean']:+.2f} log OR per SD on average, on each simulated "
-        "sample's own scale), yet only "
-        f"{fmt.percent(inter['detection'])} of these trials gave P(interaction > 0) > "
+        f"{config.replicates} new trials of n = {config.n_treatment + config.n_control} were "
+        "simulated from the same process (without forcing the published counts) and each "
+        f"analysed with the {prior} prior. The true interaction is positive "
+        f"({inter['truth_mean']:+.2f} log OR per SD on average), yet only "
+        f"{fmt.percent(inter['detection'])} of the trials gave P(interaction > 0) > "
         f"{DETECTION_LEVEL:g} (Monte Carlo SE {fmt.percent(inter['detection_mcse'], 1)}). The "
-        f"95% intervals covered the truth in {fmt.percent(inter['coverage95'])}, and the "
+        f"95% intervals covered the truth in {fmt.percent(inter['coverage95'])}; the "
         f"posterior median was off by {inter['bias']:+.2f} on average (RMSE "
-        f"{inter['rmse']:.2f}): with so few participants per hs-CRP level a weak prior lets "
-        "chance imbalances exaggerate the interaction, the small-sample bias of logistic "
-        "regression. For the treatment effect itself, detection was only "
-        f"{fmt.percent(treat['detection'])}: the trial was too small to be sure of its main "
-        f"effect, let alone of who benefits most. {study.problem_fits} of the "
-        f"{config.replicates} fits failed a convergence check (R-hat, ESS or divergences). "
-        f"These figures hold for this assumed interaction, the {prior} prior and the "
-        f"P > {DETECTION_LEVEL:g} rule; a prior that doubts large interactions would detect "
-        "less often. A trial of this size can suggest an interaction; it cannot establish one."
+        f"{inter['rmse']:.2f}), chance imbalances exaggerating the interaction under a weak "
+        "prior. Even the main effect was detected only "
+        f"{fmt.percent(treat['detection'])} of the time. {study.problem_fits} of the "
+        f"{config.replicates} fits failed a convergence check. A trial of this size can "
+        "suggest an interaction; it cannot establish one."
     )

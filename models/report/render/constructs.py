@@ -22,7 +22,7 @@ ALLOWED_CONSTRUCTS: tuple[str, ...] = (
     "cross-references @fig-xxx, @tbl-xxx, @sec-xxx (to labels defined in the report)",
     "section ids: ## Heading {#sec-xxx}",
     "callouts ::: {.callout-note|warning|important|tip|caution} with optional title=\"...\" "
-    "or a ## heading as first line",
+    "or a ## heading as first line, and collapse=\"true\" to fold the body under the title",
     "inline expressions `{python} expr` (str values are inserted as text)",
     "LaTeX math $...$ and $$...$$",
     "Markdown output from cells (IPython.display.Markdown, or print with #| output: asis)",
