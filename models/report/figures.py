@@ -11,10 +11,16 @@ and labels longer than ``LABEL_CHARS`` are shortened with an ellipsis (:func:`la
 so legends and titles keep their layout. Text a font cannot draw (some right-to-left
 scripts, emoji) is drawn as missing-glyph boxes; matplotlib's warning about it is
 silenced, because the label is the user's choice and the figure is still correct.
+
+Sizes are chosen for the page: the report shows figures as SVG (:func:`use_report_output`)
+in a text column of about ``MAX_WIDTH`` inches (at 96 CSS pixels per inch), so no figure is
+wider than ``MAX_WIDTH`` (a wider one would be scaled down, and its text with it) and no text
+is smaller than ``MIN_FONT`` points, which is ``MIN_FONT * 4 / 3`` CSS pixels as displayed.
 """
 
 import warnings
 from collections.abc import Sequence
+from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -65,15 +71,59 @@ HEATMAP_FLOOR = 0.5
 """Colour scale of the sensitivity heat map starts at 0.5 (values below share one colour),
 so that the differences between 0.8, 0.9 and 0.95 are visible."""
 
-plt.rcParams.update({
-    "figure.dpi": 110, "savefig.dpi": 110, "font.size": 10, "axes.titlesize": 10.5,
+MAX_WIDTH = 9.5
+"""Widest figure (inches): 9.5 in x 96 CSS px per inch = 912 px, the report's text column
+(60rem less its padding), so that a figure is shown at its own size, never scaled down."""
+
+MIN_FONT = 9.0
+"""Smallest text in a figure (points): 12 CSS px on the page, legible with a margin to spare
+for a figure the browser scales down a little (Quarto's text column is narrower)."""
+
+RASTER_DPI = 192
+"""Resolution of the parts of an SVG figure drawn as an image (the heat map's cells):
+twice the 96 CSS px per inch at which the figure is shown, so they stay sharp on a
+high-density screen."""
+
+STYLE: dict[str, Any] = {
+    "figure.dpi": 110, "savefig.dpi": 110,
+    "font.size": 10.5, "axes.titlesize": 11, "axes.labelsize": 10.5,
+    "xtick.labelsize": 9.5, "ytick.labelsize": 9.5, "legend.fontsize": 9.5,
+    "legend.title_fontsize": 9.5, "figure.titlesize": 11,
     "axes.spines.top": False, "axes.spines.right": False, "legend.frameon": False,
     "text.parse_math": False, "text.usetex": False,
-})
+    # SVG text stays text (selectable, searchable, measurable by the page's tests), and
+    # the same figure gives the same file (fixed ids; no date: see use_report_output).
+    "svg.fonttype": "none", "svg.hashsalt": "tocilizumab-reanalysis",
+}
+"""matplotlib settings of every figure (set on import and again by use_report_output)."""
+
+plt.style.use(STYLE)
 warnings.filterwarnings("ignore", message=r"Glyph \d+ .* missing from font",
                         category=UserWarning)
 warnings.filterwarnings("ignore", message=r"Matplotlib currently does not support",
                         category=UserWarning)
+
+
+def use_report_output() -> None:
+    """Show the figures of a notebook (the report) as SVG, with this module's style.
+
+    Called once by the report's set-up cell, after the imports: the notebook's inline
+    backend (and Quarto's own set-up cell) may have reset matplotlib's settings, and both
+    renderers then embed each figure as an SVG image (``image/svg+xml``). Text stays text
+    (``svg.fonttype: none``), rasterised parts (the heat map's cells) are drawn at
+    ``RASTER_DPI``, and the file carries no date, so a re-render gives the same figure.
+    Outside IPython only the style is set.
+    """
+    plt.style.use(STYLE)
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython comes with the report's kernel
+        return
+    if get_ipython() is None:
+        return
+    from matplotlib_inline.backend_inline import set_matplotlib_formats
+
+    set_matplotlib_formats("svg", dpi=RASTER_DPI, metadata={"Date": None})
 
 
 def label_text(label: str, limit: int = LABEL_CHARS) -> str:
@@ -118,12 +168,31 @@ def _percent_axis(ax: Axes, label: str = "Risk difference, tocilizumab - placebo
     ax.axvline(0, color="black", lw=0.8)
 
 
+def _width(panel_width: float, count: int, extra_width: float = 0.0) -> float:
+    """Width of a figure of ``count`` panels side by side, at most ``MAX_WIDTH``."""
+    return min(panel_width * count + extra_width, MAX_WIDTH)
+
+
+def _title_chars(width: float, size: float) -> int:
+    """Most characters of a one-line title that fit ``width`` inches at ``size`` points
+    (an average character is taken as 0.6 em wide), never fewer than 16."""
+    return max(16, min(LABEL_CHARS, int(width * 72 / (0.6 * size))))
+
+
 def _outcome_panels(count: int, panel_width: float, height: float,
                     extra_width: float = 0.0) -> tuple[Figure, list[Axes]]:
-    """One panel per outcome side by side, sharing the y axis."""
-    fig, axes = plt.subplots(1, count, figsize=(panel_width * count + extra_width, height),
+    """One panel per outcome side by side, sharing the y axis (at most ``MAX_WIDTH``)."""
+    fig, axes = plt.subplots(1, count, figsize=(_width(panel_width, count, extra_width), height),
                              sharey=True, squeeze=False)
     return fig, list(axes[0])
+
+
+def _headroom(ax: Axes, *curves: np.ndarray) -> None:
+    """y axis from 0 to 1.3 x the highest of ``curves``, so that a note in the panel's top
+    left corner sits above them (NaN curves, drawn as nothing, are ignored)."""
+    peaks = [float(np.nanmax(c)) for c in curves if np.isfinite(c).any()]
+    if peaks and max(peaks) > 0:
+        ax.set_ylim(0, 1.3 * max(peaks))
 
 
 def prior_ard(curves: PriorArdCurves) -> Figure:
@@ -139,8 +208,7 @@ def prior_ard(curves: PriorArdCurves) -> Figure:
     _percent_axis(ax)
     ax.set_ylabel("Prior density (per point)")
     ax.set_xlim(-70, 70)
-    ax.legend(loc="upper left", ncol=_legend_columns(len(ax.get_lines()) - 1),
-              fontsize=None if len(curves.densities) <= LEGEND_ROWS else 8)
+    ax.legend(loc="upper left", ncol=_legend_columns(len(ax.get_lines()) - 1))
     fig.tight_layout()
     return fig
 
@@ -155,8 +223,12 @@ def prior_data_posterior(curves: TriplotCurves) -> Figure:
     by_prior = len(names) > PRIOR_COLUMNS
     nrows, ncols = ((len(names), len(curves.rows)) if by_prior
                     else (len(curves.rows), len(names)))
-    fig, axes = plt.subplots(nrows, ncols, figsize=(3.2 * ncols + 1, 2.6 * nrows),
-                             sharex=True, squeeze=False)
+    width = _width(3.2, ncols, 1.0)
+    panel_width = (width - 1.0) / ncols
+    title_chars = _title_chars(panel_width, plt.rcParams["axes.titlesize"])
+    ticks = [-40, -20, 0, 20, 40, 60] if panel_width >= 2.8 else [-40, 0, 40]
+    fig, axes = plt.subplots(nrows, ncols, figsize=(width, 2.6 * nrows), sharex=True,
+                             squeeze=False)
     for i, outcome in enumerate(curves.rows):
         for j, panel in enumerate(outcome.panels):
             row, col = (j, i) if by_prior else (i, j)
@@ -167,17 +239,19 @@ def prior_data_posterior(curves: TriplotCurves) -> Figure:
                     label="data alone (flat priors)")
             post = panel.posterior_density / POINTS
             ax.plot(x, post, color=color, lw=2.2, label="posterior")
+            _headroom(ax, panel.prior_density / POINTS, outcome.data_alone / POINTS, post)
             ax.text(0.03, 0.95, f"P(ARD > 0) = {panel.p_benefit:.3f}", transform=ax.transAxes,
-                    fontsize=8.5, va="top", color=color)
+                    fontsize=MIN_FONT, va="top", color=color,
+                    bbox={"facecolor": "white", "edgecolor": "none", "pad": 1})
             ax.fill_between(x, post, where=curves.ard > 0, color=color, alpha=0.15, lw=0)
             ax.axvline(0, color="black", lw=0.8)
             ax.set_xlim(-55, 75)
-            ax.set_xticks([-40, -20, 0, 20, 40, 60])
+            ax.set_xticks(ticks)
             ax.set_yticks([])
-            prior_label = label_text(curves.labels[panel.prior], 30)
+            prior_label = label_text(curves.labels[panel.prior], title_chars)
             if by_prior:
                 if row == 0:
-                    ax.set_title(label_text(outcome.outcome_label, 30))
+                    ax.set_title(label_text(outcome.outcome_label, title_chars))
                 if col == 0:
                     ax.set_ylabel(prior_label, color=color, fontweight="bold")
             else:
@@ -188,8 +262,7 @@ def prior_data_posterior(curves: TriplotCurves) -> Figure:
             if row == nrows - 1:
                 ax.set_xlabel("ARD (points)")
     handles, labels = axes[0][0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="lower center", ncol=3, fontsize=9,
-               bbox_to_anchor=(0.5, 0.0))
+    fig.legend(handles, labels, loc="lower center", ncol=3, bbox_to_anchor=(0.5, 0.0))
     fig.tight_layout(rect=(0, 0.06 * 2 / nrows if by_prior else 0.06, 1, 1))
     return fig
 
@@ -210,8 +283,7 @@ def benefit_curves(curves: BenefitCurves) -> Figure:
         ax.grid(axis="y", color="#eeeeee")
     axes[0].set_ylabel("Posterior P(ARD > d)")
     entries = len(curves.panels[0].curves) if curves.panels else 0
-    axes[0].legend(loc="lower left", ncol=_legend_columns(entries),
-                   fontsize=None if entries <= LEGEND_ROWS else 7.5)
+    axes[0].legend(loc="lower left", ncol=_legend_columns(entries))
     fig.tight_layout()
     return fig
 
@@ -236,8 +308,7 @@ def crp_benefit(curves: CrpBenefitCurves) -> Figure:
         ax.grid(axis="y", color="#eeeeee")
     axes[0].set_ylabel("P(tocilizumab better | hs-CRP)")
     entries = len(curves.panels[0].curves) if curves.panels else 0
-    axes[0].legend(loc="lower right", ncol=_legend_columns(entries),
-                   fontsize=8.5 if entries <= LEGEND_ROWS else 7)
+    axes[0].legend(loc="lower right", ncol=_legend_columns(entries), fontsize=MIN_FONT)
     fig.tight_layout()
     return fig
 
@@ -249,7 +320,9 @@ def crp_effects(curves: CrpEffectCurves) -> Figure:
     count = len(curves.columns)
     ncols = max(1, min(count, PRIOR_COLUMNS))
     groups = -(-count // ncols)
-    fig, axes = plt.subplots(2 * groups, ncols, figsize=(3.1 * ncols + 0.8, 5.4 * groups),
+    width = _width(3.1, ncols, 0.8)
+    title_chars = _title_chars((width - 0.8) / ncols, plt.rcParams["axes.titlesize"])
+    fig, axes = plt.subplots(2 * groups, ncols, figsize=(width, 5.4 * groups),
                              sharex=True, sharey="row", squeeze=False)
     for unused in range(count, groups * ncols):
         for row in (0, 1):
@@ -275,7 +348,8 @@ def crp_effects(curves: CrpEffectCurves) -> Figure:
             if prefix == "or":
                 ax.set_yscale("log")
                 _log_ticks(ax.yaxis, [0.1, 1, 10, 100])
-                ax.set_title(label_text(column.label, 30), color=color, fontweight="bold")
+                ax.set_title(label_text(column.label, title_chars), color=color,
+                             fontweight="bold")
             else:
                 ax.set_xlabel("hs-CRP (mg/L, log scale)")
     for group in range(groups):
@@ -283,7 +357,7 @@ def crp_effects(curves: CrpEffectCurves) -> Figure:
         axes[2 * group + 1][0].set_ylabel("ARD (points)")
         axes[2 * group][0].set_ylim(*OR_AXIS_LIMITS)
         axes[2 * group + 1][0].set_ylim(-80, 100)
-    axes[0][-1].legend(loc="upper left", fontsize=8)
+    axes[0][-1].legend(loc="upper left", fontsize=MIN_FONT)
     fig.tight_layout()
     return fig
 
@@ -292,7 +366,7 @@ def sensitivity_map(curves: SensitivityMap) -> Figure:
     """Heat map of P(benefit) over prior median OR x SD of the log OR, per outcome, with the
     named priors marked and the 0.5 / 0.9 / 0.95 contours drawn."""
     colors = colors_by_name(curves.priors)
-    fig, axes = _outcome_panels(len(curves.panels), 4.6, 3.9, extra_width=0.8)
+    fig, axes = _outcome_panels(len(curves.panels), 4.2, 3.9, extra_width=0.8)
     image = None
     for ax, panel in zip(axes, curves.panels, strict=True):
         image = ax.pcolormesh(panel.sds, panel.odds_ratios, panel.p_benefit, cmap="viridis",
@@ -300,7 +374,8 @@ def sensitivity_map(curves: SensitivityMap) -> Figure:
         contours = ax.contour(panel.sds, panel.odds_ratios, panel.p_benefit,
                               levels=[0.5, 0.9, 0.95], colors=["white", "white", "white"],
                               linewidths=[0.8, 1.2, 1.2], linestyles=[":", "--", "-"])
-        ax.clabel(contours, fmt={0.5: "0.5", 0.9: "0.9", 0.95: "0.95"}, fontsize=8)
+        ax.clabel(contours, fmt={0.5: "0.5", 0.9: "0.9", 0.95: "0.95"},
+                  fontsize=MIN_FONT)
         for point in panel.named:
             ax.scatter(point.sd, point.odds_ratio, s=70, color=colors[point.prior],
                        edgecolor="white", linewidth=1.5, zorder=3,
@@ -311,29 +386,43 @@ def sensitivity_map(curves: SensitivityMap) -> Figure:
         ax.set_title(label_text(panel.outcome_label))
     axes[0].set_ylabel("Prior median odds ratio")
     entries = len(curves.panels[0].named) if curves.panels else 0
-    axes[0].legend(loc="lower right", fontsize=8 if entries <= LEGEND_ROWS else 6.5,
-                   framealpha=0.85, frameon=True, ncol=_legend_columns(entries))
+    axes[0].legend(loc="lower right", fontsize=MIN_FONT, framealpha=0.85, frameon=True,
+                   ncol=_legend_columns(entries))
     if image is not None:
         fig.colorbar(image, ax=axes, label="P(tocilizumab better)", fraction=0.04,
                      extend="min")
     return fig
 
 
-def simulation_study(curves: StudyHistograms) -> Figure:
+def simulation_study(curves: StudyHistograms, priors: PriorSet | None = None) -> Figure:
     """Repeated-simulation study: where the posterior median of the interaction lands,
-    and how often P(interaction > 0) clears the detection level, across simulated trials."""
+    and how often P(interaction > 0) clears the detection level, across simulated trials.
+
+    The study is run under the first prior of ``priors``, so both histograms take that
+    prior's colour (the one it has in every other figure) and the legend names it. Without
+    ``priors`` they take the first colour of ``PALETTE`` (the shipped first prior's)."""
+    color, trials = PALETTE[0], "simulated trials"
+    if priors is not None:
+        first = priors.names[0]
+        color = prior_colors(priors)[first]
+        trials += f", prior: {label_text(priors.get(first).label, 24)}"
     fig, axes = plt.subplots(1, 2, figsize=(8.6, 3.3))
-    axes[0].hist(curves.interaction_median, bins=30, color="#7570b3", alpha=0.8)
-    axes[0].axvline(curves.truth, color="black", lw=1.5, label="true value (mean)")
-    axes[0].axvline(0, color="grey", lw=0.8, ls=":", label="no interaction")
+    counts, _, _ = axes[0].hist(curves.interaction_median, bins=30, color=color, alpha=0.6,
+                                label=trials)
+    axes[0].axvline(curves.truth, color="black", lw=2, label="true value (mean)")
+    axes[0].axvline(0, color="black", lw=1, ls=":", label="no interaction")
     axes[0].set_xlabel("Posterior median of the interaction (log OR per SD)")
-    axes[0].legend(fontsize=8)
-    axes[1].hist(curves.p_positive, bins=np.linspace(0, 1, 21), color="#1b9e77", alpha=0.8)
+    axes[0].legend(fontsize=MIN_FONT, loc="upper left", frameon=True, framealpha=0.9,
+                   edgecolor="none")
+    axes[0].set_ylim(0, 1.5 * max(counts.max(), 1))
+    counts, _, _ = axes[1].hist(curves.p_positive, bins=np.linspace(0, 1, 21), color=color,
+                                alpha=0.6)
     axes[1].axvline(curves.level, color="black", lw=1.2, ls="--",
                     label=f"detection threshold {curves.level:g}\n"
                           f"({100 * curves.detected:.0f}% of trials above)")
     axes[1].set_xlabel("P(interaction > 0) in each simulated trial")
-    axes[1].legend(fontsize=8, loc="upper left")
+    axes[1].legend(fontsize=MIN_FONT, loc="upper left")
+    axes[1].set_ylim(0, 1.3 * max(counts.max(), 1))
     for ax in axes:
         ax.set_ylabel("Simulated trials")
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))

@@ -330,6 +330,40 @@ local function is_numeric(text)
   return text == "" or (text:find("%d") ~= nil and text:find("%a") == nil)
 end
 
+-- A body cell holding a number, or numbers joined by short words and units ("0.872 ± 0.005",
+-- "2.57 (0.56 to 11.72)", "N(0.00, 2.50)", "0.909 at 7.5 mg/L"): a digit, and no word of
+-- more than three letters. Outside right-aligned columns (which report.css already keeps on
+-- one line) it gets the class "qc-number", which report.css keeps on one line too.
+local function is_number_cell(text)
+  if not text:find("%d") then
+    return false
+  end
+  for word in text:gmatch("%a+") do
+    if #word > 3 then
+      return false
+    end
+  end
+  return true
+end
+
+local function mark_number_cells(tbl)
+  for _, body in ipairs(tbl.bodies) do
+    for _, row in ipairs(body.body) do
+      local column = 1
+      for _, cell in ipairs(row.cells) do
+        local colspec = tbl.colspecs[column]
+        local right = cell.alignment == "AlignRight"
+          or (cell.alignment == "AlignDefault" and colspec and colspec[1] == "AlignRight")
+        if not right and is_number_cell(pandoc.utils.stringify(cell.contents)) then
+          cell.classes:insert("qc-number")
+        end
+        column = column + cell.col_span
+      end
+    end
+  end
+  return tbl
+end
+
 local function align_numbers(tbl)
   for column, colspec in ipairs(tbl.colspecs) do
     if colspec[1] == "AlignDefault" then
@@ -349,7 +383,7 @@ local function align_numbers(tbl)
       end
     end
   end
-  return tbl
+  return mark_number_cells(tbl)
 end
 
 local function collect_sections(doc)
