@@ -1,7 +1,12 @@
-"""Shared fixtures: the shipped trial counts and priors, and helpers to write bad inputs."""
+"""Shared fixtures: the shipped trial counts and priors, helpers to write bad inputs, the
+report rendered once per session, and one headless Chromium for every browser test."""
 
+import shutil
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from html import unescape
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -127,3 +132,74 @@ REPORT_SENTENCES = [
     text_simulated.truth_interaction, text_simulated.simulation_study,
     text_simulated.crp_benefit_edges,
 ]
+
+# --------------------------------------------------------------------------- browser
+
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]
+LOCAL_SCHEMES = ("file:", "data:", "about:blank")
+
+def _chromium() -> str | None:
+    found = shutil.which("chromium")
+    if found:
+        return found
+    return "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
+
+
+@dataclass
+class PageLog:
+    """What a page did: console errors, uncaught exceptions, requests, blocked requests."""
+
+    console_errors: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+    requests: list[str] = field(default_factory=list)
+    blocked: list[str] = field(default_factory=list)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Headless Debian Chromium driven by Playwright (no downloaded browser)."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.skip("the playwright Python package is not installed (pip install playwright)")
+    executable = _chromium()
+    if executable is None:
+        pytest.skip("no chromium executable (install Debian's chromium package)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS,
+                                             headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def open_page(browser: Any) -> Iterator[Callable[[Path], tuple[Any, PageLog]]]:
+    """Open a local HTML file with every non-file request aborted and recorded."""
+    contexts = []
+
+    def open_(path: Path) -> tuple[Any, PageLog]:
+        log = PageLog()
+        context = browser.new_context(viewport={"width": 1000, "height": 900})
+        contexts.append(context)
+        page = context.new_page()
+        page.on("console", lambda m: m.type == "error" and log.console_errors.append(m.text))
+        page.on("pageerror", lambda error: log.page_errors.append(str(error)))
+        page.on("request", lambda request: log.requests.append(request.url))
+
+        def guard(route: Any) -> None:
+            if route.request.url.startswith(LOCAL_SCHEMES):
+                route.continue_()
+            else:
+                log.blocked.append(route.request.url)
+                route.abort()
+
+        page.route("**/*", guard)
+        page.goto(path.resolve().as_uri(), wait_until="load")
+        return page, log
+
+    yield open_
+    for context in contexts:
+        context.close()

@@ -159,32 +159,35 @@ def test_simulation_study_share_detected():
     assert result.detected == 0.5  # 0.95 and 0.91 are above 0.9; 0.9 itself is not
 
 
-def test_figures_draw_the_curves_they_are_given(trial, prior_set):
-    """Lines on the axes are the curves, converted to percentage points."""
-    prior_curves = curves.prior_ard(prior_set, 0.2045)
-    fig = figures.prior_ard(prior_curves)
-    lines = [line for line in fig.axes[0].get_lines() if line.get_label() in
-             {p.label for p in prior_set.priors.values()}]
-    assert [line.get_label() for line in lines] == [p.label for p in prior_set.priors.values()]
-    for line, curve in zip(lines, prior_curves.densities, strict=True):
-        np.testing.assert_allclose(line.get_xdata(), 100 * prior_curves.ard)
-        np.testing.assert_allclose(line.get_ydata(), curve.y / 100)
-    assert "design effect (+20.4 points)" in [t.get_text() for t in
-                                              fig.axes[0].get_legend().get_texts()]
-    plt.close(fig)
+def test_benefit_figure_draws_the_primary_solid_and_the_comparison_dashed(trial, prior_set):
+    """Lines on the axes are the curves (thresholds in percentage points): each prior's
+    primary curve solid and its beta-binomial curve dashed in the same colour, and a legend
+    naming the two line styles."""
     benefit = curves.benefit_curves(trial, prior_set, ARD_THRESHOLDS,
                                     primary_posteriors(trial, prior_set))
     fig = figures.benefit_curves(benefit)
     assert len(fig.axes) == len(trial.outcomes)
-    first = fig.axes[0].get_lines()[0]
-    np.testing.assert_allclose(first.get_ydata(), benefit.panels[0].curves[0].y)
+    colors = figures.prior_colors(prior_set)
+    for ax, panel, other in zip(fig.axes, benefit.panels, benefit.comparison, strict=True):
+        solid = [line for line in ax.get_lines() if line.get_linestyle() == "-"]
+        dashed = [line for line in ax.get_lines() if line.get_linestyle() == "--"]
+        assert len(solid) == len(dashed) == len(prior_set.names)
+        for line, curve in zip(solid, panel.curves, strict=True):
+            np.testing.assert_allclose(line.get_xdata(), 100 * benefit.thresholds_grid)
+            np.testing.assert_allclose(line.get_ydata(), curve.y)
+            assert line.get_color() == colors[curve.prior]
+        for line, curve in zip(dashed, other.curves, strict=True):
+            np.testing.assert_allclose(line.get_ydata(), curve.y)
+            assert line.get_color() == colors[curve.prior]
+    styles = [t.get_text() for t in fig.axes[-1].get_legend().get_texts()]
+    assert styles == list(benefit.model_labels)
     plt.close(fig)
 
 
-def test_a_density_that_cannot_be_computed_is_left_out_and_labelled(prior_set, trial):
+def test_a_density_that_cannot_be_computed_is_left_out(prior_set, trial):
     # Beta(0.01, 0.01) in both arms puts its mass within a hair of 0 and 1: the exact ARD
-    # density cannot reach its stated accuracy there, so that curve is not drawn (and the
-    # legend says so) while every other prior's curve and the posterior still are.
+    # density cannot reach its stated accuracy there, so that prior curve is not drawn
+    # while the posterior (which the data pull inside) still is.
     from dataclasses import replace
 
     from models.core.distributions import BetaBinomialPrior, BetaPrior
@@ -193,13 +196,10 @@ def test_a_density_that_cannot_be_computed_is_left_out_and_labelled(prior_set, t
     prior = replace(prior_set.get("reference"), name="near_flat", label="Nearly flat",
                     beta_binomial=BetaBinomialPrior(near_flat, near_flat))
     priors = replace(prior_set, priors={**prior_set.priors, "near_flat": prior})
-    drawn = curves.prior_ard(priors)
-    by_name = {curve.prior: curve for curve in drawn.densities}
-    assert np.isnan(by_name["near_flat"].y).all()
-    assert by_name["near_flat"].label == "Nearly flat" + curves.NOT_DRAWN
-    assert np.isfinite(by_name["skeptical"].y).all()
+    assert np.isnan(curves.ard_density(prior.beta_binomial)).all()
+    assert np.isfinite(curves.ard_density(prior_set.get("skeptical").beta_binomial)).all()
     triplot = curves.prior_data_posterior(trial, priors)
     panel = next(p for p in triplot.rows[0].panels if p.prior == "near_flat")
+    assert np.isnan(panel.prior_density).all()
     assert np.isfinite(panel.posterior_density).all() and 0.5 < panel.p_benefit < 1
-    plt.close(figures.prior_ard(drawn))
     plt.close(figures.prior_data_posterior(triplot))

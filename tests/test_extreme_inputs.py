@@ -202,12 +202,11 @@ def test_twelve_priors_keep_distinct_colours_and_the_shipped_ones_theirs(twelve)
     assert len(set(mixed.values())) == TWELVE
 
 
-@pytest.mark.parametrize("draw", ["prior_ard", "benefit_curves", "crp_benefit",
+@pytest.mark.parametrize("draw", ["benefit_curves", "crp_benefit",
                                   "sensitivity_map"])
 def test_twelve_priors_figures_show_every_prior_once(twelve, tmp_path, draw):
     r = twelve
     fig = {
-        "prior_ard": lambda: figures.prior_ard(curves.prior_ard(r.prior_set, r.design_ard)),
         "benefit_curves": lambda: figures.benefit_curves(
             curves.benefit_curves(r.trial, r.prior_set, ARD_THRESHOLDS,
                                  r.logistic_posteriors)),

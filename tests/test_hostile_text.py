@@ -164,7 +164,6 @@ def test_a_table_cell_with_a_pipe_stays_one_cell():
 
 
 FIGURES = [
-    lambda r: figures.prior_ard(curves.prior_ard(r.prior_set, r.design_ard)),
     lambda r: figures.prior_data_posterior(curves.prior_data_posterior(r.trial, r.prior_set)),
     lambda r: figures.benefit_curves(curves.benefit_curves(r.trial, r.prior_set,
                                                            ARD_THRESHOLDS,

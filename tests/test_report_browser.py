@@ -5,8 +5,8 @@ figures are sharp (SVG, or images of at least twice their displayed resolution) 
 text smaller than 9 CSS px as displayed at 1,280 px, and no number in a table breaks over
 two lines at 1,280 px.
 
-The report is the session's ``rendered_report`` (conftest.py); the browser and the offline
-page opener are those of ``test_explorer.py``.
+The report is the session's ``rendered_report``; the browser and the offline page opener
+are the shared fixtures of conftest.py.
 """
 
 from __future__ import annotations
@@ -21,12 +21,8 @@ from typing import Any
 from urllib.parse import unquote
 
 import pytest
-import test_explorer
 
 from models.core.paths import ROOT
-
-browser = test_explorer.browser
-open_page = test_explorer.open_page
 
 DESKTOP, PHONE = 1280, 420
 """Window widths (CSS px) of the issue: a laptop and a phone."""

@@ -220,7 +220,7 @@ def test_interaction_summary_carries_the_standardisation(report_results):
     log_crp = np.log(fit.data.crp_mg_l)
     sentence = text_simulated.interaction_summary(report_results)
     assert f"a {math.exp(np.std(log_crp, ddof=1)):.1f}-fold difference" in sentence
-    assert f"z = 0 at hs-CRP {math.exp(np.mean(log_crp)):.1f} mg/L" in sentence
+    assert f"z = 0 at {math.exp(np.mean(log_crp)):.1f} mg/L" in sentence
     p = float((fit.posterior["interaction"] > 0).mean())
     assert f"P(interaction > 0) = {fmt.prob_stable(fit.p_interaction_positive)}" in sentence
     assert fit.p_interaction_positive.estimate == pytest.approx(p, abs=1e-12)

@@ -51,16 +51,6 @@ class Curve:
 
 
 @dataclass(frozen=True)
-class PriorArdCurves:
-    """Prior densities of ARD (per proportion unit) on ``ard``, one curve per named prior;
-    ``design_ard`` is the design effect (proportion units), None without a calibration."""
-
-    ard: Array
-    densities: tuple[Curve, ...]
-    design_ard: float | None
-
-
-@dataclass(frozen=True)
 class TriplotPanel:
     """Prior and posterior ARD densities and the posterior P(ARD > 0) of one prior x
     outcome."""
@@ -205,34 +195,15 @@ class StudyHistograms:
     detected: float
 
 
-NOT_DRAWN = " (density not computable: not drawn)"
-"""Added to the legend label of a prior whose ARD density is left out (see ``ard_density``)."""
-
-
 def ard_density(arms: BetaBinomialPrior) -> Array:
     """The ARD density of two Beta arms on ``ARD_GRID``, or NaN everywhere (matplotlib then
     draws nothing) when it cannot be computed to the stated accuracy: e.g. Beta(0.01, 0.01)
     in both arms, whose mass sits within a hair of 0 and 1 (``NumericalError``). A curve
-    is left out, and its legend says so, rather than drawn wrong."""
+    is left out rather than drawn wrong."""
     try:
         return BetaContrast.of(arms).pdf(ARD_GRID)
     except NumericalError:
         return np.full(ARD_GRID.shape, np.nan)
-
-
-def _density_label(label: str, density: Array) -> str:
-    return label + NOT_DRAWN if np.isnan(density).all() else label
-
-
-def prior_ard(priors: PriorSet, design_ard: float | None = None) -> PriorArdCurves:
-    """Prior density of ARD implied by each named beta-binomial prior."""
-    densities = {p.name: ard_density(p.beta_binomial) for p in priors.priors.values()}
-    return PriorArdCurves(
-        ard=ARD_GRID,
-        densities=tuple(Curve(p.name, _density_label(p.label, densities[p.name]),
-                              densities[p.name]) for p in priors.priors.values()),
-        design_ard=design_ard,
-    )
 
 
 def prior_data_posterior(trial: Trial, priors: PriorSet) -> TriplotCurves:

@@ -27,6 +27,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.axis import Axis
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator, NullFormatter
 
 from models.priors.prior_set import PriorSet
@@ -34,7 +35,7 @@ from models.report.curves import (
     BenefitCurves,
     CrpBenefitCurves,
     CrpEffectCurves,
-    PriorArdCurves,
+    OutcomeCurves,
     SensitivityMap,
     StudyHistograms,
     TriplotCurves,
@@ -195,24 +196,6 @@ def _headroom(ax: Axes, *curves: np.ndarray) -> None:
         ax.set_ylim(0, 1.3 * max(peaks))
 
 
-def prior_ard(curves: PriorArdCurves) -> Figure:
-    """Prior density of the risk difference implied by each named beta-binomial prior."""
-    fig, ax = plt.subplots(figsize=(7.5, 3.4))
-    colors = colors_by_name([curve.prior for curve in curves.densities])
-    for curve in curves.densities:
-        ax.plot(POINTS * curves.ard, curve.y / POINTS, color=colors[curve.prior], lw=2,
-                label=label_text(curve.label))
-    if curves.design_ard is not None:
-        ax.axvline(POINTS * curves.design_ard, color="grey", ls=":", lw=1.2,
-                   label=f"design effect (+{POINTS * curves.design_ard:.1f} points)")
-    _percent_axis(ax)
-    ax.set_ylabel("Prior density (per point)")
-    ax.set_xlim(-70, 70)
-    ax.legend(loc="upper left", ncol=_legend_columns(len(ax.get_lines()) - 1))
-    fig.tight_layout()
-    return fig
-
-
 def prior_data_posterior(curves: TriplotCurves) -> Figure:
     """ARD densities: prior, data alone (flat priors) and posterior, per outcome x prior
     (outcomes in rows and priors in columns; the other way round for more than
@@ -268,13 +251,20 @@ def prior_data_posterior(curves: TriplotCurves) -> Figure:
 
 
 def benefit_curves(curves: BenefitCurves) -> Figure:
-    """P(ARD > d) as a function of d, per outcome, one line per prior (exact)."""
+    """P(ARD > d) as a function of d, per outcome, one colour per prior: the primary model
+    solid, the comparison model (when given) dashed and thinner in the same colour; a
+    second small legend names the two line styles."""
     fig, axes = _outcome_panels(len(curves.panels), 4.2, 3.4)
-    for ax, panel in zip(axes, curves.panels, strict=True):
+    comparison: tuple[OutcomeCurves | None, ...] = (curves.comparison
+                                                     or tuple(None for _ in curves.panels))
+    for ax, panel, other in zip(axes, curves.panels, comparison, strict=True):
         colors = colors_by_name([curve.prior for curve in panel.curves])
         for curve in panel.curves:
             ax.plot(POINTS * curves.thresholds_grid, curve.y, color=colors[curve.prior], lw=2,
                     label=label_text(curve.label))
+        for curve in (other.curves if other is not None else ()):
+            ax.plot(POINTS * curves.thresholds_grid, curve.y, color=colors[curve.prior],
+                    lw=1.2, ls="--", label="_nolegend_")
         for d in curves.thresholds:
             ax.axvline(POINTS * d, color="grey", lw=0.6, ls=":")
         _percent_axis(ax, "Threshold d (percentage points)")
@@ -283,7 +273,15 @@ def benefit_curves(curves: BenefitCurves) -> Figure:
         ax.grid(axis="y", color="#eeeeee")
     axes[0].set_ylabel("Posterior P(ARD > d)")
     entries = len(curves.panels[0].curves) if curves.panels else 0
-    axes[0].legend(loc="lower left", ncol=_legend_columns(entries))
+    priors_legend = axes[0].legend(loc="lower left", ncol=_legend_columns(entries))
+    if curves.comparison:
+        primary, second = curves.model_labels
+        styles = [Line2D([], [], color="black", lw=2, label=label_text(primary)),
+                  Line2D([], [], color="black", lw=1.2, ls="--", label=label_text(second))]
+        target = axes[-1]
+        if target is axes[0]:  # one panel: keep the priors' legend beside the styles'
+            target.add_artist(priors_legend)
+        target.legend(handles=styles, loc="upper right" if target is axes[0] else "lower left")
     fig.tight_layout()
     return fig
 
