@@ -253,16 +253,23 @@ def test_interaction_cells_come_from_the_draws(report_results, prior_set, trial)
             fit = report_results.interaction[(prior.name, outcome.name)]
             where = {"Prior": prior.label, "Outcome": outcome.label}
             draws = fit.posterior
-            assert cell(table, "P(interaction > 0)", **where) == fmt.prob(
-                float((draws["interaction"] > 0).mean()))
+            assert cell(table, "P(interaction > 0)", **where) == fmt.prob_stable(
+                fit.p_interaction_positive)
+            assert fit.p_interaction_positive.estimate == pytest.approx(
+                float((draws["interaction"] > 0).mean()), abs=1e-12)
             median, lower, upper = numbers(cell(table, "Interaction (95%)", **where))
             quantiles = np.quantile(draws["interaction"].to_numpy(), [0.5, 0.025, 0.975])
             assert [median, lower, upper] == pytest.approx(quantiles, abs=0.006)
             for crp in CRP_READ_OUT_MG_L:
                 z = (np.log(crp) - fit.data.log_crp_mean) / fit.data.log_crp_sd
                 log_or = draws["treatment"] + draws["interaction"] * z
-                estimate, _ = numbers(cell(table, f"P(better), {crp:g} mg/L", **where))
-                assert estimate == pytest.approx(float((log_or > 0).mean()), abs=6e-4)
+                shown = cell(table, f"P(better), {crp:g} mg/L", **where)
+                estimate = numbers(shown)[0]
+                decimals = len(shown.split(" ")[0].split(".")[1])
+                mcse = fit.p_benefit_at([crp])[crp].mcse
+                assert decimals == fmt.stable_digits(mcse)  # only the stable digits
+                assert estimate == pytest.approx(float((log_or > 0).mean()),
+                                                 abs=0.5 * 10**-decimals + 1e-12)
 
 
 def test_truth_column_is_the_process_on_the_sample_scale(report_results, trial):
