@@ -169,8 +169,9 @@ def test_benefit_figure_draws_the_primary_solid_and_the_comparison_dashed(trial,
     assert len(fig.axes) == len(trial.outcomes)
     colors = figures.prior_colors(prior_set)
     for ax, panel, other in zip(fig.axes, benefit.panels, benefit.comparison, strict=True):
-        solid = [line for line in ax.get_lines() if line.get_linestyle() == "-"]
-        dashed = [line for line in ax.get_lines() if line.get_linestyle() == "--"]
+        drawn = [line for line in ax.get_lines() if len(line.get_xdata()) > 2]  # not rules
+        solid = [line for line in drawn if line.get_linestyle() == "-"]
+        dashed = [line for line in drawn if line.get_linestyle() == "--"]
         assert len(solid) == len(dashed) == len(prior_set.names)
         for line, curve in zip(solid, panel.curves, strict=True):
             np.testing.assert_allclose(line.get_xdata(), 100 * benefit.thresholds_grid)
