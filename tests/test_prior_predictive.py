@@ -23,6 +23,7 @@ from models.priors.priors_file import load_priors
 from models.report.figures import label_text, prior_colors
 from models.report.prior_predictive_view import (
     FAMILIES,
+    FAMILY_NAMES,
     NOT_COMPUTABLE,
     NOT_DRAWN,
     prior_predictive_figure,
@@ -257,35 +258,34 @@ def hostile_priors(write_priors, priors_text):
     return load_priors(write_priors(text))
 
 
-def test_table_has_one_row_per_prior_and_outcome(trial, prior_set):
+def test_table_has_one_row_per_prior_outcome_and_family(trial, prior_set):
     table = prior_predictive_table(trial, prior_set)
-    assert len(table) == len(prior_set.names) * len(trial.outcomes)
-    assert len(table.columns) <= 8
+    assert len(table) == len(prior_set.names) * len(trial.outcomes) * len(FAMILIES)
+    assert len(table.columns) <= 7
     labels = [p.label for p in prior_set.priors.values()]
     outcomes = [o.label for o in trial.outcomes.values()]
-    assert list(zip(table["Prior"], table["Outcome"], strict=True)) == [
-        (p, o) for p in labels for o in outcomes]
-    observed = table.iloc[0, 2]
+    assert list(zip(table["Prior"], table["Outcome"], table["Model"], strict=True)) == [
+        (p, o, FAMILY_NAMES[f]) for p in labels for o in outcomes for f in FAMILIES]
     first = next(iter(trial.outcomes.values()))
-    assert observed.startswith(f"{first.treatment} vs {first.control}")
+    assert table["Observed (ARD)"].iloc[0].startswith(f"{first.treatment} vs {first.control}")
 
 
 def test_table_cells_come_from_the_exact_layer(trial, prior_set):
     table = prior_predictive_table(trial, prior_set)
     prior, outcome = prior_set.get("skeptical"), trial.outcome("response")
-    row = table[(table["Prior"] == prior.label) & (table["Outcome"] == outcome.label)].iloc[0]
-    logistic = family_predictive(prior, outcome, "logistic")
-    beta = family_predictive(prior, outcome, "beta_binomial")
-    assert row["Logistic: ARD, points"] == fmt.ard_interval(logistic.risk_difference_interval())
-    tails = [fmt.prob(r.p_risk_difference_at_least(outcome.treatment.events,
-                                                   outcome.control.events))
-             for r in (logistic, beta)]
-    assert row.iloc[-1] == " / ".join(tails)
+    rows = table[(table["Prior"] == prior.label) & (table["Outcome"] == outcome.label)]
+    for family in FAMILIES:
+        row = rows[rows["Model"] == FAMILY_NAMES[family]].iloc[0]
+        predictive = family_predictive(prior, outcome, family)
+        assert row["ARD expected, points"] == fmt.ard_interval(
+            predictive.risk_difference_interval())
+        assert row["P(ARD >= observed)"] == fmt.prob(predictive.p_risk_difference_at_least(
+            outcome.treatment.events, outcome.control.events))
 
 
 def test_table_escapes_a_hostile_label(trial, hostile_priors):
     table = prior_predictive_table(trial, hostile_priors)
-    assert len(table) == 4 * len(trial.outcomes)
+    assert len(table) == 4 * len(trial.outcomes) * len(FAMILIES)
     assert HOSTILE_LABEL in set(table["Prior"])  # plain text here; escaped when printed
     markdown = fmt.markdown_table(table)
     assert fmt.markdown_text(HOSTILE_LABEL) in markdown
@@ -325,8 +325,9 @@ def test_a_prior_that_cannot_be_computed_is_said_in_table_and_legend(monkeypatch
     monkeypatch.setattr(pp, "MAX_NODES", 73)  # the reference N(0, 2.5) needs 289 nodes
     table = prior_predictive_table(trial, prior_set)
     reference = table[table["Prior"] == prior_set.get("reference").label]
-    assert (reference["Logistic: events"] == NOT_COMPUTABLE).all()
-    assert (reference["Beta: events"] != NOT_COMPUTABLE).all()
+    logistic = reference["Model"] == FAMILY_NAMES["logistic"]
+    assert (reference.loc[logistic, "Events expected"] == NOT_COMPUTABLE).all()
+    assert (reference.loc[~logistic, "Events expected"] != NOT_COMPUTABLE).all()
     fig = prior_predictive_figure(trial, prior_set)
     try:
         legend = [t.get_text() for t in fig.legends[0].get_texts()]

@@ -251,7 +251,7 @@ def test_interaction_cells_come_from_the_draws(report_results, prior_set, trial)
     for prior in prior_set.priors.values():
         for outcome in trial.outcomes.values():
             fit = report_results.interaction[(prior.name, outcome.name)]
-            where = {"Prior": prior.label, "Outcome": outcome.label}
+            where = {"Prior": prior.label, "Outcome": outcome.name.capitalize()}
             draws = fit.posterior
             assert cell(table, "P(interaction > 0)", **where) == fmt.prob_stable(
                 fit.p_interaction_positive)
@@ -263,7 +263,7 @@ def test_interaction_cells_come_from_the_draws(report_results, prior_set, trial)
             for crp in CRP_READ_OUT_MG_L:
                 z = (np.log(crp) - fit.data.log_crp_mean) / fit.data.log_crp_sd
                 log_or = draws["treatment"] + draws["interaction"] * z
-                shown = cell(table, f"P(better), {crp:g} mg/L", **where)
+                shown = cell(table, f"{crp:g} mg/L", **where)
                 estimate = numbers(shown)[0]
                 decimals = len(shown.split(" ")[0].split(".")[1])
                 mcse = fit.p_benefit_at([crp])[crp].mcse

@@ -49,7 +49,8 @@ def test_summary_bullets_carry_the_ranges_and_the_priors_worth(report_results, p
     assert "**The prior matters:**" in bullets
     skeptical = prior_set.get("skeptical").logistic.treatment
     worth = 4 / (0.25 * 0.75 * skeptical.sd**2)  # Woolf, at the calibration's placebo rate
-    assert f"{worth:.0f} (skeptical)" in bullets
+    assert f"about {worth:.0f} (skeptical, enthusiastic) participants" in bullets
+    assert f"up to {round(worth) / 29:.1f} times the trial's 29" in bullets
     assert "(reference)" not in bullets  # N(0, 2.5) is worth about 3 participants
     assert "specified after the results were public" in bullets
     assert bullets.count("\n- ") == 4
@@ -134,6 +135,10 @@ def test_conclusions_carry_before_and_after_and_the_interval(report_results, pri
     interval = report_results.logistic[("reference", "remission")].risk_difference
     assert f"from {fmt.points(interval.lower)} to {fmt.points(interval.upper)}" in sentence
     assert "analysed post hoc" in sentence
+    beta_binomial = exact_p(prior_set, "skeptical", remission)
+    weak_intercept = report_results.intercept_effects["remission"].p_benefit_weak
+    low = min(beta_binomial, weak_intercept, logistic_p(prior_set, "skeptical", remission))
+    assert f"or {fmt.prob(low)} to " in sentence  # the range across model choices
 
 
 def test_misreadings_carry_the_p_values(report_results, trial):
@@ -144,7 +149,7 @@ def test_misreadings_carry_the_p_values(report_results, trial):
     se = math.sqrt(sum(1 / v for row in counts for v in row))
     sentence = text.misreadings(report_results)
     assert f"one-sided Wald p of {fmt.prob(stats.norm.sf(log_or / se))}" in sentence
-    assert "differ by 1 event(s) in the tocilizumab arm and 2 in the placebo arm" in sentence
+    assert "differ by 1 event in the tocilizumab arm and 2 events in the placebo arm" in sentence
     assert sentence.count("\n") == 2
 
 
@@ -293,7 +298,8 @@ def test_crp_benefit_levels_off_towards_the_interaction_not_the_prior(report_res
     assert abs(far[low].estimate - (1 - interaction)) < abs(middle - (1 - interaction))
     sentence = text_simulated.crp_benefit_edges(report_results)
     assert f"P(b_Tz > 0) = {fmt.prob_stable(fit.p_interaction_positive)}" in sentence
-    assert f"at {high:g} mg/L P(benefit) is {fmt.prob_stable(far[high])}" in sentence
+    assert (f"at {high:g} and {low:g} mg/L, values no participant has) P(benefit) is "
+            f"{fmt.prob_stable(far[high])} and {fmt.prob_stable(far[low])}") in sentence
 
 
 @pytest.mark.parametrize(("estimate", "mcse", "shown"), [
@@ -301,6 +307,8 @@ def test_crp_benefit_levels_off_towards_the_interaction_not_the_prior(report_res
     (0.82849, 0.002, "0.83 ± 0.002"),      # 4 x 0.002 = 0.008 <= 0.01: two
     (0.91234, 0.0002, "0.912 ± 0.0002"),   # three at most
     (0.5, None, "0.500"),                  # exact: three decimals, no SE
+    (0.996, 0.003, "> 0.9 ± 0.003"),       # never rounded up to certainty
+    (0.03, 0.006, "< 0.1 ± 0.006"),        # nor down to impossibility
 ])
 def test_sampled_probabilities_show_only_stable_digits(estimate, mcse, shown):
     assert fmt.prob_stable(Probability(estimate, mcse)) == shown
@@ -322,7 +330,7 @@ def test_intercept_mechanism_is_shown_with_exact_numbers(report_results):
         for intercept in (skeptic.intercept, weak):
             p = LogisticPosterior(outcome, intercept, skeptic.treatment).p_benefit()
             assert fmt.prob(p) in sentence
-    assert "narrowing is what raises P(benefit)" in sentence
+    assert "the narrowing is what raises P(benefit) throughout" in sentence  # response: down
     assert "leaves more of the observed difference" not in text.model_comparison(report_results)
 
 

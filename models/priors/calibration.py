@@ -141,7 +141,8 @@ def reference_prior() -> NamedPrior:
     return NamedPrior(
         name="reference",
         label="Reference",
-        description="Weakly informative: uniform rates per arm; N(0, 2.5) on log odds ratios.",
+        description=("Weakly informative: uniform Beta rates per arm; N(0, 2.5) on every "
+                     "log-odds coefficient (U-shaped on the rate scale)."),
         beta_binomial=BetaBinomialPrior(REFERENCE_BETA, REFERENCE_BETA),
         logistic=LogisticPrior(normal, normal, normal, normal),
     )

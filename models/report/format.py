@@ -127,10 +127,19 @@ def stable_digits(mcse_value: float, most: int = 3) -> int:
 
 def prob_stable(p: Probability) -> str:
     """A sampled probability printed only to the digits its Monte Carlo SE leaves stable,
-    with that SE, e.g. ``0.6 ± 0.006`` or ``0.83 ± 0.002``; exact ones with 3 decimals."""
+    with that SE, e.g. ``0.83 ± 0.002`` or ``0.6 ± 0.006``; exact ones with 3 decimals.
+    An estimate that would round to 0 or 1 without being 0 or 1 is printed as a bound
+    (``> 0.99 ± 0.001``), so rounding never reads as certainty."""
     if p.mcse is None or p.mcse == 0 or not math.isfinite(p.mcse):
         return prob_mcse(p)
-    return f"{prob(p.estimate, stable_digits(p.mcse))} ± {p.mcse:.1g}"
+    digits = stable_digits(p.mcse)
+    shown = prob(p.estimate, digits)
+    step = 10.0**-digits
+    if shown == prob(1.0, digits) and p.estimate < 1.0:
+        shown = f"> {prob(1.0 - step, digits)}"
+    elif shown == prob(0.0, digits) and p.estimate > 0.0:
+        shown = f"< {prob(step, digits)}"
+    return f"{shown} ± {p.mcse:.1g}"
 
 
 def prob_mcse(p: Probability, digits: int = 3) -> str:

@@ -126,31 +126,30 @@ def _tail(predictive: PriorPredictive | None, outcome: OutcomeCounts) -> str:
 
 def prior_predictive_table(trial: Trial, prior_set: PriorSet,
                            checks: PriorPredictiveChecks | None = None) -> pd.DataFrame:
-    """One row per prior x outcome: the observed counts (treatment vs control) and ARD;
-    per family the prior predictive median (95% interval) of events per arm and of the
-    ARD (points); and P(ARD >= observed) under the logistic / beta-binomial prior.
+    """One row per prior x outcome x family (logistic, the primary model's priors, first):
+    the observed counts (treatment vs control) and ARD, the prior predictive median (95%
+    interval) of events per arm and of the ARD (points), and P(ARD >= observed). Six narrow
+    columns, so the table fits a desktop page.
 
     ``checks`` may pass results already computed by :func:`prior_predictive_checks`.
     """
     checks = checks or prior_predictive_checks(trial, prior_set)
-    arms = f"{trial.treatment_name} vs {trial.control_name}"
     rows = []
     for prior in prior_set.priors.values():
         for outcome in trial.outcomes.values():
-            logistic = checks.get(prior.name, outcome.name, "logistic")
-            beta = checks.get(prior.name, outcome.name, "beta_binomial")
-            rows.append({
-                "Prior": prior.label,
-                "Outcome": outcome.label,
-                f"Observed, {arms}": f"{outcome.treatment} vs {outcome.control} "
-                                     f"(ARD {fmt.points(_observed_ard(outcome))})",
-                "Logistic: events": _events(logistic),
-                "Logistic: ARD, points": _ard(logistic),
-                "Beta: events": _events(beta),
-                "Beta: ARD, points": _ard(beta),
-                "P(ARD >= observed), logistic / beta": f"{_tail(logistic, outcome)} / "
-                                                       f"{_tail(beta, outcome)}",
-            })
+            observed = (f"{outcome.treatment} vs {outcome.control} "
+                        f"({fmt.points(_observed_ard(outcome))})")
+            for family in FAMILIES:
+                predictive = checks.get(prior.name, outcome.name, family)
+                rows.append({
+                    "Prior": prior.label,
+                    "Outcome": outcome.label,
+                    "Observed (ARD)": observed,
+                    "Model": FAMILY_NAMES[family],
+                    "Events expected": _events(predictive),
+                    "ARD expected, points": _ard(predictive),
+                    "P(ARD >= observed)": _tail(predictive, outcome),
+                })
     return pd.DataFrame(rows)
 
 
@@ -183,8 +182,6 @@ def prior_predictive_figure(trial: Trial, prior_set: PriorSet,
                         gid=f"prior:{prior.name}")
             observed = POINTS * _observed_ard(outcome)
             ax.axvline(observed, color="black", lw=1.4, gid="observed")
-            ax.text(observed, 1.0, " observed", transform=ax.get_xaxis_transform(),
-                    fontsize=9, va="top", ha="left")
             ax.set_xlim(-105, 105)
             ax.set_xticks([-100, -50, 0, 50, 100])
             ax.grid(axis="y", color="#eeeeee")

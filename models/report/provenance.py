@@ -18,7 +18,7 @@ from pathlib import Path
 from models.core.paths import ROOT, SIMULATED_IPD_FILE, TRIAL_COUNTS_FILE
 from models.core.provenance import git_commit, input_hashes, package_versions, renderer, source_hash
 from models.mcmc.predictive import PPC_SEED
-from models.mcmc.sampling import SamplerSettings
+from models.mcmc.sampling import SamplerSettings, interaction_settings
 from models.report.format import code_span
 from models.simulation.process import DEFAULT_SEED as IPD_SEED
 
@@ -132,7 +132,9 @@ def reproduce_box(provenance: Provenance) -> str:
         f"simulated IPD {provenance.ipd_seed}; simulation study {provenance.study_seed}",
         f"- **Sampler:** PyMC model sampled by nutpie NUTS; {settings.chains} chains x "
         f"{settings.draws} draws after {settings.tune} tuning steps, target acceptance "
-        f"{settings.target_accept}; simulation study {study.chains} x {study.draws}",
+        f"{settings.target_accept}; interaction model {settings.chains} x "
+        f"{interaction_settings(settings).draws}; simulation study {study.chains} x "
+        f"{study.draws}",
         "- **Versions:** " + ", ".join(f"{k} {v}" for k, v in provenance.versions.items()),
         ":::",
     ]

@@ -36,7 +36,7 @@ from models.mcmc.diagnostics import Diagnostics
 from models.mcmc.interaction import IpdResult, fit_ipd, truth_table
 from models.mcmc.power_scaling import psense
 from models.mcmc.predictive import ppc_aggregate, ppc_ipd_tertiles
-from models.mcmc.sampling import DEFAULT_SAMPLER, SamplerSettings
+from models.mcmc.sampling import DEFAULT_SAMPLER, SamplerSettings, interaction_settings
 from models.priors.calibration import design_risk_difference
 from models.priors.prior_set import PriorSet
 from models.priors.priors_file import load_priors
@@ -346,7 +346,8 @@ def build_results(priors_file: str | Path, *, settings: SamplerSettings = DEFAUL
     """Run every analysis of the report once.
 
     ``priors_file`` is resolved as a user means it (:func:`resolve_input`); ``settings``
-    are the MCMC settings of every fit of the main analyses; ``study`` runs the
+    are the MCMC settings of every fit of the main analyses (the interaction model draws
+    more: :func:`~models.mcmc.sampling.interaction_settings`); ``study`` runs the
     repeated-simulation study (its own sampler settings are in its configuration).
     """
     trial = load_trial(trial_file)
@@ -370,7 +371,8 @@ def build_results(priors_file: str | Path, *, settings: SamplerSettings = DEFAUL
             aggregate[key] = fit_aggregate(prior.logistic, outcome, settings)
             say(f"  fitting interaction model (simulated IPD): {outcome.name}, "
                 f"prior {prior.name}")
-            interaction[key] = fit_ipd(prior.logistic, ipd, outcome.name, settings)
+            interaction[key] = fit_ipd(prior.logistic, ipd, outcome.name,
+                                       interaction_settings(settings))
 
     raw_truth = truth_on_sample_scale(DEFAULT_PROCESS, ipd)
     truth = {outcome: {term: float(value) for term, value in raw_truth[outcome].items()}

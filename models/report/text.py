@@ -46,15 +46,19 @@ def priors_file_name(results: ReportResults) -> str:
 def prior_strength(results: ReportResults) -> str:
     """The informative log-OR priors' approximate worth in participants (both arms; see
     :func:`~models.priors.statements.logistic_effective_sample_size`), those worth more than
-    two thirds of the analysed participants, e.g. "about 69 participants (skeptical) and 69
-    (enthusiastic)"."""
-    strong = [f"{results.implied[name]['logistic_ess']:.0f} "
-              f"({fmt.markdown_text(results.labels[name].lower())})"
-              for name in results.prior_set.names
-              if results.implied[name]["logistic_ess"] > 2 * results.analysed / 3]
-    if not strong:
+    two thirds of the analysed participants, priors of equal worth together, e.g. "about 69
+    (skeptical, enthusiastic) participants, up to 2.4 times the trial's 29"."""
+    by_worth: dict[int, list[str]] = {}
+    for name in results.prior_set.names:
+        worth = results.implied[name]["logistic_ess"]
+        if worth > 2 * results.analysed / 3:
+            by_worth.setdefault(round(worth), []).append(
+                fmt.markdown_text(results.labels[name].lower()))
+    if not by_worth:
         return "far fewer participants than the trial"
-    return "about " + " and ".join(strong) + " participants"
+    groups = " and ".join(f"{worth} ({', '.join(names)})" for worth, names in by_worth.items())
+    return (f"about {groups} participants, up to {max(by_worth) / results.analysed:.1f} "
+            f"times the trial's {results.analysed}")
 
 
 def summary_bullets(results: ReportResults) -> str:
@@ -77,9 +81,10 @@ def summary_bullets(results: ReportResults) -> str:
         f"- **The prior matters:** {results.analysed} participants were analysed, and the "
         f"informative odds-ratio priors are worth {prior_strength(results)} "
         "(@sec-sensitivity).\n"
-        "- **Post hoc, secondary outcomes:** the primary outcome (day 14) was not met and "
-        "this analysis was specified after the results were public: it generates "
-        "hypotheses, it does not settle the question.\n"
+        "- **Post hoc, secondary outcomes, derived counts:** the primary outcome (day 14) "
+        "was not met, this analysis was specified after the results were public, and the "
+        "counts are back-calculated from published percentages: it generates hypotheses, "
+        "it does not settle the question.\n"
         f"- {skeptical_across_models(results)}"
     )
 
@@ -137,8 +142,9 @@ def calibration(results: ReportResults) -> str:
         f"The calibration assumes a placebo rate of {fmt.percent(c.placebo_rate)}, "
         f"a design odds ratio of {c.design_odds_ratio:g} (a risk difference of "
         f"{fmt.points(results.design_ard)} points at that placebo rate) and "
-        f"a tail probability of {c.tail_probability:g}. These are assumptions, "
-        "not facts about the trial."
+        f"a tail probability of {c.tail_probability:g}, one placebo rate for every outcome. "
+        "These are assumptions of this reanalysis, not facts about the trial, and are "
+        "varied below (@sec-sensitivity)."
     )
 
 
@@ -163,38 +169,36 @@ SURPRISE_LEVEL = 0.05
 
 
 def prior_predictive_reading(results: ReportResults) -> str:
-    """What the prior predictive check shows (primary model's priors): the prior predictive
-    P(ARD >= observed) per prior and outcome, whether any falls below ``SURPRISE_LEVEL``,
-    and how much probability each prior puts on all-or-none results in both arms."""
-    parts, surprised, extremes = [], [], []
-    for name in results.prior_set.names:
-        label = fmt.markdown_text(results.labels[name].lower())
+    """What the prior predictive check shows (primary model's priors): per outcome, each
+    prior's prior predictive P(ARD >= observed), whether any falls below
+    ``SURPRISE_LEVEL``, and how much probability each prior puts on all-or-none results in
+    both arms."""
+    per_outcome, surprised, extremes = [], [], []
+    for outcome in results.trial.outcomes.values():
         tails = []
-        for outcome in results.trial.outcomes.values():
+        for name in results.prior_set.names:
+            label = fmt.markdown_text(results.labels[name].lower())
             predictive = results.prior_predictive.get(name, outcome.name, "logistic")
             if predictive is None:
                 continue
             tail = predictive.p_risk_difference_at_least(outcome.treatment.events,
                                                          outcome.control.events)
-            tails.append(tail)
+            tails.append(f"{fmt.prob(tail)} ({label})")
             if tail < SURPRISE_LEVEL:
                 surprised.append(f"{label}, {fmt.markdown_text(outcome.label.lower())}")
-        if tails:
-            parts.append(f"{span(tails)} ({label})")
-        first = next(iter(results.trial.outcomes.values()))
-        predictive = results.prior_predictive.get(name, first.name, "logistic")
-        if predictive is not None:
             pmf = predictive.pmf
             extremes.append((float(pmf[0, 0] + pmf[-1, -1]), label))
+        per_outcome.append(f"for {fmt.markdown_text(outcome.label.lower())} "
+                           + ", ".join(tails))
     verdict = ("so no prior finds the observed difference surprising"
                if not surprised else "below " + fmt.general(SURPRISE_LEVEL) + " for "
                + "; ".join(surprised) + ": there the data surprised the prior")
     extreme, extreme_label = max(extremes)
     return (
         "Before the data, the primary model's priors gave a risk difference at least as "
-        "large as observed a probability of " + ", ".join(parts) + f", {verdict}. The "
-        f"{extreme_label} prior puts {fmt.prob(extreme)} on both arms having no events or "
-        "all events: wide on the log-odds scale is U-shaped on the rate scale, so a "
+        "large as observed a probability of " + "; ".join(per_outcome) + f", {verdict}. "
+        f"The {extreme_label} prior puts {fmt.prob(extreme)} on both arms having no events "
+        "or all events: wide on the log-odds scale is U-shaped on the rate scale, so a "
         "flat-looking prior is not neutral."
     )
 
@@ -239,12 +243,13 @@ def model_comparison(results: ReportResults) -> str:
 
 
 def intercept_mechanism(results: ReportResults) -> str:
-    """Why an informative intercept prior raises the logistic P(benefit), with the numbers
-    (exact, skeptical prior, each outcome; :attr:`ReportResults.intercept_effects`):
-    integrating the placebo log-odds out under that prior makes the counts' likelihood for
-    the log OR sharper, so the same log-OR prior shrinks it less. Where the likelihood's
-    centre moves is not the reason: for some outcomes it moves towards no effect and
-    P(benefit) still rises."""
+    """How an informative intercept prior changes the logistic P(benefit), with the numbers
+    (exact, skeptical prior, each outcome; :attr:`ReportResults.intercept_effects`): it
+    holds the placebo rate near the assumed one, and with the placebo log-odds integrated
+    out under it the counts' likelihood for the log OR is both narrower and re-centred. The
+    centre may move either way (for response it moves towards no effect); the narrowing,
+    which makes the same log-OR prior shrink the estimate less, is what the outcomes
+    share."""
     skeptic_label = fmt.markdown_text(results.labels[results.skeptical_prior].lower())
     first_label = fmt.markdown_text(results.labels[results.first_prior].lower())
     parts = []
@@ -260,13 +265,26 @@ def intercept_mechanism(results: ReportResults) -> str:
     if not all(e.sharper_and_higher for e in results.intercept_effects.values()):
         return ("How much the intercept prior matters, with the log-OR prior held fixed. "
                 + numbers_text)
+    moves = {"up" if e.likelihood_own[0] > e.likelihood_weak[0] else "down"
+             for e in results.intercept_effects.values()}
+    centre = ("The centre moves up for some outcomes and down for others, so the narrowing "
+              "is what raises P(benefit) throughout." if len(moves) > 1 else
+              f"The centre moves {moves.pop()} as well; both changes act together.")
     return (
-        "An informative intercept prior does not work by moving the placebo rate: with the "
-        "placebo log-odds integrated out under it, the counts' likelihood for the log OR is "
-        "narrower, so the same log-OR prior shrinks the estimate less. " + numbers_text
-        + " The centre need not move towards a larger effect; the narrowing is what raises "
-        "P(benefit)."
+        "An informative intercept prior holds the placebo rate near the assumed rate. With "
+        "the placebo log-odds integrated out under it, the counts' likelihood for the log OR "
+        "is narrower and re-centred, and a narrower likelihood is shrunk less by the same "
+        "log-OR prior. " + numbers_text + " " + centre
     )
+
+
+def skeptical_range(results: ReportResults) -> list[float]:
+    """The skeptical prior's P(benefit) for remission under the three model choices the
+    report compares: primary, beta-binomial, logistic with the first prior's intercept."""
+    skeptic = results.skeptical_prior
+    effect = results.intercept_effects["remission"]
+    return [effect.p_benefit_own, effect.p_benefit_weak,
+            results.exact[(skeptic, "remission")].summary.p_benefit.estimate]
 
 
 def conclusions(results: ReportResults) -> str:
@@ -282,7 +300,8 @@ def conclusions(results: ReportResults) -> str:
         f"more probable than not under every prior in the file. The data move even the "
         f"{skeptic_label} prior: before the trial it gave tocilizumab a "
         f"{fmt.prob(results.implied[skeptic]['logistic_p_or_above_1'])} chance of beating "
-        f"placebo; after it, {fmt.prob(skeptic_rem.p_benefit.estimate)} for remission.\n\n"
+        f"placebo; after it, {fmt.prob(skeptic_rem.p_benefit.estimate)} for remission, or "
+        f"{span(skeptical_range(results))} across the model choices of @sec-families.\n\n"
         "**May not conclude.** That the benefit is large or certain: under the "
         f"{first_label} prior the 95% interval for the remission risk difference runs from "
         f"{fmt.points(ref_rem.risk_difference.lower)} to "
@@ -292,6 +311,11 @@ def conclusions(results: ReportResults) -> str:
         "of at least 3 mg/L, and harms are not weighed. Nor that hs-CRP predicts who "
         "benefits: the trial's individual data are not public."
     )
+
+
+def events(count: int) -> str:
+    """A count of events in words, e.g. "1 event", "2 events"."""
+    return f"{count} event" + ("" if count == 1 else "s")
 
 
 def misreadings(results: ReportResults) -> str:
@@ -320,9 +344,10 @@ def misreadings(results: ReportResults) -> str:
         f"{100 * LARGE_ARD:g} (NNT {1 / LARGE_ARD:g} or fewer).\n"
         f"3. **\"Response is more convincing than remission\"** "
         f"({fmt.prob(ref_resp.p_benefit.estimate)} vs {fmt.prob(p_rem)}). The two outcomes "
-        f"differ by {abs(remission.treatment.events - response.treatment.events)} event(s) "
+        f"differ by {events(abs(remission.treatment.events - response.treatment.events))} "
         f"in the tocilizumab arm and "
-        f"{abs(remission.control.events - response.control.events)} in the placebo arm; "
+        f"{events(abs(remission.control.events - response.control.events))} in the placebo "
+        "arm; "
         f"both come from the same {results.analysed} people and move together."
     )
 

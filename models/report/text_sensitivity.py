@@ -75,14 +75,16 @@ def placebo_rate_sentence(results: ReportResults) -> str:
     if calibration is None or table is None:
         return ""
     rates = sorted(table["placebo_rate"].unique())
+    per_prior = "; ".join(
+        f"{fmt.markdown_text(str(rows['label'].iloc[0]).lower())} "
+        f"{span(list(rows['logistic_p_benefit']))}"
+        for _, rows in table.groupby("prior", sort=False))
     return (
         "**The assumed placebo rate.** The calibrated priors rest on an assumed placebo "
         f"rate ({fmt.percent(calibration.placebo_rate)} in this file). Re-calibrated at "
         f"rates from {fmt.percent(rates[0])} to {fmt.percent(rates[-1])} with the same "
-        "statements, they give P(better) of "
-        f"{span(list(table['logistic_p_benefit']))} in the primary analysis "
-        f"({span(list(table['p_benefit']))} beta-binomial), over both outcomes "
-        "(@tbl-placebo-rate)."
+        "statements, they give P(better) in the primary analysis, over both outcomes, of "
+        f"{per_prior} (@tbl-placebo-rate, with the beta-binomial model)."
     )
 
 

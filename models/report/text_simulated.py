@@ -73,9 +73,10 @@ def crp_benefit_edges(results: ReportResults) -> str:
         "b_T + b_Tz z, so P(b_T + b_Tz z > 0) tends to P(b_Tz > 0) as z grows and to "
         f"P(b_Tz < 0) as z falls. Under the {fmt.markdown_text(results.labels[first].lower())} "
         f"prior, for remission, P(b_Tz > 0) = {fmt.prob_stable(fit.p_interaction_positive)}; "
-        f"at {high:g} mg/L P(benefit) is {fmt.prob_stable(far[high])} and at {low:g} mg/L "
-        f"{fmt.prob_stable(far[low])}: posterior probabilities about the interaction's sign, "
-        "not the prior. Nor is a level where a curve is high a treatment threshold: it rests "
+        f"far outside the data (at {high:g} and {low:g} mg/L, values no participant has) "
+        f"P(benefit) is {fmt.prob_stable(far[high])} and {fmt.prob_stable(far[low])}: "
+        "posterior probabilities about the interaction's sign, not the prior. Nor is a "
+        "level where a curve is high a treatment threshold: it rests "
         f"on a few of {results.analysed} participants and moves with the prior."
     )
 
@@ -110,7 +111,8 @@ def simulation_study(results: ReportResults) -> str:
         f"{config.replicates} new trials of n = {config.n_treatment + config.n_control} were "
         "simulated from the same process (without forcing the published counts) and each "
         f"analysed with the {prior} prior. The true interaction is positive "
-        f"({inter['truth_mean']:+.2f} log OR per SD on average), yet only "
+        f"({inter['truth_mean']:+.2f} log OR per SD on average, on each sample's own scale), "
+        "yet only "
         f"{fmt.percent(inter['detection'])} of the trials gave P(interaction > 0) > "
         f"{DETECTION_LEVEL:g} (Monte Carlo SE {fmt.percent(inter['detection_mcse'], 1)}). The "
         f"95% intervals covered the truth in {fmt.percent(inter['coverage95'])}; the "
