@@ -226,9 +226,13 @@ def test_interaction_summary_carries_the_standardisation(report_results):
     sentence = text_simulated.interaction_summary(report_results)
     assert f"a {math.exp(np.std(log_crp, ddof=1)):.1f}-fold difference" in sentence
     assert f"z = 0 at {math.exp(np.mean(log_crp)):.1f} mg/L" in sentence
-    p = float((fit.posterior["interaction"] > 0).mean())
-    assert f"P(interaction > 0) = {fmt.prob_stable(fit.p_interaction_positive)}" in sentence
-    assert fit.p_interaction_positive.estimate == pytest.approx(p, abs=1e-12)
+    p = float((fit.posterior["treatment"] > 0).mean())
+    assert f"hs-CRP) = {fmt.prob_stable(fit.p_treatment_positive)}, and" in sentence
+    assert fit.p_treatment_positive.estimate == pytest.approx(p, abs=1e-12)
+    quantiles = np.quantile(fit.posterior["interaction"].to_numpy(), [0.5, 0.025, 0.975])
+    median, lower, upper = (float(v) for v in re.findall(
+        r"[+-]\d+\.\d+", sentence.split("the interaction is ")[1])[:3])
+    assert [median, lower, upper] == pytest.approx(quantiles, abs=0.006)
 
 
 def test_truth_interaction_gives_each_priors_tail(report_results, prior_set):

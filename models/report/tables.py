@@ -155,8 +155,8 @@ def beta_binomial(results: ReportResults) -> pd.DataFrame:
 
 
 def interaction(results: ReportResults) -> pd.DataFrame:
-    """The interaction model on SIMULATED data: the interaction (added log OR per SD of log
-    hs-CRP) with P(interaction > 0), and P(better | hs-CRP) at the fixed hs-CRP values of
+    """The interaction model on SIMULATED data: P(interaction > 0) (the interaction's
+    median and interval are in :func:`truth`), and P(better | hs-CRP) at the fixed values of
     :data:`CRP_READ_OUT_MG_L` (columns headed by the value; outcomes by their short name),
     each with its Monte Carlo SE and only the digits that SE leaves stable
     (:func:`~models.report.format.prob_stable`; no range read off a noisy curve)."""
@@ -165,7 +165,6 @@ def interaction(results: ReportResults) -> pd.DataFrame:
         for outcome in results.trial.outcomes.values():
             fit = results.interaction[(name, outcome.name)]
             row = {"Prior": results.labels[name], "Outcome": outcome.name.capitalize(),
-                   "Interaction (95%)": fmt.log_or_interval(fit.interaction),
                    "P(interaction > 0)": fmt.prob_stable(fit.p_interaction_positive)}
             at = fit.p_benefit_at(CRP_READ_OUT_MG_L)
             for value in CRP_READ_OUT_MG_L:

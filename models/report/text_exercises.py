@@ -351,7 +351,7 @@ def worthwhile_benefit(results: ReportResults) -> Exercise:
     why = ("why is it smaller than" if any_text != worthwhile_text
            else "why can it never be larger than")
     question = (
-        f"In the beta-binomial table (@tbl-beta-binomial), read P(ARD > {points}) under the "
+        f"In the beta-binomial model's table, read P(ARD > {points} points) under the "
         f"{_quoted(results.labels[first])} prior (the explorer shows it too, as P(risk "
         f"difference > {points} points)). What does it say about the number needed to treat "
         f"(NNT), and {why} P(benefit)?")

@@ -64,8 +64,7 @@ def tipping_points(results: ReportResults) -> str:
              for outcome in results.trial.outcomes.values()]
     intercept_prior = fmt.markdown_text(heat_map_intercept_prior(results))
     return (f"Tipping points for a skeptic who centres the log-OR prior on no effect (with "
-            f"the {intercept_prior} prior's placebo log-odds); a nearly flat prior is the "
-            "most favourable such prior:\n\n" + "\n".join(lines))
+            f"the {intercept_prior} prior's placebo log-odds):\n\n" + "\n".join(lines))
 
 
 def placebo_rate_sentence(results: ReportResults) -> str:

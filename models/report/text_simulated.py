@@ -48,10 +48,9 @@ def interaction_summary(results: ReportResults) -> str:
         f"One SD of log hs-CRP is a {math.exp(fit.data.log_crp_sd):.1f}-fold difference "
         f"in hs-CRP; z = 0 at {math.exp(fit.data.log_crp_mean):.1f} mg/L. Under the "
         f"{fmt.markdown_text(results.labels[first].lower())} prior, for remission, "
-        f"P(benefit at the mean hs-CRP) = {fmt.prob_stable(fit.p_treatment_positive)} and "
-        f"P(interaction > 0) = {fmt.prob_stable(fit.p_interaction_positive)}. Sampled "
-        "probabilities in this part are printed only to the digits their Monte Carlo error "
-        "(±) leaves stable."
+        f"P(benefit at the mean hs-CRP) = {fmt.prob_stable(fit.p_treatment_positive)}, and "
+        f"the interaction is {fmt.log_or_interval(fit.interaction)} log OR per SD (median, "
+        "95% interval; every prior's is in @tbl-truth)."
     )
 
 
