@@ -14,6 +14,7 @@ from scipy import stats
 
 import models.report.format as fmt
 from models.core.types import Probability
+from models.data.trial import ArmCounts
 from models.exact.beta_binomial import PROBABILITY_ACCURACY, QUANTILE_ACCURACY, fit_exact
 from models.mcmc.diagnostics import Diagnostics
 from models.mcmc.power_scaling import PSENSE_THRESHOLD
@@ -353,3 +354,23 @@ def test_summary_says_how_the_skeptical_answer_moves_between_model_families(repo
     assert line.startswith("- **The model family moves the skeptical answer:**")
     positions = [line.index(fmt.prob(p)) for p in expected]
     assert positions == sorted(positions)  # primary, beta-binomial, weak intercept
+
+
+def test_missing_participant_sentence_carries_each_priors_range(report_results, prior_set,
+                                                               trial):
+    sentence = text_sensitivity.missing_participant_sentence(report_results)
+    assert sentence.startswith("**The missing participant.** Counting the randomised "
+                               "tocilizumab participant without a day-28 outcome")
+    remission = trial.outcome("remission")
+    for prior in prior_set.priors.values():
+        values = []
+        for treatment in (ArmCounts(7, 14), ArmCounts(8, 14)):  # as none, as a remission
+            counts = remission.with_counts(treatment, None)
+            values.append(logistic_p(prior_set, prior.name, counts))
+        shown = re.search(rf"(\d\.\d{{3}}) to (\d\.\d{{3}}) \({prior.label.lower()}\)",
+                          sentence)
+        assert shown is not None, prior.label
+        assert [float(v) for v in shown.groups()] == pytest.approx(sorted(values), abs=1.5e-3)
+    complete = replace(report_results, trial=replace(trial, randomised={"treatment": 13,
+                                                                        "control": 16}))
+    assert text_sensitivity.missing_participant_sentence(complete) == ""

@@ -89,16 +89,21 @@ def placebo_rate_sentence(results: ReportResults) -> str:
 
 def missing_participant_sentence(results: ReportResults) -> str:
     """How far the participant without an outcome could move P(better): the primary
-    analysis's range over the scenarios, per prior, for remission."""
+    analysis's range over the scenarios, per prior, for remission (empty when every
+    randomised participant has an outcome)."""
+    if results.missing_treatment == 0:
+        return ""
     parts = []
     for name in results.prior_set.names:
         values = [s.logistic for s in results.missing
                   if s.prior == name and s.outcome == "remission"]
         parts.append(f"{span(values)} ({fmt.markdown_text(results.labels[name].lower())})")
+    count = results.missing_treatment
+    who = ("the randomised tocilizumab participant without a day-28 outcome" if count == 1
+           else f"the {count} randomised tocilizumab participants without a day-28 outcome")
     return (
-        f"**The missing participant.** Counting the {results.missing_treatment} randomised "
-        "tocilizumab participant without a day-28 outcome as a remission or as none, "
-        "P(better) for remission in the primary analysis spans "
+        f"**The missing participant.** Counting {who} as a remission or as none, P(better) "
+        "for remission in the primary analysis spans "
         + ", ".join(parts) + " (@tbl-missing)."
     )
 
