@@ -130,7 +130,7 @@ REPORT_SENTENCES = [
     text_sensitivity.tipping_points, text_sensitivity.placebo_rate_sentence,
     text_sensitivity.missing_participant_sentence, text_simulated.interaction_summary,
     text_simulated.truth_interaction, text_simulated.simulation_study,
-    text_simulated.crp_benefit_edges,
+    text_simulated.crp_benefit_edges, text.prior_predictive_reading,
 ]
 
 # --------------------------------------------------------------------------- browser

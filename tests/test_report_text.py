@@ -374,3 +374,22 @@ def test_missing_participant_sentence_carries_each_priors_range(report_results, 
     complete = replace(report_results, trial=replace(trial, randomised={"treatment": 13,
                                                                         "control": 16}))
     assert text_sensitivity.missing_participant_sentence(complete) == ""
+
+
+def test_prior_predictive_reading_carries_each_tail_and_the_all_or_none_mass(report_results,
+                                                                            prior_set, trial):
+    from models.exact.prior_predictive import logistic_prior_predictive
+
+    sentence = text.prior_predictive_reading(report_results)
+    extreme = 0.0
+    for outcome in trial.outcomes.values():
+        assert f"for {outcome.label.lower()}, " in sentence
+        for prior in prior_set.priors.values():
+            predictive = logistic_prior_predictive(prior.logistic.intercept,
+                                                   prior.logistic.treatment, outcome)
+            tail = predictive.p_risk_difference_at_least(outcome.treatment.events,
+                                                         outcome.control.events)
+            assert f"{fmt.prob(tail)} ({prior.label.lower()})" in sentence
+            extreme = max(extreme, float(predictive.pmf[0, 0] + predictive.pmf[-1, -1]))
+    assert "so no prior finds the observed difference surprising" in sentence
+    assert f"puts {fmt.prob(extreme)} on both arms having no events or all events" in sentence

@@ -1,5 +1,7 @@
 """``reanalysis fit``: one model, one outcome, one prior, as a JSON-ready dictionary.
 
+- ``--model normal``: the conjugate normal-normal model of the log odds ratio from the
+  counts (Woolf standard error; :mod:`models.exact.normal_normal`), closed form.
 - ``--model beta-binomial``: the exact conjugate answer (:func:`models.exact.beta_binomial.
   fit_exact`), or PyMC's with ``--mcmc`` (checked against the exact P(benefit)).
 - ``--model logistic``: the aggregate model on the trial's (or ``--treatment`` /
@@ -218,15 +220,42 @@ def fit_logistic(args: argparse.Namespace, prior: "NamedPrior") -> dict[str, Any
     return {**head, **_aggregate_exact(args, prior)}
 
 
+# --- normal-normal ----------------------------------------------------------------------
+
+
+def fit_normal(args: argparse.Namespace, prior: "NamedPrior") -> dict[str, Any]:
+    """The conjugate normal-normal model of the log odds ratio from the counts (sample log
+    OR and its Woolf standard error; :mod:`models.exact.normal_normal`), with the named
+    prior's ``logistic.treatment`` as its prior: closed form, exact."""
+    from models.exact.normal_normal import from_counts, normal_posterior
+
+    counts = trial_counts(args)
+    likelihood = from_counts(counts)
+    posterior = normal_posterior(prior.logistic.treatment, likelihood)
+    return {
+        "model": "normal",
+        "outcome": counts.name,
+        "prior": prior.name,
+        "prior_label": prior.label,
+        "method": "exact",
+        "counts": _counts_json(counts),
+        "likelihood": {"measure": likelihood.measure, "log_estimate": likelihood.log_estimate,
+                       "standard_error": likelihood.standard_error},
+        "p_benefit": posterior.p_benefit(),
+        "effect": {"measure": posterior.measure, **posterior.effect().as_dict()},
+    }
+
+
 # --- the verb ---------------------------------------------------------------------------
 
 
 MODEL_FLAGS = {
     "beta-binomial": ("--treatment", "--control", "--trial", "--mcmc"),
     "logistic": ("--treatment", "--control", "--trial", "--mcmc", "--ipd", "--crp"),
+    "normal": ("--treatment", "--control", "--trial"),
 }
 """The optional ``fit`` flags each ``--model`` uses (``--outcome``, ``--prior``,
-``--priors`` and ``--json`` apply to both)."""
+``--priors`` and ``--json`` apply to all)."""
 
 
 def _given_flags(args: argparse.Namespace) -> list[str]:
@@ -268,6 +297,8 @@ def fit_result(args: argparse.Namespace) -> dict[str, Any]:
     prior = load_priors(args.priors).get(args.prior)
     if args.model == "beta-binomial":
         return fit_beta_binomial(args, prior)
+    if args.model == "normal":
+        return fit_normal(args, prior)
     return fit_logistic(args, prior)
 
 
@@ -277,8 +308,28 @@ def _effect(label: str, value: float) -> str:
     return fmt.number(value, ".3f") if label == "ARD" else fmt.ratio(value, 3)
 
 
+def format_normal(result: dict[str, Any]) -> str:
+    """The plain-text form of a normal-normal fit."""
+    effect, likelihood = result["effect"], result["likelihood"]
+    name = effect["measure"].replace("_", " ")
+    lo, hi = effect["ci95"]
+    return "\n".join([
+        f"{result['model']} | {result['outcome']} | prior {result['prior_label']} | "
+        f"{result['method']}",
+        f"  counts: treatment {result['counts']['treatment']}, "
+        f"control {result['counts']['control']}",
+        f"  likelihood: log {name} {likelihood['log_estimate']:.3f} "
+        f"(SE {likelihood['standard_error']:.3f})",
+        f"  P(treatment beats control) = {result['p_benefit']:.4f}",
+        f"  {name}: median {fmt.ratio(effect['median'], 3)}, 95% interval "
+        f"{fmt.ratio(lo, 3)} to {fmt.ratio(hi, 3)}",
+    ])
+
+
 def format_fit(result: dict[str, Any]) -> str:
     """The plain-text form of a fit for the terminal."""
+    if result["model"] == "normal":
+        return format_normal(result)
     lines = [
         f"{result['model']} | {result['outcome']} | prior {result['prior_label']} | "
         f"{result['method']}",

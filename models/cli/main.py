@@ -33,7 +33,8 @@ class OneLineParser(argparse.ArgumentParser):
 
 def _add_fit(commands: "argparse._SubParsersAction[OneLineParser]") -> None:
     parser = commands.add_parser("fit", help="fit one model to one outcome under one prior")
-    parser.add_argument("--model", choices=["beta-binomial", "logistic"], required=True)
+    parser.add_argument("--model", choices=["beta-binomial", "logistic", "normal"],
+                        required=True)
     parser.add_argument("--outcome", default="remission",
                         help="outcome in the trial counts file (remission, response)")
     parser.add_argument("--prior", required=True, help="name of a prior in the priors file")

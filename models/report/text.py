@@ -188,15 +188,19 @@ def prior_predictive_reading(results: ReportResults) -> str:
                 surprised.append(f"{label}, {fmt.markdown_text(outcome.label.lower())}")
             pmf = predictive.pmf
             extremes.append((float(pmf[0, 0] + pmf[-1, -1]), label))
-        per_outcome.append(f"for {fmt.markdown_text(outcome.label.lower())} "
-                           + ", ".join(tails))
+        if tails:
+            per_outcome.append(f"for {fmt.markdown_text(outcome.label.lower())}, "
+                               + ", ".join(tails))
+    if not extremes:
+        return "The prior predictive check could not be computed for these priors."
     verdict = ("so no prior finds the observed difference surprising"
                if not surprised else "below " + fmt.general(SURPRISE_LEVEL) + " for "
                + "; ".join(surprised) + ": there the data surprised the prior")
     extreme, extreme_label = max(extremes)
     return (
         "Before the data, the primary model's priors gave a risk difference at least as "
-        "large as observed a probability of " + "; ".join(per_outcome) + f", {verdict}. "
+        "large as the one observed these probabilities: " + "; ".join(per_outcome)
+        + f"; {verdict}. "
         f"The {extreme_label} prior puts {fmt.prob(extreme)} on both arms having no events "
         "or all events: wide on the log-odds scale is U-shaped on the rate scale, so a "
         "flat-looking prior is not neutral."

@@ -1,0 +1,121 @@
+"""The normal-normal model of a log ratio: a conjugate, closed-form reanalysis of a trial
+summarised by one effect estimate.
+
+A trial often publishes only a ratio (odds, risk or hazard ratio) with its 95% confidence
+interval. On the log scale its likelihood is taken as normal, with mean the log of the
+estimate and standard error (ln upper - ln lower) / (2 x 1.959964). With counts, the log
+odds ratio and its Woolf standard error play the same part (0.5 added to every cell when
+one is 0, Haldane-Anscombe), which lets a teacher compare this approximation with the exact
+count models. With a normal prior N(m, s) on the same log ratio (a named prior's
+``logistic.treatment``), the posterior is normal with precision the sum of the two
+precisions and mean the precision-weighted average: every probability and quantile is a
+closed-form normal one (``scipy.stats.norm``), no integration and no sampling.
+
+Scales: log ratios (natural log); ratios as ratios; probabilities on 0-1. "Benefit" is a
+ratio above 1 when more events is better (``direction="higher"``) and below 1 when fewer is
+better (``"lower"``, e.g. deaths).
+"""
+
+import math
+from dataclasses import dataclass
+from typing import Literal
+
+from scipy import stats
+
+from models.core.distributions import NormalPrior
+from models.core.errors import InputError
+from models.core.types import Interval
+from models.data.trial import OutcomeCounts
+from models.exact.beta_binomial import INTERVAL_PROBABILITY
+
+Measure = Literal["odds_ratio", "risk_ratio", "hazard_ratio"]
+MEASURES: tuple[Measure, ...] = ("odds_ratio", "risk_ratio", "hazard_ratio")
+
+Direction = Literal["higher", "lower"]
+DIRECTIONS: tuple[Direction, ...] = ("higher", "lower")
+"""``higher``: more events is better (remission); ``lower``: fewer is better (death)."""
+
+Z_975 = float(stats.norm.ppf(0.975))
+"""1.959964...: half-width of a 95% normal interval in standard errors."""
+
+ZERO_CELL_CORRECTION = 0.5
+"""Added to every cell of the 2 x 2 table when one cell is 0 (Haldane-Anscombe)."""
+
+
+@dataclass(frozen=True)
+class LogRatioLikelihood:
+    """A normal likelihood for a log ratio: ``log_estimate`` and its ``standard_error``
+    (both on the natural-log scale) for ``measure``."""
+
+    measure: Measure
+    log_estimate: float
+    standard_error: float
+
+
+def from_published(measure: str, value: float, lower: float, upper: float,
+                   field: str = "estimate") -> LogRatioLikelihood:
+    """The likelihood of a published ratio ``value`` with 95% CI (``lower``, ``upper``):
+    mean ln(value), standard error (ln upper - ln lower) / (2 x 1.959964).
+
+    ``InputError`` (naming ``field``) for an unknown measure, a non-positive or non-finite
+    number, ``lower >= upper`` or a CI that does not contain the value.
+    """
+    if measure not in MEASURES:
+        raise InputError(f"{field}.measure", f"must be one of {', '.join(MEASURES)}, "
+                         f"got {measure!r}")
+    for name, number in (("value", value), ("ci95", lower), ("ci95", upper)):
+        if isinstance(number, bool) or not isinstance(number, int | float) \
+                or not math.isfinite(number) or number <= 0:
+            raise InputError(f"{field}.{name}", f"must be positive finite numbers (a ratio), "
+                             f"got {number!r}")
+    if lower >= upper:
+        raise InputError(f"{field}.ci95", f"must be [lower, upper] with lower < upper, got "
+                         f"[{lower:g}, {upper:g}]")
+    if not lower <= value <= upper:
+        raise InputError(f"{field}.ci95", f"must contain the value {value:g}, got "
+                         f"[{lower:g}, {upper:g}]")
+    return LogRatioLikelihood(measure, math.log(value),
+                              (math.log(upper) - math.log(lower)) / (2.0 * Z_975))
+
+
+def from_counts(counts: OutcomeCounts) -> LogRatioLikelihood:
+    """The sample log odds ratio (treatment vs control) of two arms' counts and its Woolf
+    standard error sqrt(1/a + 1/b + 1/c + 1/d), with ``ZERO_CELL_CORRECTION`` added to
+    every cell when one is 0."""
+    t, c = counts.treatment, counts.control
+    cells = [float(t.events), float(t.n - t.events), float(c.events), float(c.n - c.events)]
+    if min(cells) == 0:
+        cells = [cell + ZERO_CELL_CORRECTION for cell in cells]
+    a, b, c_, d = cells
+    return LogRatioLikelihood("odds_ratio", math.log(a * d / (b * c_)),
+                              math.sqrt(1 / a + 1 / b + 1 / c_ + 1 / d))
+
+
+@dataclass(frozen=True)
+class NormalPosterior:
+    """The normal posterior of a log ratio: ``mean`` and ``sd`` on the log scale."""
+
+    measure: Measure
+    mean: float
+    sd: float
+
+    def p_benefit(self, direction: Direction = "higher") -> float:
+        """P(ratio > 1) for ``"higher"``, P(ratio < 1) for ``"lower"`` (closed form)."""
+        above = float(stats.norm.sf(0.0, self.mean, self.sd))
+        return above if direction == "higher" else 1.0 - above
+
+    def effect(self, probability: float = INTERVAL_PROBABILITY) -> Interval:
+        """Median and central interval of the ratio (exp of the normal quantiles)."""
+        tail = (1.0 - probability) / 2.0
+        low, median, high = stats.norm.ppf([tail, 0.5, 1.0 - tail], self.mean, self.sd)
+        return Interval(math.exp(median), math.exp(low), math.exp(high))
+
+
+def normal_posterior(prior: NormalPrior, likelihood: LogRatioLikelihood) -> NormalPosterior:
+    """The conjugate update: precision = 1/s^2 + 1/se^2; mean = precision-weighted average
+    of the prior mean and the log estimate."""
+    prior_precision = 1.0 / prior.sd**2
+    data_precision = 1.0 / likelihood.standard_error**2
+    precision = prior_precision + data_precision
+    mean = (prior_precision * prior.mean + data_precision * likelihood.log_estimate) / precision
+    return NormalPosterior(likelihood.measure, mean, math.sqrt(1.0 / precision))
