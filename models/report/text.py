@@ -6,11 +6,12 @@ numbers in the tables. Every user-supplied string (prior labels, trial and arm n
 outcome labels) enters through :func:`models.report.format.markdown_text`, so it is shown
 as text; functions whose value the report inlines as a plain ``str``
 (:func:`priors_file_name`) return it unescaped, because the renderer escapes inline
-strings itself, as Quarto does. Functions are in the report's order (summary, trial, priors,
-beta-binomial, logistic, conclusions, misreadings, appendix); the simulated-data and
-sensitivity sections are in :mod:`models.report.text_simulated` and
-:mod:`models.report.text_sensitivity`. Probabilities on the 0-1 scale with 3 decimals;
-ARD in percentage points.
+strings itself, as Quarto does. Functions are roughly in the report's order (summary,
+trial, priors, primary logistic model, beta-binomial and the families' difference,
+conclusions, misreadings, appendix); the sensitivity, simulated-data and exercise sections
+are in :mod:`models.report.text_sensitivity`, :mod:`models.report.text_simulated` and
+:mod:`models.report.text_exercises`. Probabilities on the 0-1 scale with 3 decimals; ARD in
+percentage points.
 """
 
 from collections.abc import Sequence
