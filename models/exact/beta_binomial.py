@@ -57,6 +57,12 @@ def posterior(prior: BetaBinomialPrior, counts: OutcomeCounts) -> BetaBinomialPr
     )
 
 
+def p_benefit(prior: BetaBinomialPrior, counts: OutcomeCounts) -> float:
+    """Exact posterior P(p_t > p_c) = P(ARD > 0) alone, without the intervals of
+    :func:`fit_exact` (for callers that need only this probability, many times)."""
+    return float(BetaContrast.of(posterior(prior, counts), "ard").sf(0.0)[()])
+
+
 def _median_and_interval(arms: BetaBinomialPrior, measure: Measure) -> Interval:
     """Median and central ``INTERVAL_PROBABILITY`` interval of one measure (one ppf call)."""
     tail = (1.0 - INTERVAL_PROBABILITY) / 2.0

@@ -24,6 +24,7 @@ from models.core.types import EffectSummary, Probability
 from models.data.ipd import load_ipd, outcome_column
 from models.data.trial import ArmCounts, OutcomeCounts, Trial, load_trial
 from models.exact.beta_binomial import ARD_THRESHOLDS, ExactResult, fit_exact
+from models.exact.beta_binomial import p_benefit as beta_binomial_p_benefit
 from models.exact.frequentist import FrequentistSummary, frequentist_summary
 from models.exact.logistic_posterior import (
     InterceptPriorEffect,
@@ -332,7 +333,7 @@ def _missing_scenarios(trial: Trial, prior_set: PriorSet,
             for label, counts in imputed_counts(outcome, missing_treatment):
                 logistic = LogisticPosterior(counts, prior.logistic.intercept,
                                              prior.logistic.treatment).p_benefit()
-                exact = fit_exact(prior.beta_binomial, counts).summary.p_benefit.estimate
+                exact = beta_binomial_p_benefit(prior.beta_binomial, counts)
                 scenarios.append(MissingScenario(prior.name, outcome.name, label,
                                                  counts.treatment, counts.control, exact,
                                                  logistic))

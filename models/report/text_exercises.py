@@ -37,8 +37,7 @@ from scipy import optimize
 import models.report.format as fmt
 from models.core.distributions import BetaBinomialPrior
 from models.data.trial import ArmCounts, OutcomeCounts
-from models.exact.beta_binomial import INTERVAL_PROBABILITY, posterior
-from models.exact.beta_contrast import BetaContrast
+from models.exact.beta_binomial import INTERVAL_PROBABILITY, p_benefit
 from models.priors.calibration import beta_with_mean
 from models.report.results import HEADLINE_ARD, ReportResults
 
@@ -81,12 +80,6 @@ def equal_belief(rate: float, strength: float) -> BetaBinomialPrior:
     each arm, worth ``strength`` prior participants per arm (the explorer's sliders)."""
     arm = beta_with_mean(rate, strength)
     return BetaBinomialPrior(arm, arm)
-
-
-def p_benefit(prior: BetaBinomialPrior, counts: OutcomeCounts) -> float:
-    """Exact posterior P(p_t > p_c) = P(ARD > 0) (:class:`BetaContrast`, the reference the
-    explorer's JavaScript is tested against)."""
-    return float(BetaContrast.of(posterior(prior, counts), "ard").sf(0.0)[()])
 
 
 @dataclass(frozen=True)
