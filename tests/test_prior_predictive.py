@@ -336,3 +336,23 @@ def test_a_prior_that_cannot_be_computed_is_said_in_table_and_legend(monkeypatch
         assert "prior:reference" not in top and "prior:skeptical" in top
     finally:
         plt.close(fig)
+
+
+def test_all_or_none_mass_is_the_two_corner_cells(prior_set, trial):
+    """Both arms with no events plus both with all events, from the binomial mixtures
+    directly: P(0, 0) = E[(1 - p_c)^n_c (1 - p_t)^n_t] and P(n, n) = E[p_c^n_c p_t^n_t]."""
+    logistic = prior_set.get("reference").logistic
+    outcome = trial.outcome("remission")
+    n_t, n_c = outcome.treatment.n, outcome.control.n
+    a_prior, b_prior = logistic.intercept, logistic.treatment
+
+    def corners(b, a):
+        p_c, p_t = special.expit(a), special.expit(a + b)
+        weight = stats.norm.pdf(a, a_prior.mean, a_prior.sd) * stats.norm.pdf(
+            b, b_prior.mean, b_prior.sd)
+        return weight * ((1 - p_c) ** n_c * (1 - p_t) ** n_t + p_c ** n_c * p_t ** n_t)
+
+    expected, _ = integrate.dblquad(corners, -12 * a_prior.sd, 12 * a_prior.sd,
+                                    -12 * b_prior.sd, 12 * b_prior.sd, epsabs=1e-10)
+    predictive = pp.logistic_prior_predictive(a_prior, b_prior, outcome)
+    assert predictive.p_all_or_none() == pytest.approx(expected, abs=1e-8)

@@ -207,6 +207,11 @@ class PriorPredictive:
                              f"got {observed}")
         return float(self.marginal(arm)[observed:].sum())
 
+    def p_all_or_none(self) -> float:
+        """Prior predictive probability that both arms have no events or both have all
+        events (where a prior wide on the log-odds scale puts much of its mass)."""
+        return float(self.pmf[0, 0] + self.pmf[-1, -1])
+
     def p_risk_difference_at_least(self, treatment_events: int, control_events: int) -> float:
         """Prior predictive P(RD >= observed RD), the observed RD being
         treatment_events/n_T - control_events/n_C (Box's check; compared exactly, in whole

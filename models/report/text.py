@@ -90,20 +90,27 @@ def summary_bullets(results: ReportResults) -> str:
     )
 
 
+def skeptical_answers(results: ReportResults) -> tuple[float, float, float]:
+    """The skeptical prior's P(benefit) for remission under the three model choices the
+    report compares, all exact: the primary logistic model (its own intercept prior), the
+    beta-binomial model, and the logistic model with the first prior's weak intercept prior
+    (:attr:`ReportResults.intercept_effects`)."""
+    effect = results.intercept_effects["remission"]
+    beta_binomial = results.exact[(results.skeptical_prior, "remission")]
+    return (effect.p_benefit_own, beta_binomial.summary.p_benefit.estimate,
+            effect.p_benefit_weak)
+
+
 def skeptical_across_models(results: ReportResults) -> str:
     """One line: how the skeptical answer for remission moves between model families, and
-    why (exact numbers: logistic with its own intercept prior, the primary analysis;
-    beta-binomial; logistic with the first prior's weak intercept prior;
-    :attr:`ReportResults.intercept_effects`)."""
-    skeptic = results.skeptical_prior
-    effect = results.intercept_effects["remission"]
-    beta_binomial = results.exact[(skeptic, "remission")].summary.p_benefit.estimate
-    label = fmt.markdown_text(results.labels[skeptic].lower())
+    why (:func:`skeptical_answers`)."""
+    primary, beta_binomial, weak_intercept = skeptical_answers(results)
+    label = fmt.markdown_text(results.labels[results.skeptical_prior].lower())
     return (
         f"**The model family moves the {label} answer:** for remission, P(better) is "
-        f"{fmt.prob(effect.p_benefit_own)} in the primary analysis, "
+        f"{fmt.prob(primary)} in the primary analysis, "
         f"{fmt.prob(beta_binomial)} with the beta-binomial model and "
-        f"{fmt.prob(effect.p_benefit_weak)} with the "
+        f"{fmt.prob(weak_intercept)} with the "
         f"{fmt.markdown_text(results.labels[results.first_prior].lower())} placebo-rate "
         f"prior: the {label} Beta priors doubt each arm's rate, not only the difference, and "
         "an informative placebo-rate prior sharpens what the counts say about the odds ratio "
@@ -187,8 +194,7 @@ def prior_predictive_reading(results: ReportResults) -> str:
             tails.append(f"{fmt.prob(tail)} ({label})")
             if tail < SURPRISE_LEVEL:
                 surprised.append(f"{label}, {fmt.markdown_text(outcome.label.lower())}")
-            pmf = predictive.pmf
-            extremes.append((float(pmf[0, 0] + pmf[-1, -1]), label))
+            extremes.append((predictive.p_all_or_none(), label))
         if tails:
             per_outcome.append(f"for {fmt.markdown_text(outcome.label.lower())}, "
                                + ", ".join(tails))
@@ -283,15 +289,6 @@ def intercept_mechanism(results: ReportResults) -> str:
     )
 
 
-def skeptical_range(results: ReportResults) -> list[float]:
-    """The skeptical prior's P(benefit) for remission under the three model choices the
-    report compares: primary, beta-binomial, logistic with the first prior's intercept."""
-    skeptic = results.skeptical_prior
-    effect = results.intercept_effects["remission"]
-    return [effect.p_benefit_own, effect.p_benefit_weak,
-            results.exact[(skeptic, "remission")].summary.p_benefit.estimate]
-
-
 def conclusions(results: ReportResults) -> str:
     """What a reader may and may not conclude, with the numbers behind each (primary
     analysis, exact)."""
@@ -306,7 +303,7 @@ def conclusions(results: ReportResults) -> str:
         f"{skeptic_label} prior: before the trial it gave tocilizumab a "
         f"{fmt.prob(results.implied[skeptic]['logistic_p_or_above_1'])} chance of beating "
         f"placebo; after it, {fmt.prob(skeptic_rem.p_benefit.estimate)} for remission, or "
-        f"{span(skeptical_range(results))} across the model choices of @sec-families.\n\n"
+        f"{span(list(skeptical_answers(results)))} across the model choices of @sec-families.\n\n"
         "**May not conclude.** That the benefit is large or certain: under the "
         f"{first_label} prior the 95% interval for the remission risk difference runs from "
         f"{fmt.points(ref_rem.risk_difference.lower)} to "
