@@ -44,8 +44,12 @@ def write(tmp_path: Path, text: str, name: str = "input.yml") -> Path:
 
 
 def edited_trial(tmp_path: Path, old: str, new: str) -> Path:
+    """The shipped trial file with one edit, written to ``tmp_path`` (its individual data
+    named by absolute path, since the copy is in another folder)."""
     assert old in TRIAL_TEXT
-    return write(tmp_path, TRIAL_TEXT.replace(old, new, 1), "trial.yml")
+    text = TRIAL_TEXT.replace(old, new, 1)
+    return write(tmp_path, text.replace("path: simulated_ipd.csv", f"path: {SIMULATED_IPD_FILE}"),
+                 "trial.yml")
 
 
 # --- the trial counts file ---------------------------------------------------------------
@@ -64,11 +68,40 @@ def test_shipped_trial_file_still_loads():
          r"file\.direction is not a known key \(allowed: trial, outcomes\)"),
         ("  timepoint: day 28\n", "  timepoint: day 28\n  direction: lower\n",
          r"trial\.direction is not a known key \(allowed: arms, name, registration, timepoint, "
-         r"randomised\)"),
-        ("    label: Remission at day 28\n",
-         "    label: Remission at day 28\n    direction: lower\n",
-         r"outcomes\.remission\.direction is not a known key \(allowed: treatment, control, "
-         r"label\)"),
+         r"randomised, description, caveats, references, ipd\)"),
+        ("    direction: higher\n", "    direction: sideways\n",
+         r"outcomes\.remission\.direction must be one of higher, lower"),
+        ("    label: Remission at day 28\n", "    label: Remission at day 28\n    effect: big\n",
+         r"outcomes\.remission\.effect is not a known key \(allowed: label, direction, "
+         r"treatment, control, estimate\)"),
+        ("    treatment: {events: 7, n: 13}\n",
+         "    treatment: {events: 7, n: 13}\n    estimate: {measure: odds_ratio, value: 2.0, "
+         "ci95: [0.5, 8.0]}\n",
+         r"outcomes\.remission\.estimate must not be given together with counts"),
+        ("    treatment: {events: 7, n: 13}\n    control: {events: 5, n: 16}\n",
+         "    estimate: {measure: odds_ratio, value: 2.0, ci95: [2.5, 8.0]}\n",
+         r"outcomes\.remission\.estimate\.ci95 must contain the value 2"),
+        ("    treatment: {events: 7, n: 13}\n    control: {events: 5, n: 16}\n",
+         "    estimate: {measure: odds_ratio, value: 2.0, ci95: [0, 8.0]}\n",
+         r"outcomes\.remission\.estimate\.ci95 must be positive finite"),
+        ("    treatment: {events: 7, n: 13}\n    control: {events: 5, n: 16}\n",
+         "    estimate: {measure: odds_ratio, value: 2.0, ci95: [8.0, 0.5]}\n",
+         r"outcomes\.remission\.estimate\.ci95 must be \[lower, upper\] with lower < upper"),
+        ("    treatment: {events: 7, n: 13}\n    control: {events: 5, n: 16}\n",
+         "    estimate: {measure: mean_difference, value: 2.0, ci95: [1.0, 3.0]}\n",
+         r"outcomes\.remission\.estimate\.measure must be one of odds_ratio, risk_ratio, "
+         r"hazard_ratio"),
+        ("    treatment: {events: 7, n: 13}\n    control: {events: 5, n: 16}\n",
+         "    estimate: {measure: odds_ratio, value: 2.0, ci95: [1.0]}\n",
+         r"outcomes\.remission\.estimate\.ci95 must be a list of two numbers"),
+        ("    control: {events: 5, n: 16}\n", "",
+         r"outcomes\.remission\.control is missing"),
+        ("    path: simulated_ipd.csv\n", "    path: no_such_file.csv\n",
+         r"trial\.ipd\.path must name an existing file"),
+        ("    covariate: crp_mg_l\n", "    covariate: age\n",
+         r"trial\.ipd\.covariate must be one of crp_mg_l"),
+        ("    simulated: true\n", "    simulated: false\n",
+         r"trial\.ipd\.simulated must be true"),
         ("treatment: {events: 7, n: 13}", "treatment: {events: 7, n: 13, missing: 1}",
          r"outcomes\.remission\.treatment\.missing is not a known key \(allowed: events, n\)"),
         ("    control: placebo\n", "    control: placebo\n    third: aspirin\n",
@@ -82,7 +115,7 @@ def test_shipped_trial_file_still_loads():
         ("    treatment: 14\n", "    treatment: 12\n",
          r"trial\.randomised\.treatment must be >= the analysed count n \(13\)"),
         ("    control: 16\n", "    control: -1\n",
-         r"trial\.randomised\.control must be >= the analysed count n \(16\)"),
+         r"trial\.randomised\.control must be > 0, got -1"),
         ("treatment: {events: 7, n: 13}", "treatment: {events: 7}",
          r"outcomes\.remission\.treatment\.n is missing"),
         ("treatment: {events: 7, n: 13}", "treatment: {events: 14, n: 13}",
@@ -96,12 +129,42 @@ def test_bad_trial_file_is_refused(capsys, tmp_path, old, new, field):
     refused(capsys, [*FIT_EXACT, "--trial", str(path)], field)
 
 
-def test_direction_key_is_not_silently_ignored(capsys, tmp_path):
-    """The issue's case: ``direction: lower`` on an outcome used to be dropped silently."""
-    path = edited_trial(tmp_path, "    label: Response at day 28\n",
-                        "    label: Response at day 28\n    direction: lower\n")
-    refused(capsys, [*FIT_EXACT, "--trial", str(path), "--outcome", "response"],
-            r"outcomes\.response\.direction is not a known key")
+def test_bad_trial_file_is_refused_by_the_normal_model_too(capsys, tmp_path):
+    """An estimate with a CI that misses its value fails before any fit, for every model."""
+    path = edited_trial(tmp_path, "    treatment: {events: 7, n: 13}\n    control: {events: 5, "
+                        "n: 16}\n", "    estimate: {measure: risk_ratio, value: 0.5, "
+                        "ci95: [0.6, 0.9]}\n")
+    refused(capsys, ["fit", "--model", "normal", "--prior", "reference", "--trial", str(path),
+                     "--outcome", "response"], r"outcomes\.remission\.estimate\.ci95 must "
+            r"contain the value 0\.5")
+
+
+@pytest.mark.parametrize("model", ["beta-binomial", "logistic"])
+def test_count_models_refuse_an_estimate_only_outcome(capsys, tmp_path, model):
+    path = edited_trial(tmp_path, "    treatment: {events: 7, n: 13}\n    control: {events: 5, "
+                        "n: 16}\n", "    estimate: {measure: hazard_ratio, value: 0.8, "
+                        "ci95: [0.6, 1.1]}\n")
+    refused(capsys, ["fit", "--model", model, "--prior", "reference", "--trial", str(path),
+                     "--outcome", "remission"],
+            r"--outcome 'remission' is given only as a published hazard ratio with its 95% CI:"
+            r" the beta-binomial and logistic models need events and n per arm; use --model "
+            r"normal")
+
+
+@pytest.mark.parametrize("model", ["beta-binomial", "logistic", "normal"])
+def test_an_outcome_not_in_the_file_is_refused(capsys, model):
+    refused(capsys, ["fit", "--model", model, "--prior", "reference", "--outcome", "death"],
+            r"--outcome must be one of remission, response, got 'death'")
+
+
+def test_counts_flags_do_not_apply_to_an_estimate(capsys, tmp_path):
+    path = edited_trial(tmp_path, "    treatment: {events: 7, n: 13}\n    control: {events: 5, "
+                        "n: 16}\n", "    estimate: {measure: odds_ratio, value: 2.0, "
+                        "ci95: [0.5, 8.0]}\n")
+    refused(capsys, ["fit", "--model", "normal", "--prior", "reference", "--trial", str(path),
+                     "--outcome", "remission", "--treatment", "3/10"],
+            r"--treatment does not apply: outcome 'remission' is given as a published odds "
+            r"ratio")
 
 
 # --- any YAML input file: the one reader --------------------------------------------------
@@ -147,8 +210,9 @@ def test_malformed_yaml_is_refused_by_every_loader(capsys, tmp_path, text, messa
 def test_duplicate_key_in_trial_names_the_key_and_line(capsys, tmp_path):
     path = edited_trial(tmp_path, "    control: {events: 5, n: 16}\n",
                         "    control: {events: 5, n: 16}\n    control: {events: 9, n: 16}\n")
+    line = TRIAL_TEXT.splitlines().index("    control: {events: 5, n: 16}") + 2
     refused(capsys, [*FIT_EXACT, "--trial", str(path)],
-            r"line 34, column 5: duplicate key 'control'")
+            rf"line {line}, column 5: duplicate key 'control'")
 
 
 def test_alias_bomb_is_refused_at_its_first_anchor():
@@ -309,7 +373,7 @@ def test_report_into_a_directory_is_refused(capsys, tmp_path):
 
 def test_python_dash_m_prints_one_line_and_exits_2(tmp_path):
     path = edited_trial(tmp_path, "    label: Response at day 28\n",
-                        "    label: Response at day 28\n    direction: lower\n")
+                        "    label: Response at day 28\n    better: fewer\n")
     done = subprocess.run(
         [sys.executable, "-m", "models", *FIT_EXACT, "--trial", str(path)],
         capture_output=True, text=True, cwd=ROOT, timeout=120, check=False,
@@ -317,6 +381,6 @@ def test_python_dash_m_prints_one_line_and_exits_2(tmp_path):
     assert done.returncode == 2
     assert done.stdout == ""
     assert done.stderr.splitlines() == [
-        "reanalysis: error: outcomes.response.direction is not a known key (allowed: "
-        "treatment, control, label)"
+        "reanalysis: error: outcomes.response.better is not a known key (allowed: "
+        "label, direction, treatment, control, estimate)"
     ]

@@ -51,7 +51,7 @@ def test_probabilities_alone_are_those_of_the_exact_fit(trial, prior_set):
     # What "probabilities alone" times is the probability part of fit_exact, nothing less.
     fit = fit_exact(prior_set.get("skeptical").beta_binomial, trial.outcome("response"))
     expected = [fit.summary.p_benefit.estimate] + [
-        fit.summary.p_ard_greater[d].estimate for d in ARD_THRESHOLDS]
+        fit.summary.p_benefit_greater[d].estimate for d in ARD_THRESHOLDS]
     assert probabilities_only(fit.posterior) == pytest.approx(expected, abs=1e-12)
 
 

@@ -36,7 +36,7 @@ def test_uniform_arms_summary_equals_closed_forms():
     summary = summarise(FLAT)
     assert summary.p_benefit.estimate == pytest.approx(0.5, abs=1e-12)
     for d in ARD_THRESHOLDS:
-        assert summary.p_ard_greater[d].estimate == pytest.approx((1 - d) ** 2 / 2, abs=1e-12)
+        assert summary.p_benefit_greater[d].estimate == pytest.approx((1 - d) ** 2 / 2, abs=1e-12)
     half_width = 1 - math.sqrt(0.05)
     ard = summary.risk_difference
     assert (ard.median, ard.lower, ard.upper) == pytest.approx((0.0, -half_width, half_width),
@@ -65,6 +65,6 @@ def test_summary_against_large_monte_carlo(trial):
             # The exact quantile's empirical CDF is q within 5 binomial SEs.
             assert abs(np.mean(draws <= value) - q) < 5 * math.sqrt(q * (1 - q) / size)
     for d in ARD_THRESHOLDS:
-        p = fit.p_ard_greater[d].estimate
+        p = fit.p_benefit_greater[d].estimate
         assert abs(np.mean(ard > d) - p) < 5 * math.sqrt(p * (1 - p) / size), d
-    assert fit.p_benefit.estimate == fit.p_ard_greater[0.0].estimate
+    assert fit.p_benefit.estimate == fit.p_benefit_greater[0.0].estimate

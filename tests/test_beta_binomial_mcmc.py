@@ -25,8 +25,8 @@ def test_mcmc_agrees_with_exact_within_mcse(fits):
         estimate = mcmc.summary.p_benefit
         assert abs(estimate.estimate - exact.p_benefit.estimate) <= (
             AGREEMENT_MCSE * estimate.mcse), key
-        for d, p in mcmc.summary.p_ard_greater.items():
-            assert abs(p.estimate - exact.p_ard_greater[d].estimate) <= (
+        for d, p in mcmc.summary.p_benefit_greater.items():
+            assert abs(p.estimate - exact.p_benefit_greater[d].estimate) <= (
                 AGREEMENT_MCSE * max(p.mcse, 1e-4)), (key, d)
 
 

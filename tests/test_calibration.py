@@ -65,10 +65,10 @@ def test_shipped_priors_meet_their_statements(prior_set):
     g = calibration.tail_probability
     skeptical = implied_statements(prior_set.get("skeptical"), calibration)
     enthusiastic = implied_statements(prior_set.get("enthusiastic"), calibration)
-    assert skeptical["bb_p_ard_above_design"] == pytest.approx(g, abs=SHIPPED_TOLERANCE)
-    assert skeptical["logistic_p_or_above_design"] == pytest.approx(g, abs=SHIPPED_TOLERANCE)
+    assert skeptical["bb_p_beyond_design"] == pytest.approx(g, abs=SHIPPED_TOLERANCE)
+    assert skeptical["logistic_p_beyond_design"] == pytest.approx(g, abs=SHIPPED_TOLERANCE)
     assert enthusiastic["bb_p_harm"] == pytest.approx(g, abs=SHIPPED_TOLERANCE)
-    assert 1 - enthusiastic["logistic_p_or_above_1"] == pytest.approx(g, abs=SHIPPED_TOLERANCE)
+    assert 1 - enthusiastic["logistic_p_benefit"] == pytest.approx(g, abs=SHIPPED_TOLERANCE)
 
 
 def test_shipped_priors_equal_a_fresh_calibration(prior_set):

@@ -12,7 +12,7 @@ import pytest
 from models.cli.main import main
 from models.exact.beta_binomial import fit_exact
 
-JSON_KEYS = {"model", "prior", "method", "p_benefit", "p_ard_greater", "odds_ratio",
+JSON_KEYS = {"model", "prior", "method", "p_benefit", "p_benefit_greater", "odds_ratio",
              "risk_ratio", "risk_difference"}
 
 
@@ -26,11 +26,12 @@ def test_exact_fit_json_shape_and_values(capsys, trial, prior_set):
                    "--prior", "skeptical", "--json")
     assert set(out) >= JSON_KEYS
     assert out["method"] == "exact"
-    assert set(out["p_ard_greater"]) == {"0", "0.05", "0.1", "0.2"}
+    assert set(out["p_benefit_greater"]) == {"0", "0.05", "0.1", "0.2"}
     expected = fit_exact(prior_set.get("skeptical").beta_binomial,
                          trial.outcome("remission")).summary
     assert out["p_benefit"] == pytest.approx(expected.p_benefit.estimate, abs=1e-12)
-    assert out["p_ard_greater"]["0.1"] == pytest.approx(expected.p_ard_greater[0.1].estimate)
+    assert out["p_benefit_greater"]["0.1"] == pytest.approx(
+        expected.p_benefit_greater[0.1].estimate)
     for key in ("odds_ratio", "risk_ratio", "risk_difference"):
         lo, hi = out[key]["ci95"]
         assert lo < out[key]["median"] < hi
@@ -167,4 +168,4 @@ def test_logistic_fit_on_counts_is_exact_and_agrees_with_independent_integration
     above = integrate.dblquad(density, 0, 12, -15, 10, epsabs=1e-13, epsrel=1e-11)[0]
     below = integrate.dblquad(density, -12, 0, -15, 10, epsabs=1e-13, epsrel=1e-11)[0]
     assert abs(out["p_benefit"] - above / (above + below)) < 1e-6
-    assert out["p_ard_greater"]["0"] == out["p_benefit"]
+    assert out["p_benefit_greater"]["0"] == out["p_benefit"]

@@ -18,7 +18,7 @@ import yaml
 from conftest import REPORT_SENTENCES, REPORT_TABLES, TEST_SAMPLER_CHAINS, TEST_SAMPLER_DRAWS
 
 import models.report.format as fmt
-from models.core.paths import DEFAULT_PRIORS_FILE, TRIAL_COUNTS_FILE
+from models.core.paths import DEFAULT_PRIORS_FILE, SIMULATED_IPD_FILE, TRIAL_COUNTS_FILE
 from models.core.types import Probability
 from models.exact.beta_binomial import ARD_THRESHOLDS
 from models.report import curves, figures, tables, text
@@ -95,6 +95,7 @@ def test_strong_priors_render_with_the_zero_mcse_in_words(strong_results):
 def trial_file(tmp_path: Path, remission: tuple[int, int, int, int],
                response: tuple[int, int, int, int]) -> Path:
     data = yaml.safe_load(TRIAL_COUNTS_FILE.read_text(encoding="utf-8"))
+    data["trial"]["ipd"]["path"] = str(SIMULATED_IPD_FILE)  # the copy is in another folder
     for name, (te, tn, ce, cn) in (("remission", remission), ("response", response)):
         data["outcomes"][name]["treatment"] = {"events": te, "n": tn}
         data["outcomes"][name]["control"] = {"events": ce, "n": cn}

@@ -307,7 +307,7 @@ def test_cli_aggregate_json(capsys, aggregate_fits):
     assert abs(out["p_benefit"] - out["exact_p_benefit"]) < 4 * out["mcse_p_benefit"] + 1e-3
     assert out["outcome"] == "response" and out["prior"] == "skeptical"
     assert out["counts"] == {"treatment": "6/13", "control": "3/16"}
-    assert set(out["p_ard_greater"]) == {"0", "0.05", "0.1", "0.2"}
+    assert set(out["p_benefit_greater"]) == {"0", "0.05", "0.1", "0.2"}
     for key in ("odds_ratio", "risk_ratio", "risk_difference"):
         assert set(out[key]) == {"median", "ci95"} and len(out[key]["ci95"]) == 2
     assert {"rhat_max", "ess_bulk_min", "divergences"} <= set(out["diagnostics"])

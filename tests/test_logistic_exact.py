@@ -71,7 +71,7 @@ def test_p_benefit_agrees_with_adaptive_integration(case):
 
 @pytest.mark.parametrize("case", ["published remission, skeptical", "separation, weak priors"])
 @pytest.mark.parametrize("d", [-0.1, 0.05, 0.2])
-def test_p_ard_greater_agrees_with_adaptive_integration(case, d):
+def test_p_benefit_greater_agrees_with_adaptive_integration(case, d):
     posterior = _posterior(case)
 
     def bound(a: float) -> float:
@@ -82,7 +82,7 @@ def test_p_ard_greater_agrees_with_adaptive_integration(case, d):
             return -math.inf
         return math.log(target / (1 - target)) - a
 
-    assert abs(posterior.p_ard_greater(d) - _reference(posterior, bound)) < LOGISTIC_ACCURACY
+    assert abs(posterior.p_benefit_greater(d) - _reference(posterior, bound)) < LOGISTIC_ACCURACY
 
 
 @pytest.mark.parametrize("case", list(CASES))
@@ -90,9 +90,9 @@ def test_intervals_invert_the_probabilities(case):
     posterior = _posterior(case)
     summary = posterior.summary((0.0, 0.1))
     assert summary.method == "exact" and summary.p_benefit.mcse is None
-    assert summary.p_ard_greater[0.0].estimate == summary.p_benefit.estimate
+    assert summary.p_benefit_greater[0.0].estimate == summary.p_benefit.estimate
     checks = (
-        (posterior.p_ard_greater, summary.risk_difference),
+        (posterior.p_benefit_greater, summary.risk_difference),
         (posterior.p_rr_greater, summary.risk_ratio),
         (posterior.p_or_greater, summary.odds_ratio),
     )

@@ -105,7 +105,7 @@ def test_headline_numbers_come_from_the_computation(rendered_report, trial, repo
             assert html_cell(html, "tbl-summary", f"{short}: P(better)",
                              Prior=prior.label) == fmt.prob(primary.p_benefit())
             assert html_cell(html, "tbl-summary", f"{short}: P(+10 points or more)",
-                             Prior=prior.label) == fmt.prob(primary.p_ard_greater(0.1))
+                             Prior=prior.label) == fmt.prob(primary.p_benefit_greater(0.1))
 
 
 def test_counts_table_shows_the_published_counts(rendered_report, trial):

@@ -27,6 +27,7 @@ from models.core.types import EffectSummary
 from models.report import format as fmt
 
 if TYPE_CHECKING:
+    from models.core.direction import Direction
     from models.data.trial import OutcomeCounts
     from models.mcmc.diagnostics import Diagnostics
     from models.mcmc.sampling import SamplerSettings
@@ -52,17 +53,25 @@ def trial_counts(args: argparse.Namespace) -> "OutcomeCounts":
     return outcome.with_counts(treatment, control)
 
 
-def effects_json(summary: EffectSummary) -> dict[str, Any]:
-    """P(benefit), P(ARD > d), OR, RR and ARD of a summary; the ``mcse_*`` fields only for
-    a sampled (``method="mcmc"``) summary."""
+def effects_json(summary: EffectSummary, direction: "Direction" = "higher") -> dict[str, Any]:
+    """P(benefit), P(benefit of more than d), OR, RR and ARD of a summary; the ``mcse_*``
+    fields only for a sampled (``method="mcmc"``) summary.
+
+    ``p_benefit_greater`` follows the outcome's ``direction`` (P(ARD > d), or P(ARD < -d)
+    when fewer events is better); when more events is better the same numbers are also
+    given under their earlier key ``p_ard_greater`` (P(ARD > d) literally).
+    """
     sampled = summary.method == "mcmc"
-    out: dict[str, Any] = {"p_benefit": summary.p_benefit.estimate}
+    out: dict[str, Any] = {"direction": direction, "p_benefit": summary.p_benefit.estimate}
     if sampled:
         out["mcse_p_benefit"] = summary.p_benefit.mcse
-    out["p_ard_greater"] = {number_key(d): p.estimate for d, p in summary.p_ard_greater.items()}
+    greater = {number_key(d): p.estimate for d, p in summary.p_benefit_greater.items()}
+    out["p_benefit_greater"] = greater
+    if direction == "higher":
+        out["p_ard_greater"] = dict(greater)
     if sampled:
-        out["mcse_p_ard_greater"] = {number_key(d): p.mcse
-                                     for d, p in summary.p_ard_greater.items()}
+        out["mcse_p_benefit_greater"] = {number_key(d): p.mcse
+                                         for d, p in summary.p_benefit_greater.items()}
     out.update(odds_ratio=summary.odds_ratio.as_dict(), risk_ratio=summary.risk_ratio.as_dict(),
                risk_difference=summary.risk_difference.as_dict())
     return out
@@ -95,13 +104,13 @@ def fit_beta_binomial(args: argparse.Namespace, prior: "NamedPrior") -> dict[str
     }
     exact = fit_exact(prior.beta_binomial, counts).summary
     if not args.mcmc:
-        return {**out, "method": "exact", **effects_json(exact)}
+        return {**out, "method": "exact", **effects_json(exact, counts.direction)}
     from models.core.progress import interactive, say
     from models.mcmc.beta_binomial import fit_mcmc
 
     say(f"sampling beta-binomial posterior ({counts.name}, prior {prior.name})...")
     mcmc = fit_mcmc(prior.beta_binomial, counts, progress=interactive())
-    return {**out, "method": "mcmc", **effects_json(mcmc.summary),
+    return {**out, "method": "mcmc", **effects_json(mcmc.summary, counts.direction),
             **sampler_json(mcmc.diagnostics, mcmc.settings),
             "exact_p_benefit": exact.p_benefit.estimate}
 
@@ -145,7 +154,7 @@ def _aggregate_exact(args: argparse.Namespace, prior: "NamedPrior") -> dict[str,
         "outcome": counts.name,
         "method": "exact",
         "counts": _counts_json(counts),
-        **effects_json(summary),
+        **effects_json(summary, counts.direction),
         "log_odds_ratio": {"median": math.log(odds_ratio.median),
                            "ci95": [math.log(odds_ratio.lower), math.log(odds_ratio.upper)]},
     }
@@ -163,8 +172,8 @@ def _aggregate(args: argparse.Namespace, prior: "NamedPrior") -> dict[str, Any]:
     result = fit_aggregate(prior.logistic, counts, progress=interactive())
     out = {
         "counts": _counts_json(counts),
-        **effects_json(result.summary),
-        # P(OR > 1) from the log OR draws (identical to P(ARD > 0) draw by draw).
+        **effects_json(result.summary, counts.direction),
+        # P(benefit) from the log OR draws (the same event as the ARD's, draw by draw).
         "p_benefit": result.p_benefit.estimate,
         "mcse_p_benefit": result.p_benefit.mcse,
         "log_odds_ratio": result.log_odds_ratio.as_dict(),
@@ -224,24 +233,42 @@ def fit_logistic(args: argparse.Namespace, prior: "NamedPrior") -> dict[str, Any
 
 
 def fit_normal(args: argparse.Namespace, prior: "NamedPrior") -> dict[str, Any]:
-    """The conjugate normal-normal model of the log odds ratio from the counts (sample log
-    OR and its Woolf standard error; :mod:`models.exact.normal_normal`), with the named
-    prior's ``logistic.treatment`` as its prior: closed form, exact."""
-    from models.exact.normal_normal import from_counts, normal_posterior
+    """The conjugate normal-normal model of a log ratio, with the named prior's
+    ``logistic.treatment`` as its prior: closed form, exact (:mod:`models.exact.
+    normal_normal`). An outcome published as a ratio with its 95% CI gives that ratio's
+    likelihood; an outcome with counts gives the sample log odds ratio and its Woolf
+    standard error."""
+    from models.core.paths import TRIAL_COUNTS_FILE
+    from models.data.trial import OutcomeEstimate, load_trial
+    from models.exact.normal_normal import from_counts, from_estimate, normal_posterior
 
-    counts = trial_counts(args)
-    likelihood = from_counts(counts)
+    outcome = load_trial(args.trial or TRIAL_COUNTS_FILE).any_outcome(args.outcome)
+    source: dict[str, Any]
+    if isinstance(outcome, OutcomeEstimate):
+        for flag, value in (("--treatment", args.treatment), ("--control", args.control)):
+            if value is not None:
+                raise InputError(flag, f"does not apply: outcome {outcome.name!r} is given "
+                                 f"as a published {outcome.estimate.words}, not as counts")
+        likelihood = from_estimate(outcome.estimate)
+        estimate = outcome.estimate
+        source = {"estimate": {"measure": estimate.measure, "value": estimate.value,
+                               "ci95": [estimate.lower, estimate.upper]}}
+    else:
+        counts = trial_counts(args)
+        likelihood = from_counts(counts)
+        source = {"counts": _counts_json(counts)}
     posterior = normal_posterior(prior.logistic.treatment, likelihood)
     return {
         "model": "normal",
-        "outcome": counts.name,
+        "outcome": outcome.name,
         "prior": prior.name,
         "prior_label": prior.label,
         "method": "exact",
-        "counts": _counts_json(counts),
+        "direction": outcome.direction,
+        **source,
         "likelihood": {"measure": likelihood.measure, "log_estimate": likelihood.log_estimate,
                        "standard_error": likelihood.standard_error},
-        "p_benefit": posterior.p_benefit(),
+        "p_benefit": posterior.p_benefit(outcome.direction),
         "effect": {"measure": posterior.measure, **posterior.effect().as_dict()},
     }
 
@@ -313,14 +340,21 @@ def format_normal(result: dict[str, Any]) -> str:
     effect, likelihood = result["effect"], result["likelihood"]
     name = effect["measure"].replace("_", " ")
     lo, hi = effect["ci95"]
+    if "counts" in result:
+        data = (f"  counts: treatment {result['counts']['treatment']}, "
+                f"control {result['counts']['control']}")
+    else:
+        published = result["estimate"]
+        data = (f"  published {name}: {fmt.ratio(published['value'], 3)} (95% CI "
+                f"{fmt.ratio(published['ci95'][0], 3)} to {fmt.ratio(published['ci95'][1], 3)})")
     return "\n".join([
         f"{result['model']} | {result['outcome']} | prior {result['prior_label']} | "
         f"{result['method']}",
-        f"  counts: treatment {result['counts']['treatment']}, "
-        f"control {result['counts']['control']}",
+        data,
         f"  likelihood: log {name} {likelihood['log_estimate']:.3f} "
         f"(SE {likelihood['standard_error']:.3f})",
-        f"  P(treatment beats control) = {result['p_benefit']:.4f}",
+        f"  P(treatment beats control) = {result['p_benefit']:.4f} "
+        f"({'fewer' if result['direction'] == 'lower' else 'more'} events is better)",
         f"  {name}: median {fmt.ratio(effect['median'], 3)}, 95% interval "
         f"{fmt.ratio(lo, 3)} to {fmt.ratio(hi, 3)}",
     ])
@@ -338,8 +372,9 @@ def format_fit(result: dict[str, Any]) -> str:
         f"  P(treatment beats control) = {result['p_benefit']:.4f}"
         + (f" (MCSE {result['mcse_p_benefit']:.4f})" if "mcse_p_benefit" in result else ""),
     ]
-    for d, p in result["p_ard_greater"].items():
-        lines.append(f"  P(ARD > {d}) = {p:.4f}")
+    for d, p in result["p_benefit_greater"].items():
+        event = f"ARD > {d}" if result["direction"] == "higher" else f"ARD < -{d}"
+        lines.append(f"  P({event}) = {p:.4f}")
     for key, label in (("risk_difference", "ARD"), ("risk_ratio", "RR"), ("odds_ratio", "OR")):
         interval = result[key]
         lo, hi = interval["ci95"]

@@ -36,15 +36,15 @@ def show_priors(args: argparse.Namespace) -> None:
               f"{s['bb_ard_upper']:.3f})")
         if "design_ard" in s:
             print(f"    prior P(ARD > design ARD {s['design_ard']:.3f}) = "
-                  f"{s['bb_p_ard_above_design']:.3f}")
+                  f"{s['bb_p_beyond_design']:.3f}")
         lg = prior.logistic
         print(f"  logistic: intercept {lg.intercept}, treatment (log OR) {lg.treatment}, "
               f"biomarker {lg.biomarker}, interaction {lg.interaction}")
-        print(f"    prior P(OR > 1) = {s['logistic_p_or_above_1']:.3f}, median OR "
+        print(f"    prior P(OR > 1) = {s['logistic_p_benefit']:.3f}, median OR "
               f"{s['logistic_or_median']:.2f}, effective sample size ~ {s['logistic_ess']:.0f}"
               " participants (approximation)")
-        if "logistic_p_or_above_design" in s:
-            print(f"    prior P(OR > design OR) = {s['logistic_p_or_above_design']:.3f}")
+        if "logistic_p_beyond_design" in s:
+            print(f"    prior P(OR > design OR) = {s['logistic_p_beyond_design']:.3f}")
 
 
 def calibrate(args: argparse.Namespace) -> None:
@@ -72,10 +72,10 @@ def calibrate(args: argparse.Namespace) -> None:
     for prior in priors[1:]:
         s = implied_statements(prior, calibration)
         print(f"#   {prior.name}: beta-binomial P(ARD > {s['design_ard']:.4f}) = "
-              f"{s['bb_p_ard_above_design']:.4f}, P(ARD < 0) = {s['bb_p_harm']:.4f}; "
+              f"{s['bb_p_beyond_design']:.4f}, P(ARD < 0) = {s['bb_p_harm']:.4f}; "
               f"logistic P(OR > {calibration.design_odds_ratio:g}) = "
-              f"{s['logistic_p_or_above_design']:.4f}, P(OR < 1) = "
-              f"{1 - s['logistic_p_or_above_1']:.4f}")
+              f"{s['logistic_p_beyond_design']:.4f}, P(OR < 1) = "
+              f"{1 - s['logistic_p_benefit']:.4f}")
     print(text, end="")
 
 

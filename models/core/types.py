@@ -49,16 +49,18 @@ class EffectSummary:
     method
         ``"exact"`` or ``"mcmc"``.
     p_benefit
-        P(treatment beats control) = P(ARD > 0).
-    p_ard_greater
-        P(ARD > d) keyed by the threshold d in proportion units (0.05 = 5 points = NNT 20).
+        P(treatment beats control): P(ARD > 0) when more events is better, P(ARD < 0) when
+        fewer is (the outcome's direction, :mod:`models.core.direction`).
+    p_benefit_greater
+        P(benefit of more than d) keyed by the threshold d in proportion units (0.05 = 5
+        points = NNT 20): P(ARD > d), or P(ARD < -d) when fewer events is better.
     risk_difference, risk_ratio, odds_ratio
         Median and 95% equal-tailed interval of ARD (proportion), RR and OR (ratios).
     """
 
     method: Method
     p_benefit: Probability
-    p_ard_greater: dict[float, Probability]
+    p_benefit_greater: dict[float, Probability]
     risk_difference: Interval
     risk_ratio: Interval
     odds_ratio: Interval

@@ -11,14 +11,19 @@ Effect measures (treatment vs control):
 - ARD  = p_t - p_c, absolute risk difference on the proportion scale (0.10 = 10 points);
 - RR   = p_t / p_c, risk ratio;
 - OR   = [p_t / (1 - p_t)] / [p_c / (1 - p_c)], odds ratio;
-- P(benefit) = P(p_t > p_c) = P(ARD > 0) = P(RR > 1) = P(OR > 1).
+- P(benefit) = P(p_t > p_c) = P(ARD > 0) = P(RR > 1) = P(OR > 1) when more events is
+  better, P(p_t < p_c) when fewer is (the outcome's direction).
 
 NNT is reported through ARD thresholds: NNT <= 1/d exactly when ARD >= d, so
 P(ARD > 0.05), P(ARD > 0.10), P(ARD > 0.20) are P(NNT < 20), P(NNT < 10), P(NNT < 5).
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
+from models.core.direction import DEFAULT_DIRECTION, Direction
 from models.core.distributions import BetaBinomialPrior
 from models.core.types import EffectSummary, Interval, Probability
 from models.data.trial import OutcomeCounts
@@ -58,9 +63,20 @@ def posterior(prior: BetaBinomialPrior, counts: OutcomeCounts) -> BetaBinomialPr
 
 
 def p_benefit(prior: BetaBinomialPrior, counts: OutcomeCounts) -> float:
-    """Exact posterior P(p_t > p_c) = P(ARD > 0) alone, without the intervals of
-    :func:`fit_exact` (for callers that need only this probability, many times)."""
-    return float(BetaContrast.of(posterior(prior, counts), "ard").sf(0.0)[()])
+    """Exact posterior P(benefit) alone (P(p_t > p_c), or P(p_t < p_c) when fewer events
+    is better), without the intervals of :func:`fit_exact` (for callers that need only
+    this probability, many times)."""
+    return float(benefit_probabilities(posterior(prior, counts), (0.0,), counts.direction)[0])
+
+
+def benefit_probabilities(distribution: BetaBinomialPrior, thresholds: Sequence[float],
+                          direction: Direction = DEFAULT_DIRECTION) -> np.ndarray:
+    """P(benefit of more than d) for each d (proportion units): P(ARD > d) when more
+    events is better, P(ARD < -d) when fewer is."""
+    ard = BetaContrast.of(distribution, "ard")
+    if direction == "higher":
+        return np.asarray(ard.sf(list(thresholds)), dtype=float)
+    return np.asarray(ard.cdf([-d for d in thresholds]), dtype=float)
 
 
 def _median_and_interval(arms: BetaBinomialPrior, measure: Measure) -> Interval:
@@ -71,18 +87,20 @@ def _median_and_interval(arms: BetaBinomialPrior, measure: Measure) -> Interval:
 
 
 def summarise(distribution: BetaBinomialPrior,
-              thresholds: tuple[float, ...] = ARD_THRESHOLDS) -> EffectSummary:
-    """Exact P(benefit), P(ARD > d) for each threshold d (proportion units) and the median
-    and 95% interval of ARD (proportion units), RR and OR (ratios).
+              thresholds: tuple[float, ...] = ARD_THRESHOLDS,
+              direction: Direction = DEFAULT_DIRECTION) -> EffectSummary:
+    """Exact P(benefit), P(benefit of more than d) for each threshold d (proportion units;
+    :func:`benefit_probabilities`) and the median and 95% interval of ARD (proportion
+    units), RR and OR (ratios).
 
     Works for any pair of independent Betas, so it summarises priors as well as
     posteriors.
     """
-    survival = BetaContrast.of(distribution, "ard").sf([0.0, *thresholds])
+    survival = benefit_probabilities(distribution, (0.0, *thresholds), direction)
     return EffectSummary(
         method="exact",
         p_benefit=Probability(float(survival[0])),
-        p_ard_greater={d: Probability(float(p)) for d, p in zip(thresholds, survival[1:],
+        p_benefit_greater={d: Probability(float(p)) for d, p in zip(thresholds, survival[1:],
                                                                  strict=True)},
         risk_difference=_median_and_interval(distribution, "ard"),
         risk_ratio=_median_and_interval(distribution, "rr"),
@@ -94,4 +112,5 @@ def fit_exact(prior: BetaBinomialPrior, counts: OutcomeCounts,
               thresholds: tuple[float, ...] = ARD_THRESHOLDS) -> ExactResult:
     """The exact conjugate analysis of one outcome under one prior."""
     post = posterior(prior, counts)
-    return ExactResult(prior=prior, posterior=post, summary=summarise(post, thresholds))
+    return ExactResult(prior=prior, posterior=post,
+                       summary=summarise(post, thresholds, counts.direction))

@@ -236,8 +236,17 @@ class LogisticPosterior:
                              f"{abs(probability - previous):.2g})")
 
     def p_benefit(self) -> float:
-        """P(log OR > 0) = P(treatment beats control)."""
-        return self.probability_above(lambda a: np.zeros_like(a))
+        """P(treatment beats control): P(log OR > 0) when more events is better, P(log OR
+        < 0) when fewer is (the outcome's ``direction``)."""
+        above = self.probability_above(lambda a: np.zeros_like(a))
+        return above if self.counts.direction == "higher" else 1.0 - above
+
+    def p_benefit_greater(self, d: float) -> float:
+        """P(benefit of more than d): P(ARD > d) when more events is better, P(ARD < -d)
+        when fewer is (d in proportion units)."""
+        if self.counts.direction == "higher":
+            return self.p_ard_greater(d)
+        return 1.0 - self.p_ard_greater(-d)
 
     def p_ard_greater(self, d: float) -> float:
         """P(ARD > d), ARD = expit(a + b) - expit(a) in proportion units."""
@@ -286,12 +295,12 @@ class LogisticPosterior:
 
     def summary(self, thresholds: tuple[float, ...]) -> EffectSummary:
         """The effect summary every analysis reports, every probability exact (no MCSE)."""
-        benefit = Probability(self.p_benefit())  # ARD > 0 is the same event as log OR > 0
-        return EffectSummary(
+        benefit = Probability(self.p_benefit())  # benefit > 0 is the same event as it
+        return EffectSummary(                       # for the log OR
             method="exact",
             p_benefit=benefit,
-            p_ard_greater={d: benefit if d == 0 else Probability(self.p_ard_greater(d))
-                           for d in thresholds},
+            p_benefit_greater={d: benefit if d == 0 else Probability(self.p_benefit_greater(d))
+                               for d in thresholds},
             risk_difference=self.interval("ard"),
             risk_ratio=self.interval("rr"),
             odds_ratio=self.interval("or"),

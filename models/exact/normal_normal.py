@@ -18,22 +18,15 @@ better (``"lower"``, e.g. deaths).
 
 import math
 from dataclasses import dataclass
-from typing import Literal
 
 from scipy import stats
 
+from models.core.direction import Direction
 from models.core.distributions import NormalPrior
-from models.core.errors import InputError
 from models.core.types import Interval
+from models.data.estimate import Measure, PublishedEstimate, validate_estimate
 from models.data.trial import OutcomeCounts
 from models.exact.beta_binomial import INTERVAL_PROBABILITY
-
-Measure = Literal["odds_ratio", "risk_ratio", "hazard_ratio"]
-MEASURES: tuple[Measure, ...] = ("odds_ratio", "risk_ratio", "hazard_ratio")
-
-Direction = Literal["higher", "lower"]
-DIRECTIONS: tuple[Direction, ...] = ("higher", "lower")
-"""``higher``: more events is better (remission); ``lower``: fewer is better (death)."""
 
 Z_975 = float(stats.norm.ppf(0.975))
 """1.959964...: half-width of a 95% normal interval in standard errors."""
@@ -58,24 +51,17 @@ def from_published(measure: str, value: float, lower: float, upper: float,
     mean ln(value), standard error (ln upper - ln lower) / (2 x 1.959964).
 
     ``InputError`` (naming ``field``) for an unknown measure, a non-positive or non-finite
-    number, ``lower >= upper`` or a CI that does not contain the value.
+    number, ``lower >= upper`` or a CI that does not contain the value
+    (:func:`models.data.estimate.validate_estimate`).
     """
-    if measure not in MEASURES:
-        raise InputError(f"{field}.measure", f"must be one of {', '.join(MEASURES)}, "
-                         f"got {measure!r}")
-    for name, number in (("value", value), ("ci95", lower), ("ci95", upper)):
-        if isinstance(number, bool) or not isinstance(number, int | float) \
-                or not math.isfinite(number) or number <= 0:
-            raise InputError(f"{field}.{name}", f"must be positive finite numbers (a ratio), "
-                             f"got {number!r}")
-    if lower >= upper:
-        raise InputError(f"{field}.ci95", f"must be [lower, upper] with lower < upper, got "
-                         f"[{lower:g}, {upper:g}]")
-    if not lower <= value <= upper:
-        raise InputError(f"{field}.ci95", f"must contain the value {value:g}, got "
-                         f"[{lower:g}, {upper:g}]")
-    return LogRatioLikelihood(measure, math.log(value),
-                              (math.log(upper) - math.log(lower)) / (2.0 * Z_975))
+    return from_estimate(validate_estimate(measure, value, lower, upper, field))
+
+
+def from_estimate(estimate: PublishedEstimate) -> LogRatioLikelihood:
+    """The likelihood of a validated published estimate (see :func:`from_published`)."""
+    return LogRatioLikelihood(estimate.measure, math.log(estimate.value),
+                              (math.log(estimate.upper) - math.log(estimate.lower))
+                              / (2.0 * Z_975))
 
 
 def from_counts(counts: OutcomeCounts) -> LogRatioLikelihood:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import xarray as xr
 
+from models.core.direction import benefit_sign
 from models.core.types import EffectSummary, Interval, Probability
 from models.data.trial import OutcomeCounts
 from models.exact.beta_binomial import ARD_THRESHOLDS
@@ -102,10 +103,11 @@ def fit_aggregate(prior: LogisticPrior, counts: OutcomeCounts,
     return AggregateResult(
         counts=counts,
         prior=prior,
-        p_benefit=probability(posterior["treatment"] > 0),
+        p_benefit=probability(benefit_sign(counts.direction) * posterior["treatment"] > 0),
         log_odds_ratio=log_or,
         odds_ratio=_exp_interval(log_or),
-        summary=summarise_draws(p.sel(arm="treatment"), p.sel(arm="control"), thresholds),
+        summary=summarise_draws(p.sel(arm="treatment"), p.sel(arm="control"), thresholds,
+                                counts.direction),
         coefficients=coefficient_intervals(posterior, AGGREGATE_TERMS),
         diagnostics=diagnose(idata, list(AGGREGATE_TERMS)),
         settings=settings,

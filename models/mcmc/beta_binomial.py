@@ -65,5 +65,6 @@ def fit_mcmc(prior: BetaBinomialPrior, counts: OutcomeCounts,
     idata = sampling.sample(MODEL_KEY, build_model, model_data(prior, counts), settings,
                             progress)
     p = idata["posterior"].to_dataset()["p"]
-    summary = summarise_draws(p.sel(arm="treatment"), p.sel(arm="control"), thresholds)
+    summary = summarise_draws(p.sel(arm="treatment"), p.sel(arm="control"), thresholds,
+                              counts.direction)
     return McmcResult(summary, diagnose(idata, ["p"]), settings, idata)

@@ -13,6 +13,7 @@ import arviz as az
 import numpy as np
 import xarray as xr
 
+from models.core.direction import DEFAULT_DIRECTION, Direction, benefit_sign
 from models.core.types import EffectSummary, Interval, Probability
 from models.exact.beta_binomial import ARD_THRESHOLDS, INTERVAL_PROBABILITY
 
@@ -54,13 +55,16 @@ def positive_probabilities(posterior: xr.Dataset,
 
 
 def summarise_draws(p_t: xr.DataArray, p_c: xr.DataArray,
-                    thresholds: tuple[float, ...] = ARD_THRESHOLDS) -> EffectSummary:
-    """P(benefit), P(ARD > d) with MCSE, and median/95% intervals of ARD, RR, OR."""
+                    thresholds: tuple[float, ...] = ARD_THRESHOLDS,
+                    direction: Direction = DEFAULT_DIRECTION) -> EffectSummary:
+    """P(benefit), P(benefit of more than d) with MCSE (benefit = ARD, or -ARD when fewer
+    events is better), and median/95% intervals of ARD, RR, OR."""
     ard = risk_difference(p_t, p_c)
+    benefit = benefit_sign(direction) * ard
     return EffectSummary(
         method="mcmc",
-        p_benefit=probability(ard > 0),
-        p_ard_greater={d: probability(ard > d) for d in thresholds},
+        p_benefit=probability(benefit > 0),
+        p_benefit_greater={d: probability(benefit > d) for d in thresholds},
         risk_difference=interval(ard),
         risk_ratio=interval(risk_ratio(p_t, p_c)),
         odds_ratio=interval(odds_ratio(p_t, p_c)),

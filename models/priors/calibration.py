@@ -15,6 +15,11 @@ Beta-binomial (proportion scale; ARD_alt = design OR applied to p0, in proportio
     enthusiastic  control Beta(p0 m, (1 - p0) m), treatment Beta(p_alt m, (1 - p_alt) m),
                   m solved so P(ARD < 0) = g
 
+When fewer events is better (death), the design odds ratio is below 1 and every
+statement turns with it: the skeptical prior gives g to an effect beyond the design
+effect (OR < OR_alt, ARD < ARD_alt), the enthusiastic one gives g to harm (OR > 1,
+ARD > 0); the SDs use |ln OR_alt|.
+
 The reference prior is weakly informative and not calibrated: Beta(1, 1) per arm and
 N(0, 2.5) on every logistic coefficient (log-odds per unit of a standardised predictor).
 """
@@ -63,8 +68,8 @@ def design_risk_difference(calibration: Calibration) -> float:
 
 
 def tail_sd(odds_ratio: float, tail_probability: float) -> float:
-    """s = ln(OR) / z_(1-g): the SD of N(0, s) with P(log OR > ln OR) = g."""
-    return float(math.log(odds_ratio) / stats.norm.ppf(1.0 - tail_probability))
+    """s = |ln OR| / z_(1-g): the SD of N(0, s) with P(log OR beyond ln OR) = g."""
+    return float(abs(math.log(odds_ratio)) / stats.norm.ppf(1.0 - tail_probability))
 
 
 def beta_with_mean(mean: float, sample_size: float) -> BetaPrior:
@@ -102,23 +107,29 @@ def _solve_sample_size(tail_of: Callable[[float], float], target: float,
 
 
 def skeptical_beta_binomial(calibration: Calibration) -> BetaBinomialPrior:
-    """Both arms centred on p0; P(ARD > ARD_alt) = g."""
+    """Both arms centred on p0; P(ARD beyond ARD_alt) = g (above it when more events is
+    better, below it when fewer is)."""
     p0, ard_alt = calibration.placebo_rate, design_risk_difference(calibration)
+    higher = calibration.direction == "higher"
 
     def tail(m: float) -> float:
         arm = beta_with_mean(p0, m)
-        return float(BetaContrast(arm, arm, "ard").sf(ard_alt))
+        contrast = BetaContrast(arm, arm, "ard")
+        return float(contrast.sf(ard_alt) if higher else contrast.cdf(ard_alt))
 
     m = _solve_sample_size(tail, calibration.tail_probability, (p0,))
     return BetaBinomialPrior(beta_with_mean(p0, m), beta_with_mean(p0, m))
 
 
 def enthusiastic_beta_binomial(calibration: Calibration) -> BetaBinomialPrior:
-    """Treatment centred on the design rate, control on p0; P(ARD < 0) = g."""
+    """Treatment centred on the design rate, control on p0; P(harm) = g (ARD < 0 when more
+    events is better, ARD > 0 when fewer is)."""
     p0, p_alt = calibration.placebo_rate, design_treatment_rate(calibration)
+    higher = calibration.direction == "higher"
 
     def tail(m: float) -> float:
-        return float(BetaContrast(beta_with_mean(p_alt, m), beta_with_mean(p0, m), "ard").cdf(0.0))
+        contrast = BetaContrast(beta_with_mean(p_alt, m), beta_with_mean(p0, m), "ard")
+        return float(contrast.cdf(0.0) if higher else contrast.sf(0.0))
 
     m = _solve_sample_size(tail, calibration.tail_probability, (p0, p_alt))
     return BetaBinomialPrior(beta_with_mean(p_alt, m), beta_with_mean(p0, m))
@@ -168,7 +179,7 @@ def calibrated_priors(calibration: Calibration) -> dict[str, NamedPrior]:
             name="enthusiastic",
             label="Enthusiastic",
             description=(f"The design effect (odds ratio {design_or:g}) expected; {percent} "
-                         "chance that tocilizumab is worse than placebo."),
+                         "chance that the treatment is worse than the control."),
             beta_binomial=enthusiastic_bb,
             logistic=_logistic(NormalPrior(math.log(design_or), s), enthusiastic_bb.control,
                                calibration),

@@ -15,6 +15,7 @@ Researchers edit the YAML file (``data/priors.yml`` by default; read and validat
 from dataclasses import dataclass
 from pathlib import Path
 
+from models.core.direction import Direction
 from models.core.distributions import BetaBinomialPrior, NormalPrior
 from models.core.errors import InputError
 
@@ -54,7 +55,8 @@ class Calibration:
     placebo_rate
         Assumed outcome rate on control (0-1 scale).
     design_odds_ratio
-        The effect the trial was hoping for (odds ratio, > 1 favours treatment).
+        The effect the trial was hoping for (odds ratio, treatment vs control): above 1
+        when more events is better (remission), below 1 when fewer is (death).
     tail_probability
         g in Spiegelhalter, Freedman and Parmar (1994): the skeptical prior gives
         probability g to an OR above the design OR; the enthusiastic one gives g to OR < 1.
@@ -67,6 +69,11 @@ class Calibration:
     design_odds_ratio: float
     tail_probability: float
     interaction_odds_ratio: float
+
+    @property
+    def direction(self) -> Direction:
+        """``higher`` when the design effect raises the event rate, ``lower`` otherwise."""
+        return "higher" if self.design_odds_ratio > 1 else "lower"
 
 
 @dataclass(frozen=True)

@@ -90,8 +90,9 @@ def parse_calibration(value: Any, field: str) -> Calibration:
         ("placebo_rate", "design_odds_ratio", "tail_probability", "interaction_odds_ratio"),
     )
     design_or = _positive(block["design_odds_ratio"], f"{field}.design_odds_ratio")
-    if design_or <= 1:
-        raise InputError(f"{field}.design_odds_ratio", f"must be > 1, got {design_or:g}")
+    if design_or == 1:
+        raise InputError(f"{field}.design_odds_ratio", "must differ from 1 (above 1 when more "
+                         "events is better, below 1 when fewer is), got 1")
     tail = _rate(block["tail_probability"], f"{field}.tail_probability")
     if tail >= 0.5:
         raise InputError(f"{field}.tail_probability", f"must be < 0.5, got {tail:g}")

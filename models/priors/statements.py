@@ -14,6 +14,7 @@ import math
 
 from scipy import special, stats
 
+from models.core.direction import DEFAULT_DIRECTION, Direction
 from models.core.distributions import NormalPrior
 from models.core.types import Interval
 from models.exact.beta_binomial import INTERVAL_PROBABILITY
@@ -44,23 +45,30 @@ def logistic_effective_sample_size(prior: NormalPrior, control_rate: float) -> f
     return 4.0 / (control_rate * (1.0 - control_rate) * prior.sd**2)
 
 
-def implied_statements(prior: NamedPrior, calibration: Calibration | None) -> dict[str, float]:
+def implied_statements(prior: NamedPrior, calibration: Calibration | None,
+                       direction: Direction = DEFAULT_DIRECTION) -> dict[str, float]:
     """Prior probabilities and effective sample sizes implied by one named prior.
 
-    Keys: ``bb_p_benefit``, ``bb_p_harm`` (P(ARD < 0)), ``bb_ard_median``,
-    ``bb_ard_lower``, ``bb_ard_upper`` (95%), ``bb_ess_treatment``, ``bb_ess_control``
-    (alpha + beta, participants), ``logistic_p_or_above_1``, ``logistic_or_median``,
+    Benefit follows the calibration's direction (a design OR below 1: fewer events is
+    better), or ``direction`` without a calibration. Keys: ``bb_p_benefit``, ``bb_p_harm``
+    (1 - P(benefit)), ``bb_ard_median``, ``bb_ard_lower``, ``bb_ard_upper`` (95%),
+    ``bb_ess_treatment``, ``bb_ess_control`` (alpha + beta, participants),
+    ``logistic_p_benefit`` (P(OR > 1), or P(OR < 1)), ``logistic_or_median``,
     ``logistic_ess`` (approximate participants in total) and, with a calibration,
-    ``design_ard``, ``bb_p_ard_above_design``, ``bb_p_or_above_design`` and
-    ``logistic_p_or_above_design``.
+    ``design_ard``, ``bb_p_beyond_design`` (P(ARD beyond the design ARD, towards
+    benefit)), ``bb_p_or_beyond_design`` and ``logistic_p_beyond_design``.
     """
+    if calibration is not None:
+        direction = calibration.direction
+    higher = direction == "higher"
     bb = prior.beta_binomial
     ard = BetaContrast.of(bb, "ard")
-    p_benefit = float(ard.sf(0.0))
+    p_benefit = float(ard.sf(0.0) if higher else ard.cdf(0.0))
     tail = (1.0 - INTERVAL_PROBABILITY) / 2.0
     median, lower, upper = (float(v) for v in ard.ppf([0.5, tail, 1.0 - tail]))
     treatment = prior.logistic.treatment
     control_rate = calibration.placebo_rate if calibration else DEFAULT_CONTROL_RATE_FOR_ESS
+    above_1 = normal_tail_above(treatment, 0.0)
     out = {
         "bb_p_benefit": p_benefit,
         "bb_p_harm": 1.0 - p_benefit,
@@ -69,17 +77,18 @@ def implied_statements(prior: NamedPrior, calibration: Calibration | None) -> di
         "bb_ard_upper": upper,
         "bb_ess_treatment": bb.treatment.effective_sample_size,
         "bb_ess_control": bb.control.effective_sample_size,
-        "logistic_p_or_above_1": normal_tail_above(treatment, 0.0),
+        "logistic_p_benefit": above_1 if higher else 1.0 - above_1,
         "logistic_or_median": math.exp(treatment.mean),
         "logistic_ess": logistic_effective_sample_size(treatment, control_rate),
     }
     if calibration is not None:
         design_ard = design_risk_difference(calibration)
+        design_or = calibration.design_odds_ratio
+        odds_ratio = BetaContrast.of(bb, "or")
+        above_design = normal_tail_above(treatment, math.log(design_or))
         out["design_ard"] = design_ard
-        out["bb_p_ard_above_design"] = float(ard.sf(design_ard))
-        out["bb_p_or_above_design"] = float(BetaContrast.of(bb, "or").sf(
-            calibration.design_odds_ratio))
-        out["logistic_p_or_above_design"] = normal_tail_above(
-            treatment, math.log(calibration.design_odds_ratio)
-        )
+        out["bb_p_beyond_design"] = float(ard.sf(design_ard) if higher else ard.cdf(design_ard))
+        out["bb_p_or_beyond_design"] = float(odds_ratio.sf(design_or) if higher
+                                             else odds_ratio.cdf(design_or))
+        out["logistic_p_beyond_design"] = above_design if higher else 1.0 - above_design
     return out

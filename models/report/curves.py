@@ -240,7 +240,7 @@ def benefit_curves(trial: Trial, priors: PriorSet, thresholds: tuple[float, ...]
     and the beta-binomial model's for comparison."""
     panels = tuple(
         OutcomeCurves(outcome.label, tuple(
-            Curve(p.name, p.label, np.array([primary[(p.name, outcome.name)].p_ard_greater(d)
+            Curve(p.name, p.label, np.array([primary[(p.name, outcome.name)].p_benefit_greater(d)
                                              for d in BENEFIT_GRID]))
             for p in priors.priors.values()))
         for outcome in trial.outcomes.values()

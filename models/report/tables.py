@@ -39,7 +39,7 @@ def summary(results: ReportResults) -> pd.DataFrame:
             short = outcome.name.capitalize()
             row[f"{short}: P(better)"] = fmt.prob(fit.p_benefit.estimate)
             row[f"{short}: P(+{100 * HEADLINE_ARD:g} points or more)"] = fmt.prob(
-                fit.p_ard_greater[HEADLINE_ARD].estimate)
+                fit.p_benefit_greater[HEADLINE_ARD].estimate)
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -81,10 +81,10 @@ def priors(results: ReportResults) -> pd.DataFrame:
         row = {"Prior": prior.label, "Belief": prior.description,
                "Log OR prior": f"N({lg.treatment.mean:.2f}, {lg.treatment.sd:.2f})",
                "Placebo rate prior": fmt.rate_interval(placebo_rate_interval(lg.intercept)),
-               "P(OR > 1)": fmt.prob(s["logistic_p_or_above_1"])}
+               "P(OR > 1)": fmt.prob(s["logistic_p_benefit"])}
         if "design_ard" in s and results.prior_set.calibration is not None:
             design = results.prior_set.calibration.design_odds_ratio
-            row[f"P(OR > {design:g})"] = fmt.prob(s["logistic_p_or_above_design"])
+            row[f"P(OR > {design:g})"] = fmt.prob(s["logistic_p_beyond_design"])
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -107,7 +107,7 @@ def prior_parameters(results: ReportResults) -> pd.DataFrame:
             "Beta: P(ARD > 0)": fmt.prob(s["bb_p_benefit"]),
         }
         if "design_ard" in s:
-            row["Beta: P(ARD > design)"] = fmt.prob(s["bb_p_ard_above_design"])
+            row["Beta: P(ARD > design)"] = fmt.prob(s["bb_p_beyond_design"])
         row.update({
             "Intercept": f"N({lg.intercept.mean:.2f}, {lg.intercept.sd:.2f})",
             "Log-OR worth": fmt.number(s["logistic_ess"], ".0f"),
@@ -129,7 +129,7 @@ def primary(results: ReportResults) -> pd.DataFrame:
             row = {"Prior": results.labels[name], "Outcome": outcome.label}
             for d in results.thresholds:
                 if d != HEADLINE_ARD:
-                    row[f"P(ARD > {100 * d:g})"] = fmt.prob(fit.p_ard_greater[d].estimate)
+                    row[f"P(ARD > {100 * d:g})"] = fmt.prob(fit.p_benefit_greater[d].estimate)
             row["ARD, points (95%)"] = fmt.ard_interval(fit.risk_difference)
             row["Odds ratio (95%)"] = fmt.ratio_interval(fit.odds_ratio)
             rows.append(row)
@@ -147,7 +147,7 @@ def beta_binomial(results: ReportResults) -> pd.DataFrame:
                 "Prior": results.labels[name], "Outcome": outcome.label,
                 "P(better)": fmt.prob(fit.p_benefit.estimate),
                 f"P(ARD > {100 * HEADLINE_ARD:g})": fmt.prob(
-                    fit.p_ard_greater[HEADLINE_ARD].estimate),
+                    fit.p_benefit_greater[HEADLINE_ARD].estimate),
                 "ARD, points (95%)": fmt.ard_interval(fit.risk_difference),
                 "Odds ratio (95%)": fmt.ratio_interval(fit.odds_ratio),
             })

@@ -70,7 +70,7 @@ def summary_bullets(results: ReportResults) -> str:
     names = results.prior_set.names
     p_all = {o: [results.logistic[(n, o)].p_benefit.estimate for n in names]
              for o in results.trial.outcomes}
-    p10 = {o: [results.logistic[(n, o)].p_ard_greater[HEADLINE_ARD].estimate for n in names]
+    p10 = {o: [results.logistic[(n, o)].p_benefit_greater[HEADLINE_ARD].estimate for n in names]
            for o in results.trial.outcomes}
     return (
         f"- **Some benefit is probable under every prior:** P(tocilizumab better) "
@@ -301,7 +301,7 @@ def conclusions(results: ReportResults) -> str:
         "**May conclude.** Given these counts, benefit on day-28 remission and response is "
         f"more probable than not under every prior in the file. The data move even the "
         f"{skeptic_label} prior: before the trial it gave tocilizumab a "
-        f"{fmt.prob(results.implied[skeptic]['logistic_p_or_above_1'])} chance of beating "
+        f"{fmt.prob(results.implied[skeptic]['logistic_p_benefit'])} chance of beating "
         f"placebo; after it, {fmt.prob(skeptic_rem.p_benefit.estimate)} for remission, or "
         f"{span(list(skeptical_answers(results)))} across the model choices of @sec-families.\n\n"
         "**May not conclude.** That the benefit is large or certain: under the "
@@ -340,9 +340,9 @@ def misreadings(results: ReportResults) -> str:
         "2. **\"The treatment probably works, so it works well.\"** P(benefit) counts any "
         "benefit, however small: the probability of at least "
         f"{100 * HEADLINE_ARD:g} more remissions per 100 treated is "
-        f"{fmt.prob(ref_rem.p_ard_greater[HEADLINE_ARD].estimate)} under the "
+        f"{fmt.prob(ref_rem.p_benefit_greater[HEADLINE_ARD].estimate)} under the "
         f"{fmt.markdown_text(results.labels[first].lower())} prior, and "
-        f"{fmt.prob(ref_rem.p_ard_greater[LARGE_ARD].estimate)} for at least "
+        f"{fmt.prob(ref_rem.p_benefit_greater[LARGE_ARD].estimate)} for at least "
         f"{100 * LARGE_ARD:g} (NNT {1 / LARGE_ARD:g} or fewer).\n"
         f"3. **\"Response is more convincing than remission\"** "
         f"({fmt.prob(ref_resp.p_benefit.estimate)} vs {fmt.prob(p_rem)}). The two outcomes "

@@ -339,7 +339,7 @@ def worthwhile_benefit(results: ReportResults) -> Exercise:
     summary = results.exact[(first, results.reference_outcome.name)].summary
     points, nnt = fmt.general(100 * HEADLINE_ARD), fmt.general(1 / HEADLINE_ARD)
     p_any = summary.p_benefit.estimate
-    p_worthwhile = summary.p_ard_greater[HEADLINE_ARD].estimate
+    p_worthwhile = summary.p_benefit_greater[HEADLINE_ARD].estimate
     any_text, worthwhile_text = fmt.prob(p_any), fmt.prob(p_worthwhile)
     why = ("why is it smaller than" if any_text != worthwhile_text
            else "why can it never be larger than")

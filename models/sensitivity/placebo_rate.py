@@ -50,6 +50,6 @@ def placebo_rate_sensitivity(trial: Trial, calibration: Calibration,
                                              prior.logistic.treatment)
                 rows.append({"placebo_rate": rate, "prior": name, "label": prior.label,
                              "outcome": outcome.name, "p_benefit": fit.p_benefit.estimate,
-                             "p_ard_gt_0.1": fit.p_ard_greater[WORTHWHILE_ARD].estimate,
+                             "p_ard_gt_0.1": fit.p_benefit_greater[WORTHWHILE_ARD].estimate,
                              "logistic_p_benefit": logistic.p_benefit()})
     return pd.DataFrame(rows)
