@@ -63,10 +63,12 @@ def _add_priors(commands: "argparse._SubParsersAction[OneLineParser]") -> None:
     calibrate = actions.add_parser(
         "calibrate", help="derive skeptical/enthusiastic priors; prints YAML to paste"
     )
-    calibrate.add_argument("--placebo-rate", type=float, default=0.25,
+    calibrate.add_argument("--placebo-rate", "--control-rate", dest="placebo_rate", type=float,
+                           default=0.25,
                            help="assumed control-arm rate (0-1), not from the trial")
     calibrate.add_argument("--design-or", type=float, default=2.5,
-                           help="design (hoped-for) odds ratio, > 1")
+                           help="design (hoped-for) odds ratio: > 1 when more events is "
+                           "better, < 1 when fewer is (e.g. deaths)")
     calibrate.add_argument("--tail", type=float, default=0.05,
                            help="tail probability g, e.g. 0.05")
     calibrate.add_argument("--interaction-or", type=float, default=2.0,

@@ -8,6 +8,7 @@ priors file's ``calibration`` block, with the flag names in messages.
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from models.core.errors import InputError
 from models.core.paths import DEFAULT_PRIORS_FILE
@@ -15,6 +16,14 @@ from models.core.paths import DEFAULT_PRIORS_FILE
 CALIBRATION_FLAGS = {"placebo_rate": "--placebo-rate", "design_odds_ratio": "--design-or",
                      "tail_probability": "--tail", "interaction_odds_ratio": "--interaction-or"}
 """Calibration field -> the flag that sets it."""
+
+if TYPE_CHECKING:
+    from models.priors.prior_set import Calibration
+
+
+def _higher(calibration: "Calibration | None") -> bool:
+    """More events is better (the default without a calibration)."""
+    return calibration is None or calibration.direction == "higher"
 
 
 def show_priors(args: argparse.Namespace) -> None:
@@ -31,20 +40,22 @@ def show_priors(args: argparse.Namespace) -> None:
         print(f"  beta-binomial: treatment {bb.treatment}, control {bb.control}")
         print(f"    prior effective sample size: {s['bb_ess_treatment']:.1f} (treatment), "
               f"{s['bb_ess_control']:.1f} (control) participants")
-        print(f"    prior P(ARD > 0) = {s['bb_p_benefit']:.3f}, P(ARD < 0) = {s['bb_p_harm']:.3f}"
+        better, worse = (">", "<") if _higher(priors.calibration) else ("<", ">")
+        print(f"    prior P(ARD {better} 0) = {s['bb_p_benefit']:.3f}, P(ARD {worse} 0) = "
+              f"{s['bb_p_harm']:.3f}"
               f", ARD median {s['bb_ard_median']:.3f} (95% {s['bb_ard_lower']:.3f} to "
               f"{s['bb_ard_upper']:.3f})")
         if "design_ard" in s:
-            print(f"    prior P(ARD > design ARD {s['design_ard']:.3f}) = "
+            print(f"    prior P(ARD {better} design ARD {s['design_ard']:.3f}) = "
                   f"{s['bb_p_beyond_design']:.3f}")
         lg = prior.logistic
         print(f"  logistic: intercept {lg.intercept}, treatment (log OR) {lg.treatment}, "
               f"biomarker {lg.biomarker}, interaction {lg.interaction}")
-        print(f"    prior P(OR > 1) = {s['logistic_p_benefit']:.3f}, median OR "
+        print(f"    prior P(OR {better} 1) = {s['logistic_p_benefit']:.3f}, median OR "
               f"{s['logistic_or_median']:.2f}, effective sample size ~ {s['logistic_ess']:.0f}"
               " participants (approximation)")
         if "logistic_p_beyond_design" in s:
-            print(f"    prior P(OR > design OR) = {s['logistic_p_beyond_design']:.3f}")
+            print(f"    prior P(OR {better} design OR) = {s['logistic_p_beyond_design']:.3f}")
 
 
 def calibrate(args: argparse.Namespace) -> None:
@@ -68,13 +79,15 @@ def calibrate(args: argparse.Namespace) -> None:
     priors = [reference_prior(), *calibrated_priors(calibration).values()]
     text = priors_yaml(priors, calibration)
     parse_priors(parse_yaml(text), Path("<calibrated>"))  # round-trip check
-    print("# Statements met (prior probabilities):")
+    better, worse = (">", "<") if _higher(calibration) else ("<", ">")
+    print("# Statements met (prior probabilities; "
+          f"{'more' if _higher(calibration) else 'fewer'} events is better):")
     for prior in priors[1:]:
         s = implied_statements(prior, calibration)
-        print(f"#   {prior.name}: beta-binomial P(ARD > {s['design_ard']:.4f}) = "
-              f"{s['bb_p_beyond_design']:.4f}, P(ARD < 0) = {s['bb_p_harm']:.4f}; "
-              f"logistic P(OR > {calibration.design_odds_ratio:g}) = "
-              f"{s['logistic_p_beyond_design']:.4f}, P(OR < 1) = "
+        print(f"#   {prior.name}: beta-binomial P(ARD {better} {s['design_ard']:.4f}) = "
+              f"{s['bb_p_beyond_design']:.4f}, P(ARD {worse} 0) = {s['bb_p_harm']:.4f}; "
+              f"logistic P(OR {better} {calibration.design_odds_ratio:g}) = "
+              f"{s['logistic_p_beyond_design']:.4f}, P(OR {worse} 1) = "
               f"{1 - s['logistic_p_benefit']:.4f}")
     print(text, end="")
 

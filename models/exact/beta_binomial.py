@@ -69,14 +69,15 @@ def p_benefit(prior: BetaBinomialPrior, counts: OutcomeCounts) -> float:
     return float(benefit_probabilities(posterior(prior, counts), (0.0,), counts.direction)[0])
 
 
-def benefit_probabilities(distribution: BetaBinomialPrior, thresholds: Sequence[float],
+def benefit_probabilities(distribution: BetaBinomialPrior,
+                          thresholds: Sequence[float] | np.ndarray,
                           direction: Direction = DEFAULT_DIRECTION) -> np.ndarray:
     """P(benefit of more than d) for each d (proportion units): P(ARD > d) when more
     events is better, P(ARD < -d) when fewer is."""
     ard = BetaContrast.of(distribution, "ard")
     if direction == "higher":
-        return np.asarray(ard.sf(list(thresholds)), dtype=float)
-    return np.asarray(ard.cdf([-d for d in thresholds]), dtype=float)
+        return np.asarray(ard.sf(np.asarray(thresholds, dtype=float)), dtype=float)
+    return np.asarray(ard.cdf(-np.asarray(thresholds, dtype=float)), dtype=float)
 
 
 def _median_and_interval(arms: BetaBinomialPrior, measure: Measure) -> Interval:

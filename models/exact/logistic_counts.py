@@ -19,8 +19,9 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy import special
+from scipy import special, stats
 
+from models.core.direction import DEFAULT_DIRECTION, Direction
 from models.core.distributions import NormalPrior
 from models.data.trial import OutcomeCounts
 from models.exact.linear_predictor import linear_predictor
@@ -48,11 +49,18 @@ def binomial_loglik(events: int, n: int, log_odds: NDArray[np.float64]) -> NDArr
 
 @dataclass(frozen=True)
 class LogOrLikelihood:
-    """L(b) on a grid of log odds ratios b, intercept integrated out (scaled to max 1)."""
+    """L(b) on a grid of log ratios b (scaled to max 1): the counts' likelihood of the log
+    odds ratio with the intercept integrated out under ``intercept_prior``, or a published
+    estimate's normal likelihood of its log ratio (``intercept_prior`` None). ``direction``
+    says which side of 0 is benefit (b > 0 when more events is better)."""
 
     log_or: NDArray[np.float64]
     likelihood: NDArray[np.float64]
-    intercept_prior: NormalPrior
+    intercept_prior: NormalPrior | None
+    direction: Direction = DEFAULT_DIRECTION
+    normal: tuple[float, float] | None = None
+    """(log estimate, standard error) when the likelihood is a published estimate's normal
+    one: :func:`p_benefit` then uses the conjugate closed form instead of the grid."""
 
 
 def log_or_likelihood(counts: OutcomeCounts, intercept_prior: NormalPrior) -> LogOrLikelihood:
@@ -77,23 +85,40 @@ def log_or_likelihood(counts: OutcomeCounts, intercept_prior: NormalPrior) -> Lo
     log_weights = np.zeros(INTERCEPT_POINTS)
     log_weights[[0, -1]] = np.log(0.5)
     log_l = special.logsumexp(control[None, :] + treatment + log_weights[None, :], axis=1)
-    return LogOrLikelihood(b, np.exp(log_l - log_l.max()), intercept_prior)
+    return LogOrLikelihood(b, np.exp(log_l - log_l.max()), intercept_prior, counts.direction)
+
+
+def normal_log_ratio_likelihood(log_estimate: float, standard_error: float,
+                                direction: Direction) -> LogOrLikelihood:
+    """A published estimate's normal likelihood N(log_estimate, standard_error) of its log
+    ratio on the same grid, so the same prior sweeps and tipping points apply to it."""
+    b = np.linspace(*LOG_OR_RANGE, LOG_OR_POINTS)
+    return LogOrLikelihood(b, np.exp(-0.5 * ((b - log_estimate) / standard_error) ** 2), None,
+                           direction, (log_estimate, standard_error))
 
 
 def p_benefit(likelihood: LogOrLikelihood, means: ArrayLike,
               sds: ArrayLike) -> NDArray[np.float64]:
-    """P(log OR > 0 | data) for every pair (mean, sd) of a N(mean, sd) log-OR prior.
+    """P(benefit | data) for every pair (mean, sd) of a N(mean, sd) log-OR prior: P(log OR
+    > 0), or P(log OR < 0) when fewer events is better.
 
     ``means`` and ``sds`` (log OR scale) broadcast against each other; the result has their
     shape. Trapezoid rule on the log-OR grid: absolute error below 1e-5 (tested against
     an independent two-dimensional integration).
     """
     means, sds = np.broadcast_arrays(np.asarray(means, float), np.asarray(sds, float))
+    sign = 1.0 if likelihood.direction == "higher" else -1.0
+    if likelihood.normal is not None:  # conjugate normal-normal: closed form, exact
+        estimate, se = likelihood.normal
+        precision = 1.0 / sds**2 + 1.0 / se**2
+        mean = (means / sds**2 + estimate / se**2) / precision
+        return np.asarray(stats.norm.sf(0.0, sign * mean, np.sqrt(1.0 / precision)), float)
     flat_means, flat_sds = means.reshape(-1, 1), sds.reshape(-1, 1)
     b = likelihood.log_or
     trapezoid = np.ones_like(b)
     trapezoid[[0, -1]] = 0.5
-    positive_side = np.where(b > 0, 1.0, np.where(b == 0, 0.5, 0.0))
+    benefit = sign * b
+    positive_side = np.where(benefit > 0, 1.0, np.where(benefit == 0, 0.5, 0.0))
     weighted = likelihood.likelihood * trapezoid
     out = np.empty(flat_means.shape[0])
     for start in range(0, out.size, PRIORS_PER_CHUNK):

@@ -105,3 +105,42 @@ def normal_posterior(prior: NormalPrior, likelihood: LogRatioLikelihood) -> Norm
     precision = prior_precision + data_precision
     mean = (prior_precision * prior.mean + data_precision * likelihood.log_estimate) / precision
     return NormalPosterior(likelihood.measure, mean, math.sqrt(1.0 / precision))
+
+
+RELATIVE_THRESHOLDS = (0.10, 0.20)
+"""Relative benefits r of P(benefit of at least r) for a ratio: the ratio below 1 - r when
+fewer events is better (0.9, 0.8), above 1 / (1 - r) when more is (1.11, 1.25), so that
+both directions are the same distance from 1 on the log scale."""
+
+
+def benefit_ratio(r: float, direction: Direction) -> float:
+    """The ratio a relative benefit r means: 1 - r (fewer is better) or 1 / (1 - r)."""
+    return 1.0 - r if direction == "lower" else 1.0 / (1.0 - r)
+
+
+@dataclass(frozen=True)
+class NormalFit:
+    """The conjugate normal-normal analysis of one outcome given as a published ratio, under
+    one prior on its log ratio: likelihood, posterior, P(benefit), P(relative benefit of at
+    least r) for r in ``RELATIVE_THRESHOLDS`` and the ratio's median and 95% interval."""
+
+    prior: NormalPrior
+    likelihood: LogRatioLikelihood
+    posterior: NormalPosterior
+    direction: Direction
+    p_benefit: float
+    p_relative: dict[float, float]
+    effect: Interval
+
+
+def fit_normal(prior: NormalPrior, likelihood: LogRatioLikelihood,
+               direction: Direction) -> NormalFit:
+    """Every summary of the normal-normal model, in closed form."""
+    posterior = normal_posterior(prior, likelihood)
+    relative = {}
+    for r in RELATIVE_THRESHOLDS:
+        log_bound = math.log(benefit_ratio(r, direction))
+        above = float(stats.norm.sf(log_bound, posterior.mean, posterior.sd))
+        relative[r] = above if direction == "higher" else 1.0 - above
+    return NormalFit(prior, likelihood, posterior, direction, posterior.p_benefit(direction),
+                     relative, posterior.effect())

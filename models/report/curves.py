@@ -18,9 +18,10 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from models.core.direction import DEFAULT_DIRECTION, Direction
 from models.core.distributions import BetaBinomialPrior
 from models.data.trial import Trial
-from models.exact.beta_binomial import posterior
+from models.exact.beta_binomial import benefit_probabilities, posterior
 from models.exact.beta_contrast import BetaContrast
 from models.exact.errors import NumericalError
 from models.exact.logistic_posterior import LogisticPosterior
@@ -52,8 +53,8 @@ class Curve:
 
 @dataclass(frozen=True)
 class TriplotPanel:
-    """Prior and posterior ARD densities and the posterior P(ARD > 0) of one prior x
-    outcome."""
+    """Prior and posterior ARD densities and the posterior P(benefit) of one prior x
+    outcome (P(ARD > 0), or P(ARD < 0) when fewer events is better)."""
 
     prior: str
     prior_density: Array
@@ -68,6 +69,7 @@ class TriplotRow:
     outcome_label: str
     data_alone: Array
     panels: tuple[TriplotPanel, ...]
+    direction: Direction = DEFAULT_DIRECTION
 
 
 @dataclass(frozen=True)
@@ -86,14 +88,16 @@ class OutcomeCurves:
 
     outcome_label: str
     curves: tuple[Curve, ...]
+    direction: Direction = DEFAULT_DIRECTION
 
 
 @dataclass(frozen=True)
 class BenefitCurves:
-    """Posterior P(ARD > d) against the threshold d (proportion units), per outcome and
-    prior: ``panels`` from the primary model, ``comparison`` (same outcomes and priors, in
-    the same order) from the second model family, drawn fainter; ``thresholds`` are the d
-    marked on the axis; ``model_labels`` name the two families for the legend."""
+    """Posterior P(benefit of more than d) against the threshold d (proportion units; ARD
+    > d, or ARD < -d when fewer events is better), per outcome and prior: ``panels`` from
+    the primary model, ``comparison`` (same outcomes and priors, in the same order) from
+    the second model family, drawn fainter; ``thresholds`` are the d marked on the axis;
+    ``model_labels`` name the two families for the legend."""
 
     thresholds_grid: Array
     panels: tuple[OutcomeCurves, ...]
@@ -171,6 +175,8 @@ class HeatMapPanel:
     odds_ratios: Array
     p_benefit: Array
     named: tuple[NamedPoint, ...]
+    ratio_name: str = "odds ratio"
+    """The ratio whose log the prior is on (an odds ratio, or a published measure)."""
 
 
 @dataclass(frozen=True)
@@ -220,10 +226,11 @@ def prior_data_posterior(trial: Trial, priors: PriorSet) -> TriplotCurves:
                 prior=prior.name,
                 prior_density=ard_density(prior.beta_binomial),
                 posterior_density=ard_density(updated_arms),
-                p_benefit=float(updated.sf(0.0)),
+                p_benefit=float(updated.sf(0.0) if outcome.direction == "higher"
+                                else updated.cdf(0.0)),
             ))
         data_alone = BetaContrast.of(posterior(flat, outcome)).pdf(ARD_GRID)
-        rows.append(TriplotRow(outcome.label, data_alone, tuple(panels)))
+        rows.append(TriplotRow(outcome.label, data_alone, tuple(panels), outcome.direction))
     return TriplotCurves(ARD_GRID, {p.name: p.label for p in priors.priors.values()},
                          tuple(rows))
 
@@ -235,21 +242,23 @@ COMPARISON_MODEL_LABEL = "beta-binomial"
 
 def benefit_curves(trial: Trial, priors: PriorSet, thresholds: tuple[float, ...],
                    primary: Mapping[tuple[str, str], LogisticPosterior]) -> BenefitCurves:
-    """Posterior P(ARD > d) on ``BENEFIT_GRID`` per outcome and prior, both exact: the
+    """Posterior P(benefit of more than d) on ``BENEFIT_GRID`` per outcome and prior, both
+    exact: the
     primary model's (``primary``, the exact logistic posteriors by (prior, outcome) name)
     and the beta-binomial model's for comparison."""
     panels = tuple(
         OutcomeCurves(outcome.label, tuple(
             Curve(p.name, p.label, np.array([primary[(p.name, outcome.name)].p_benefit_greater(d)
                                              for d in BENEFIT_GRID]))
-            for p in priors.priors.values()))
+            for p in priors.priors.values()), outcome.direction)
         for outcome in trial.outcomes.values()
     )
     comparison = tuple(
         OutcomeCurves(outcome.label, tuple(
             Curve(p.name, p.label,
-                  BetaContrast.of(posterior(p.beta_binomial, outcome)).sf(BENEFIT_GRID))
-            for p in priors.priors.values()))
+                  benefit_probabilities(posterior(p.beta_binomial, outcome), BENEFIT_GRID,
+                                        outcome.direction))
+            for p in priors.priors.values()), outcome.direction)
         for outcome in trial.outcomes.values()
     )
     return BenefitCurves(BENEFIT_GRID, panels, tuple(thresholds), comparison,
@@ -299,11 +308,12 @@ def crp_effects(interaction: Mapping[tuple[str, str], IpdResult], priors: PriorS
 
 def sensitivity_map(sensitivity: SensitivityResults, priors: PriorSet,
                     trial: Trial) -> SensitivityMap:
-    """The heat map per outcome on the odds-ratio scale, with the named priors inside it."""
+    """The heat map per outcome on the ratio scale, with the named priors inside it (counts:
+    the odds ratio; an outcome given as a published ratio: that ratio)."""
     panels = []
-    for outcome in trial.outcomes.values():
-        grid = sensitivity.grids[outcome.name]
-        named = sensitivity.named[sensitivity.named["outcome"] == outcome.name]
+    for name in trial.outcome_names:
+        grid = sensitivity.grids[name]
+        named = sensitivity.named[sensitivity.named["outcome"] == name]
         points = tuple(
             NamedPoint(str(row["prior"]), str(row["label"]), float(row["sd"]),
                        float(np.exp(row["mean"])))
@@ -311,8 +321,10 @@ def sensitivity_map(sensitivity: SensitivityResults, priors: PriorSet,
             if grid.sds[0] <= row["sd"] <= grid.sds[-1]
             and grid.means[0] <= row["mean"] <= grid.means[-1]
         )
-        panels.append(HeatMapPanel(outcome.label, grid.sds, np.exp(grid.means),
-                                   grid.p_benefit, points))
+        ratio = (trial.estimates[name].estimate.words if name in trial.estimates
+                 else "odds ratio")
+        panels.append(HeatMapPanel(trial.label(name), grid.sds, np.exp(grid.means),
+                                   grid.p_benefit, points, ratio))
     return SensitivityMap(tuple(panels), tuple(priors.names))
 
 

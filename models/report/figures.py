@@ -68,6 +68,9 @@ POINTS = 100.0
 OR_AXIS_LIMITS = (0.03, 100.0)
 """Odds-ratio axis of the effect curves; wider bands are clipped (the caption says so)."""
 
+HEATMAP_RATIO_TICKS = (0.15, 0.25, 0.5, 1.0, 2.0, 4.0, 7.0)
+"""Ratio ticks of the heat map's vertical axis (those inside its range are drawn)."""
+
 HEATMAP_FLOOR = 0.5
 """Colour scale of the sensitivity heat map starts at 0.5 (values below share one colour),
 so that the differences between 0.8, 0.9 and 0.95 are visible."""
@@ -163,7 +166,7 @@ def _log_ticks(axis: Axis, ticks: list[float]) -> None:
     axis.set_minor_formatter(NullFormatter())
 
 
-def _percent_axis(ax: Axes, label: str = "Risk difference, tocilizumab - placebo "
+def _percent_axis(ax: Axes, label: str = "Risk difference, treatment - control "
                   "(percentage points)") -> None:
     ax.set_xlabel(label)
     ax.axvline(0, color="black", lw=0.8)
@@ -223,10 +226,12 @@ def prior_data_posterior(curves: TriplotCurves) -> Figure:
             post = panel.posterior_density / POINTS
             ax.plot(x, post, color=color, lw=2.2, label="posterior")
             _headroom(ax, panel.prior_density / POINTS, outcome.data_alone / POINTS, post)
-            ax.text(0.03, 0.95, f"P(ARD > 0) = {panel.p_benefit:.3f}", transform=ax.transAxes,
-                    fontsize=MIN_FONT, va="top", color=color,
+            higher = outcome.direction == "higher"
+            ax.text(0.03, 0.95, f"P(ARD {'>' if higher else '<'} 0) = {panel.p_benefit:.3f}",
+                    transform=ax.transAxes, fontsize=MIN_FONT, va="top", color=color,
                     bbox={"facecolor": "white", "edgecolor": "none", "pad": 1})
-            ax.fill_between(x, post, where=curves.ard > 0, color=color, alpha=0.15, lw=0)
+            benefit = curves.ard > 0 if higher else curves.ard < 0
+            ax.fill_between(x, post, where=benefit, color=color, alpha=0.15, lw=0)
             ax.axvline(0, color="black", lw=0.8)
             ax.set_xlim(-55, 75)
             ax.set_xticks(ticks)
@@ -251,7 +256,9 @@ def prior_data_posterior(curves: TriplotCurves) -> Figure:
 
 
 def benefit_curves(curves: BenefitCurves) -> Figure:
-    """P(ARD > d) as a function of d, per outcome, one colour per prior: the primary model
+    """P(benefit of more than d) as a function of d (ARD > d, or ARD < -d when fewer events
+    is better, as each panel's title says), per outcome, one colour per prior: the primary
+    model
     solid, the comparison model (when given) dashed and thinner in the same colour; a
     second small legend names the two line styles."""
     fig, axes = _outcome_panels(len(curves.panels), 4.2, 3.4)
@@ -268,10 +275,11 @@ def benefit_curves(curves: BenefitCurves) -> Figure:
         for d in curves.thresholds:
             ax.axvline(POINTS * d, color="grey", lw=0.6, ls=":")
         _percent_axis(ax, "Threshold d (percentage points)")
-        ax.set_title(label_text(panel.outcome_label))
+        ax.set_title(label_text(panel.outcome_label) + ("\n(P(ARD > d): more is better)"
+                     if panel.direction == "higher" else "\n(P(ARD < -d): fewer is better)"))
         ax.set_ylim(0, 1)
         ax.grid(axis="y", color="#eeeeee")
-    axes[0].set_ylabel("Posterior P(ARD > d)")
+    axes[0].set_ylabel("Posterior P(benefit of more than d)")
     entries = len(curves.panels[0].curves) if curves.panels else 0
     priors_legend = axes[0].legend(loc="lower left", ncol=_legend_columns(entries))
     if curves.comparison:
@@ -304,7 +312,7 @@ def crp_benefit(curves: CrpBenefitCurves) -> Figure:
         ax.set_title(f"{label_text(panel.outcome_label)} (simulated data)")
         ax.set_ylim(0, 1)
         ax.grid(axis="y", color="#eeeeee")
-    axes[0].set_ylabel("P(tocilizumab better | hs-CRP)")
+    axes[0].set_ylabel("P(treatment better | hs-CRP)")
     entries = len(curves.panels[0].curves) if curves.panels else 0
     axes[0].legend(loc="lower right", ncol=_legend_columns(entries), fontsize=MIN_FONT)
     fig.tight_layout()
@@ -379,15 +387,18 @@ def sensitivity_map(curves: SensitivityMap) -> Figure:
                        edgecolor="white", linewidth=1.5, zorder=3,
                        label=label_text(point.label))
         ax.set_yscale("log")
-        _log_ticks(ax.yaxis, [0.5, 1, 2, 4, 7])
-        ax.set_xlabel("Prior SD of the log odds ratio")
+        low, high = float(panel.odds_ratios.min()), float(panel.odds_ratios.max())
+        _log_ticks(ax.yaxis, [t for t in HEATMAP_RATIO_TICKS if low <= t <= high])
+        ax.set_xlabel(f"Prior SD of the log {panel.ratio_name}")
         ax.set_title(label_text(panel.outcome_label))
-    axes[0].set_ylabel("Prior median odds ratio")
+    ratio_names = {panel.ratio_name for panel in curves.panels}
+    axes[0].set_ylabel("Prior median " + (ratio_names.pop() if len(ratio_names) == 1
+                                          else "ratio"))
     entries = len(curves.panels[0].named) if curves.panels else 0
     axes[0].legend(loc="lower right", fontsize=MIN_FONT, framealpha=0.85, frameon=True,
                    ncol=_legend_columns(entries))
     if image is not None:
-        fig.colorbar(image, ax=axes, label="P(tocilizumab better)", fraction=0.04,
+        fig.colorbar(image, ax=axes, label="P(treatment better)", fraction=0.04,
                      extend="min")
     return fig
 

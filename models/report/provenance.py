@@ -15,7 +15,7 @@ import shlex
 from dataclasses import dataclass
 from pathlib import Path
 
-from models.core.paths import ROOT, SIMULATED_IPD_FILE, TRIAL_COUNTS_FILE
+from models.core.paths import ROOT, TRIAL_COUNTS_FILE
 from models.core.provenance import git_commit, input_hashes, package_versions, renderer, source_hash
 from models.mcmc.predictive import PPC_SEED
 from models.mcmc.sampling import SamplerSettings, interaction_settings
@@ -37,20 +37,21 @@ class Provenance:
     renderer
         The renderer the pipeline announced (Quarto, or the fallback with its versions).
     inputs, hashes
-        Input files by role ("priors file", "trial counts", "simulated IPD") and their
-        SHA-256.
+        Input files by role ("priors file", "trial file", and "simulated IPD" when used)
+        and their SHA-256.
     code_hash
         SHA-256 over ``models/`` and the report source.
-    priors_argument
-        The ``PRIORS=`` value that re-creates the render: relative to the project root
-        when the file lies inside it, else the file's name.
+    priors_argument, trial_argument
+        The ``PRIORS=`` and ``TRIAL=`` values that re-create the render: relative to the
+        project root when the file lies inside it, else the file's name.
     versions
         Python and package versions.
     sampler, study_sampler
         MCMC settings of the report's fits and of the simulation study's fits.
     mcmc_seed, ppc_seed, ipd_seed, study_seed
         Seeds of the sampler, the posterior predictive replicates, the simulated IPD and
-        the simulation study.
+        the simulation study (``study_sampler`` and ``study_seed`` None without individual
+        data).
     """
 
     commit: str
@@ -59,12 +60,13 @@ class Provenance:
     hashes: dict[str, str]
     code_hash: str
     priors_argument: str
+    trial_argument: str
     versions: dict[str, str]
     sampler: SamplerSettings
-    study_sampler: SamplerSettings
+    study_sampler: SamplerSettings | None
     ppc_seed: int
     ipd_seed: int
-    study_seed: int
+    study_seed: int | None
 
     @property
     def dirty(self) -> bool:
@@ -73,20 +75,23 @@ class Provenance:
 
 
 def priors_argument(priors_path: Path, root: Path = ROOT) -> str:
-    """The ``make report PRIORS=...`` value for ``priors_path``."""
+    """The ``make report PRIORS=...`` (or ``TRIAL=...``) value for a path."""
     resolved = priors_path.resolve()
     return str(resolved.relative_to(root) if resolved.is_relative_to(root) else resolved.name)
 
 
-def collect_provenance(priors_path: Path, sampler: SamplerSettings,
-                       study_sampler: SamplerSettings, study_seed: int) -> Provenance:
+def collect_provenance(priors_path: Path, trial_path: Path, ipd_path: Path | None,
+                       sampler: SamplerSettings, study_sampler: SamplerSettings | None,
+                       study_seed: int | None) -> Provenance:
     """Commit, input and code hashes, versions and renderer of the current render."""
-    inputs = {"priors file": priors_path.resolve(), "trial counts": TRIAL_COUNTS_FILE,
-              "simulated IPD": SIMULATED_IPD_FILE}
+    inputs = {"priors file": priors_path.resolve(), "trial file": trial_path.resolve()}
+    if ipd_path is not None:
+        inputs["simulated IPD"] = ipd_path.resolve()
     return Provenance(
         commit=git_commit(), renderer=renderer(), inputs=inputs,
         hashes=input_hashes(inputs), code_hash=source_hash(),
-        priors_argument=priors_argument(priors_path), versions=package_versions(),
+        priors_argument=priors_argument(priors_path),
+        trial_argument=priors_argument(trial_path), versions=package_versions(),
         sampler=sampler, study_sampler=study_sampler, ppc_seed=PPC_SEED, ipd_seed=IPD_SEED,
         study_seed=study_seed,
     )
@@ -104,8 +109,10 @@ def _longest_backtick_run(text: str) -> int:
 def reproduce_box(provenance: Provenance) -> str:
     """The "Reproduce this report" callout (Markdown): commands, then what was used."""
     settings, study = provenance.sampler, provenance.study_sampler
-    command = [f"git checkout {provenance.commit.split()[0]}",
-               "make report PRIORS=" + shlex.quote(provenance.priors_argument)]
+    make = "make report PRIORS=" + shlex.quote(provenance.priors_argument)
+    if provenance.trial_argument != priors_argument(TRIAL_COUNTS_FILE):
+        make += " TRIAL=" + shlex.quote(provenance.trial_argument)
+    command = [f"git checkout {provenance.commit.split()[0]}", make]
     fence = "`" * max(3, 1 + _longest_backtick_run("\n".join(command)))
     lines = [
         '::: {.callout-tip title="Reproduce this report"}',
@@ -127,14 +134,19 @@ def reproduce_box(provenance: Provenance) -> str:
     lines += [f"- **{role}:** {code_span(path.name)}, sha256 `{provenance.hashes[role]}`"
               for role, path in provenance.inputs.items()]
     lines.append(f"- **Code** (`models/` and the report source): sha256 `{provenance.code_hash}`")
+    seeds = f"MCMC {settings.seed}; posterior predictive {provenance.ppc_seed}"
+    sampler = (f"PyMC model sampled by nutpie NUTS; {settings.chains} chains x "
+               f"{settings.draws} draws after {settings.tune} tuning steps, target acceptance "
+               f"{settings.target_accept}")
+    if study is not None:
+        seeds += (f"; simulated IPD {provenance.ipd_seed}; simulation study "
+                  f"{provenance.study_seed}")
+        sampler += (f"; interaction model {settings.chains} x "
+                    f"{interaction_settings(settings).draws}; simulation study "
+                    f"{study.chains} x {study.draws}")
     lines += [
-        f"- **Seeds:** MCMC {settings.seed}; posterior predictive {provenance.ppc_seed}; "
-        f"simulated IPD {provenance.ipd_seed}; simulation study {provenance.study_seed}",
-        f"- **Sampler:** PyMC model sampled by nutpie NUTS; {settings.chains} chains x "
-        f"{settings.draws} draws after {settings.tune} tuning steps, target acceptance "
-        f"{settings.target_accept}; interaction model {settings.chains} x "
-        f"{interaction_settings(settings).draws}; simulation study {study.chains} x "
-        f"{study.draws}",
+        f"- **Seeds:** {seeds}",
+        f"- **Sampler:** {sampler}",
         "- **Versions:** " + ", ".join(f"{k} {v}" for k, v in provenance.versions.items()),
         ":::",
     ]

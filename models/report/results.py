@@ -1,9 +1,12 @@
 """Every number the report shows, computed once into one typed object.
 
-:func:`build_results` reads the inputs (priors file, trial counts, simulated individual
-data), runs every analysis the report presents and returns a frozen
-:class:`ReportResults`; the table builders (:mod:`models.report.tables`), the sentence
-builders (:mod:`models.report.text`) and the figures only read from it. Fits are keyed
+:func:`build_results` reads the inputs (priors file, trial file and, when the trial file
+points to them, simulated individual data), runs every analysis the report presents and
+returns a frozen :class:`ReportResults`. Outcomes given as counts get the count models;
+outcomes given only as a published ratio get the normal-normal model; the interaction
+analyses and the simulation study run only with individual data. The table builders
+(:mod:`models.report.tables`), the sentence builders (:mod:`models.report.text`) and the
+figures only read from it. Fits are keyed
 by ``(prior name, outcome name)`` in the priors file's and the trial file's order.
 Probabilities are on the 0-1 scale; ARD in proportion units (0.10 = 10 percentage
 points); odds ratios as ratios, coefficients on the log-odds scale.
@@ -18,7 +21,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from models.core.paths import SIMULATED_IPD_FILE, TRIAL_COUNTS_FILE, resolve_input
+from models.core.direction import Direction
+from models.core.errors import InputError
+from models.core.paths import TRIAL_COUNTS_FILE, resolve_input
 from models.core.progress import say
 from models.core.types import EffectSummary, Probability
 from models.data.ipd import load_ipd, outcome_column
@@ -31,6 +36,7 @@ from models.exact.logistic_posterior import (
     LogisticPosterior,
     intercept_prior_effect,
 )
+from models.exact.normal_normal import NormalFit, fit_normal, from_estimate
 from models.mcmc.aggregate import AggregateResult, fit_aggregate
 from models.mcmc.beta_binomial import McmcResult, fit_mcmc
 from models.mcmc.diagnostics import Diagnostics
@@ -64,14 +70,8 @@ INTERACTION_MODEL = "interaction (simulated IPD)"
 PSENSE_INTERACTION_MODEL = "interaction (simulated)"
 """The interaction model's name in the power-scaling table."""
 
-CHECKED_OUTCOME = "remission"
-"""The outcome of the posterior predictive checks and of the power-scaling table."""
-
 HEADLINE_ARD = 0.10
 """The clinically worthwhile risk difference of the summary (10 points, NNT 10)."""
-
-REFERENCE_OUTCOME = "remission"
-"""The outcome whose analysed and randomised numbers describe the trial's size."""
 
 
 @dataclass(frozen=True)
@@ -156,7 +156,8 @@ class ReportResults:
     Attributes
     ----------
     trial, prior_set, ipd
-        The inputs: published counts, named priors, SIMULATED individual data.
+        The inputs: the trial (counts and published estimates), named priors, SIMULATED
+        individual data (None when the trial file points to none).
     logistic
         The primary analysis: the aggregate logistic model on the counts, every
         probability and interval computed by deterministic integration (absolute error
@@ -184,14 +185,19 @@ class ReportResults:
     ppc
         Posterior predictive checks (first prior, remission) by model name.
     psense
-        Power-scaling sensitivity (remission) by (prior name, model name).
+        Power-scaling sensitivity (first count outcome) by (prior name, model name).
+    normal
+        The normal-normal fits of the outcomes given only as a published ratio.
     provenance
         What produced the render.
+
+    Without individual data ``interaction``, ``truth`` and ``truth_tables`` are empty and
+    ``study`` is None; without count outcomes every count analysis is empty.
     """
 
     trial: Trial
     prior_set: PriorSet
-    ipd: pd.DataFrame = field(repr=False)
+    ipd: pd.DataFrame | None = field(repr=False)
     logistic: dict[Key, EffectSummary]
     exact: dict[Key, ExactResult]
     mcmc: dict[Key, McmcResult]
@@ -201,13 +207,29 @@ class ReportResults:
     implied: dict[str, dict[str, float]]
     truth: dict[str, dict[str, float]]
     truth_tables: dict[Key, pd.DataFrame]
-    study: StudyResult
+    study: StudyResult | None
     sensitivity: SensitivityResults
     placebo_rate: pd.DataFrame | None
     missing: list[MissingScenario]
     ppc: dict[str, pd.DataFrame]
     psense: dict[Key, pd.DataFrame]
+    normal: dict[Key, NormalFit]
     provenance: Provenance
+
+    @property
+    def has_counts(self) -> bool:
+        """Whether any outcome is given as counts (the count models' sections apply)."""
+        return bool(self.trial.outcomes)
+
+    @property
+    def has_estimates(self) -> bool:
+        """Whether any outcome is given only as a published ratio (normal-normal model)."""
+        return bool(self.trial.estimates)
+
+    @property
+    def has_ipd(self) -> bool:
+        """Whether the interaction analyses on (simulated) individual data were run."""
+        return self.ipd is not None and self.study is not None
 
     @property
     def priors_path(self) -> Path:
@@ -240,7 +262,16 @@ class ReportResults:
 
     @property
     def reference_outcome(self) -> OutcomeCounts:
-        return self.trial.outcome(REFERENCE_OUTCOME)
+        """The first outcome given as counts: its analysed and randomised numbers describe
+        the trial's size, and the single-outcome checks and exercises use it."""
+        if not self.trial.outcomes:
+            raise ValueError("the trial has no outcome given as counts")
+        return next(iter(self.trial.outcomes.values()))
+
+    @property
+    def checked_outcome(self) -> str:
+        """The outcome of the posterior predictive checks and the power-scaling table."""
+        return self.reference_outcome.name
 
     @property
     def analysed(self) -> int:
@@ -271,13 +302,23 @@ class ReportResults:
 
     @property
     def crp_observed(self) -> np.ndarray:
-        """Baseline hs-CRP (mg/L) of the simulated participants with a remission outcome."""
-        observed = self.ipd[outcome_column("remission")].notna()
+        """Baseline hs-CRP (mg/L) of the simulated participants with an outcome (first count
+        outcome)."""
+        if self.ipd is None:
+            raise ValueError("no individual data")
+        observed = self.ipd[outcome_column(self.checked_outcome)].notna()
         return self.ipd.loc[observed, "crp_mg_l"].to_numpy()
+
+    @property
+    def simulation_study(self) -> StudyResult:
+        """The repeated-simulation study (only with individual data)."""
+        if self.study is None:
+            raise ValueError("no simulation study without individual data")
+        return self.study
 
     def study_summary(self, term: str) -> pd.Series:
         """The simulation study's summary row of one coefficient (see ``summarise_study``)."""
-        summary = self.study.summary
+        summary = self.simulation_study.summary
         return summary[summary["term"] == term].iloc[0]
 
     @functools.cached_property
@@ -342,18 +383,24 @@ def _missing_scenarios(trial: Trial, prior_set: PriorSet,
 
 def build_results(priors_file: str | Path, *, settings: SamplerSettings = DEFAULT_SAMPLER,
                   study: StudyRunner = run_or_load,
-                  trial_file: Path = TRIAL_COUNTS_FILE,
-                  ipd_file: Path = SIMULATED_IPD_FILE) -> ReportResults:
+                  trial_file: str | Path = TRIAL_COUNTS_FILE,
+                  ipd_file: Path | None = None) -> ReportResults:
     """Run every analysis of the report once.
 
-    ``priors_file`` is resolved as a user means it (:func:`resolve_input`); ``settings``
-    are the MCMC settings of every fit of the main analyses (the interaction model draws
-    more: :func:`~models.mcmc.sampling.interaction_settings`); ``study`` runs the
-    repeated-simulation study (its own sampler settings are in its configuration).
+    ``priors_file`` and ``trial_file`` are resolved as a user means them
+    (:func:`resolve_input`); ``settings`` are the MCMC settings of every fit of the main
+    analyses (the interaction model draws more:
+    :func:`~models.mcmc.sampling.interaction_settings`); ``study`` runs the
+    repeated-simulation study (its own sampler settings are in its configuration);
+    ``ipd_file`` overrides the trial file's individual data (tests).
     """
-    trial = load_trial(trial_file)
+    trial_path = resolve_input(trial_file)
+    trial = load_trial(trial_path)
     prior_set = load_priors(resolve_input(priors_file))
-    ipd = load_ipd(ipd_file)
+    check_priors_fit_trial(prior_set, trial)
+    if ipd_file is None and trial.ipd is not None:
+        ipd_file = trial.ipd.path
+    ipd = load_ipd(ipd_file) if ipd_file is not None and trial.outcomes else None
     logistic, exact, mcmc, aggregate, interaction = {}, {}, {}, {}, {}
     for prior in prior_set.priors.values():
         for outcome in trial.outcomes.values():
@@ -365,47 +412,85 @@ def build_results(priors_file: str | Path, *, settings: SamplerSettings = DEFAUL
             exact[key] = fit_exact(prior.beta_binomial, outcome)
             say(f"  fitting beta-binomial (MCMC): {outcome.name}, prior {prior.name}")
             mcmc[key] = fit_mcmc(prior.beta_binomial, outcome, settings)
+    normal = {(prior.name, outcome.name): fit_normal(prior.logistic.treatment,
+                                                     from_estimate(outcome.estimate),
+                                                     outcome.direction)
+              for prior in prior_set.priors.values() for outcome in trial.estimates.values()}
     for prior in prior_set.priors.values():
         for outcome in trial.outcomes.values():
             key = (prior.name, outcome.name)
             say(f"  fitting logistic (counts): {outcome.name}, prior {prior.name}")
             aggregate[key] = fit_aggregate(prior.logistic, outcome, settings)
-            say(f"  fitting interaction model (simulated IPD): {outcome.name}, "
-                f"prior {prior.name}")
-            interaction[key] = fit_ipd(prior.logistic, ipd, outcome.name,
-                                       interaction_settings(settings))
+            if ipd is not None:
+                say(f"  fitting interaction model (simulated IPD): {outcome.name}, "
+                    f"prior {prior.name}")
+                interaction[key] = fit_ipd(prior.logistic, ipd, outcome.name,
+                                           interaction_settings(settings))
 
-    raw_truth = truth_on_sample_scale(DEFAULT_PROCESS, ipd)
-    truth = {outcome: {term: float(value) for term, value in raw_truth[outcome].items()}
-             for outcome in trial.outcomes}
-    truth_tables = {key: truth_table(fit, raw_truth) for key, fit in interaction.items()}
-
+    truth: dict[str, dict[str, float]] = {}
+    truth_tables: dict[Key, pd.DataFrame] = {}
+    study_result = None
     first = prior_set.names[0]
-    study_result = study(StudyConfig(prior=prior_set.get(first).logistic, prior_name=first))
+    if ipd is not None:
+        raw_truth = truth_on_sample_scale(DEFAULT_PROCESS, ipd)
+        truth = {outcome: {term: float(value) for term, value in raw_truth[outcome].items()}
+                 for outcome in trial.outcomes}
+        truth_tables = {key: truth_table(fit, raw_truth) for key, fit in interaction.items()}
+        study_result = study(StudyConfig(prior=prior_set.get(first).logistic,
+                                         prior_name=first))
 
-    reference = trial.outcome(REFERENCE_OUTCOME)
-    missing_treatment = trial.randomised.get("treatment", reference.treatment.n) \
-        - reference.treatment.n
     calibration = prior_set.calibration
     placebo = (placebo_rate_sensitivity(trial, calibration, placebo_rates(calibration))
-               if calibration is not None else None)
-    psense_tables = {}
-    for name in prior_set.names:
-        psense_tables[(name, AGGREGATE_MODEL)] = psense(aggregate[(name, CHECKED_OUTCOME)])
-        psense_tables[(name, PSENSE_INTERACTION_MODEL)] = psense(
-            interaction[(name, CHECKED_OUTCOME)])
+               if calibration is not None and trial.outcomes else None)
+    psense_tables: dict[Key, pd.DataFrame] = {}
+    ppc: dict[str, pd.DataFrame] = {}
+    missing: list[MissingScenario] = []
+    if trial.outcomes:
+        reference = next(iter(trial.outcomes.values()))
+        missing_treatment = trial.randomised.get("treatment", reference.treatment.n) \
+            - reference.treatment.n
+        missing = _missing_scenarios(trial, prior_set, missing_treatment)
+        ppc[AGGREGATE_MODEL] = ppc_aggregate(aggregate[(first, reference.name)])
+        for name in prior_set.names:
+            psense_tables[(name, AGGREGATE_MODEL)] = psense(aggregate[(name, reference.name)])
+        if ipd is not None:
+            ppc[INTERACTION_MODEL] = ppc_ipd_tertiles(interaction[(first, reference.name)])
+            for name in prior_set.names:
+                psense_tables[(name, PSENSE_INTERACTION_MODEL)] = psense(
+                    interaction[(name, reference.name)])
     return ReportResults(
         trial=trial, prior_set=prior_set, ipd=ipd, logistic=logistic, exact=exact, mcmc=mcmc,
         aggregate=aggregate, interaction=interaction,
         frequentist={o.name: frequentist_summary(o) for o in trial.outcomes.values()},
-        implied={name: implied_statements(prior, calibration)
+        implied={name: implied_statements(prior, calibration, _trial_direction(trial))
                  for name, prior in prior_set.priors.items()},
         truth=truth, truth_tables=truth_tables, study=study_result,
         sensitivity=sensitivity_all(trial, prior_set), placebo_rate=placebo,
-        missing=_missing_scenarios(trial, prior_set, missing_treatment),
-        ppc={AGGREGATE_MODEL: ppc_aggregate(aggregate[(first, CHECKED_OUTCOME)]),
-             INTERACTION_MODEL: ppc_ipd_tertiles(interaction[(first, CHECKED_OUTCOME)])},
-        psense=psense_tables,
-        provenance=collect_provenance(prior_set.path, settings, study_result.config.settings,
-                                      study_result.config.seed),
+        missing=missing, ppc=ppc, psense=psense_tables, normal=normal,
+        provenance=collect_provenance(
+            prior_set.path, trial_path, ipd_file if ipd is not None else None, settings,
+            study_result.config.settings if study_result else None,
+            study_result.config.seed if study_result else None),
     )
+
+
+def _trial_direction(trial: Trial) -> Direction:
+    """The direction of the trial's first outcome (the priors table's statements use it)."""
+    return trial.direction(trial.outcome_names[0])
+
+
+def check_priors_fit_trial(prior_set: PriorSet, trial: Trial) -> None:
+    """Refuse priors calibrated for the other direction than an outcome's: an enthusiastic
+    prior calibrated for "more events is better" expects harm on a mortality outcome."""
+    calibration = prior_set.calibration
+    if calibration is None:
+        return
+    for name in trial.outcome_names:
+        if trial.direction(name) != calibration.direction:
+            wanted = "below 1" if trial.direction(name) == "lower" else "above 1"
+            raise InputError(
+                "calibration.design_odds_ratio",
+                f"is {calibration.design_odds_ratio:g} in {prior_set.path.name}, calibrated "
+                f"for {calibration.direction} event rates being better, but outcome {name!r} "
+                f"has direction {trial.direction(name)}: calibrate priors for this trial "
+                f"(reanalysis priors calibrate --design-or with a value {wanted})")

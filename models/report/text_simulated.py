@@ -102,7 +102,8 @@ def truth_interaction(results: ReportResults) -> str:
 def simulation_study(results: ReportResults) -> str:
     """What the repeated-simulation study found: detection, coverage, bias and RMSE of the
     interaction, detection of the main effect, and the fits that failed a check."""
-    study, config = results.study, results.study.config
+    study = results.simulation_study
+    config = study.config
     inter = results.study_summary("interaction")
     treat = results.study_summary("treatment")
     prior = fmt.markdown_text(results.labels[results.first_prior].lower())

@@ -18,17 +18,23 @@ from models.exact.logistic_posterior import LogisticPosterior
 from models.priors.calibration import calibrated_priors
 from models.priors.prior_set import Calibration
 
-PLACEBO_RATES = (0.15, 0.25, 0.35)
-"""Assumed placebo rates for the calibration sensitivity (the file's own is added)."""
+RATE_STEP = 0.10
+"""Assumed control rates for the calibration sensitivity: the file's own and this far
+(proportion units, 10 points) below and above it, kept inside ``RATE_LIMITS``."""
+
+RATE_LIMITS = (0.02, 0.98)
 
 WORTHWHILE_ARD = 0.1
 """The risk difference (proportion units; 0.1 = 10 points, NNT 10) of the second column."""
 
 
-def placebo_rates(calibration: Calibration, rates: tuple[float, ...] = PLACEBO_RATES
-                  ) -> tuple[float, ...]:
-    """``rates`` together with the calibration's own assumed rate, sorted, without repeats."""
-    return tuple(sorted({*rates, calibration.placebo_rate}))
+def placebo_rates(calibration: Calibration, step: float = RATE_STEP) -> tuple[float, ...]:
+    """The calibration's own assumed control rate and ``step`` below and above it (those
+    inside ``RATE_LIMITS``), sorted: 0.15, 0.25, 0.35 for an assumed 0.25."""
+    own = calibration.placebo_rate
+    low, high = RATE_LIMITS
+    return tuple(round(rate, 10) for rate in (own - step, own, own + step)
+                 if low <= round(rate, 10) <= high)
 
 
 def placebo_rate_sensitivity(trial: Trial, calibration: Calibration,
@@ -38,7 +44,7 @@ def placebo_rate_sensitivity(trial: Trial, calibration: Calibration,
 
     Returns one row per rate x calibrated prior x outcome: ``placebo_rate``, ``prior``
     (name), ``label``, ``outcome``, the beta-binomial ``p_benefit`` and ``p_ard_gt_0.1``
-    (P(ARD > 10 points)), and the logistic model's ``logistic_p_benefit``.
+    (P(benefit of more than 10 points)), and the logistic model's ``logistic_p_benefit``.
     """
     rows = []
     for rate in rates:

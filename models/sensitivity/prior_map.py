@@ -1,4 +1,4 @@
-"""Prior sensitivity of P(tocilizumab beats placebo) for the aggregate logistic model.
+"""Prior sensitivity of P(treatment beats control) for the aggregate logistic model.
 
 The posterior probability of benefit for a N(mean, sd) prior on the log odds ratio comes
 from the deterministic integration of :mod:`models.exact.logistic_counts` (the likelihood
@@ -18,8 +18,8 @@ from models.core.distributions import NormalPrior
 from models.data.trial import OutcomeCounts
 from models.exact.logistic_counts import LogOrLikelihood, log_or_likelihood, p_benefit
 
-__all__ = ["BENEFIT_TARGETS", "LogOrLikelihood", "SensitivityGrid", "log_or_likelihood",
-           "p_benefit", "sensitivity_grid", "tipping_sd"]
+__all__ = ["BENEFIT_TARGETS", "LogOrLikelihood", "SensitivityGrid", "likelihood_grid",
+           "log_or_likelihood", "p_benefit", "sensitivity_grid", "tipping_sd"]
 
 BENEFIT_TARGETS = (0.9, 0.95)
 """P(benefit) levels for which the report gives the tipping-point prior SD."""
@@ -35,15 +35,20 @@ class SensitivityGrid:
     means: NDArray[np.float64]
     sds: NDArray[np.float64]
     p_benefit: NDArray[np.float64]
-    intercept_prior: NormalPrior
+    intercept_prior: NormalPrior | None
 
 
 def sensitivity_grid(counts: OutcomeCounts, intercept_prior: NormalPrior,
                      means: NDArray[np.float64], sds: NDArray[np.float64]) -> SensitivityGrid:
     """The heat map: P(benefit) for every (prior mean, prior SD) of the log odds ratio."""
-    likelihood = log_or_likelihood(counts, intercept_prior)
+    return likelihood_grid(log_or_likelihood(counts, intercept_prior), means, sds)
+
+
+def likelihood_grid(likelihood: LogOrLikelihood, means: NDArray[np.float64],
+                    sds: NDArray[np.float64]) -> SensitivityGrid:
+    """The heat map of any gridded log-ratio likelihood (counts or a published estimate)."""
     values = p_benefit(likelihood, means[:, None], sds[None, :])
-    return SensitivityGrid(means, sds, values, intercept_prior)
+    return SensitivityGrid(means, sds, values, likelihood.intercept_prior)
 
 
 def tipping_sd(likelihood: LogOrLikelihood, target: float, mean: float = 0.0,
