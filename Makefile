@@ -8,6 +8,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 PRIORS ?= data/priors.yml
+TRIAL ?= data/trial_counts.yml
 
 # Keep compile caches inside the project so re-runs are fast and nothing leaks into $HOME.
 export PYTENSOR_FLAGS := base_compiledir=$(CURDIR)/.cache/pytensor
@@ -42,8 +43,8 @@ help: ## list the targets
 
 setup: $(STAMP) ## create .venv and install the pinned environment (automatic for every target)
 
-report: $(STAMP) ## render the HTML report (PRIORS=path/to/priors.yml for your own priors)
-	@"$(PY)" -m models report --priors "$(PRIORS)"
+report: $(STAMP) ## render the HTML report (PRIORS=my_priors.yml, TRIAL=my_trial.yml to change)
+	@"$(PY)" -m models report --priors "$(PRIORS)" --trial "$(TRIAL)"
 
 test: $(STAMP) ## run the linter, the type checker and the test suite
 	"$(PY)" -m ruff check models tests benchmarks

@@ -373,7 +373,8 @@ def format_fit(result: dict[str, Any]) -> str:
         + (f" (MCSE {result['mcse_p_benefit']:.4f})" if "mcse_p_benefit" in result else ""),
     ]
     for d, p in result["p_benefit_greater"].items():
-        event = f"ARD > {d}" if result["direction"] == "higher" else f"ARD < -{d}"
+        bound = d if d == "0" else f"-{d}"
+        event = f"ARD > {d}" if result["direction"] == "higher" else f"ARD < {bound}"
         lines.append(f"  P({event}) = {p:.4f}")
     for key, label in (("risk_difference", "ARD"), ("risk_ratio", "RR"), ("odds_ratio", "OR")):
         interval = result[key]

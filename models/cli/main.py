@@ -95,6 +95,8 @@ def build_parser() -> argparse.ArgumentParser:
     rendering = commands.add_parser("report", help="render the HTML report")
     rendering.add_argument("--priors", default=str(DEFAULT_PRIORS_FILE),
                            help="priors YAML file")
+    rendering.add_argument("--trial", default=str(TRIAL_COUNTS_FILE),
+                           help="trial YAML file (counts or published estimates per outcome)")
     rendering.add_argument("--output", default=None, help="HTML file to write")
     rendering.set_defaults(func=report.run)
     return parser

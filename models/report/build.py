@@ -76,16 +76,23 @@ def _interrupted(error: KeyboardInterrupt) -> SystemExit:
     return SystemExit(128 + number.value)
 
 
-def make_report(priors_file: Path, output: Path | str | None = None) -> Path:
-    """Render ``reports/reanalysis.qmd`` with ``priors_file``; returns the HTML path."""
+def make_report(priors_file: Path, output: Path | str | None = None,
+                trial_file: Path = TRIAL_COUNTS_FILE) -> Path:
+    """Render ``reports/reanalysis.qmd`` with ``priors_file`` and ``trial_file``; returns
+    the HTML path. Both files are validated first (and checked against each other: priors
+    calibrated for the other direction than an outcome's are refused)."""
     from models.data.trial import load_trial
+    from models.report.metadata import report_metadata
     from models.report.render.errors import RenderError
     from models.report.render.pipeline import render_report
+    from models.report.results import check_priors_fit_trial
 
     priors = load_priors(priors_file)
-    load_trial(TRIAL_COUNTS_FILE)
+    trial = load_trial(trial_file)
+    check_priors_fit_trial(priors, trial)
     output = Path(output) if output else DEFAULT_OUTPUT
-    say(f"rendering report with priors {priors.path} ({', '.join(priors.names)})")
+    say(f"rendering report of {Path(trial_file).name} with priors {priors.path} "
+        f"({', '.join(priors.names)})")
     terminal = terminal_path()
     if terminal:
         os.environ[PROGRESS_ENV] = terminal  # the report's kernel narrates its fits there
@@ -93,8 +100,9 @@ def make_report(priors_file: Path, output: Path | str | None = None) -> Path:
         with _stop_signals_as_exceptions():
             try:
                 info = render_report(REPORT_SOURCE, output.resolve(),
-                                     report_parameters(priors.path),
-                                     python=Path(sys.executable), progress=interactive())
+                                     report_parameters(priors.path, Path(trial_file)),
+                                     python=Path(sys.executable), progress=interactive(),
+                                     metadata=report_metadata(trial))
             except KeyboardInterrupt as error:  # the cleanup has run; no more signals now
                 raise _interrupted(error) from None
     except RenderError as error:
@@ -105,9 +113,12 @@ def make_report(priors_file: Path, output: Path | str | None = None) -> Path:
     return info.output
 
 
-def report_parameters(priors_path: Path) -> dict[str, str]:
-    """The report's parameters, with the priors file relative to ``reports/`` (where both
-    renderers execute the report, and where the report resolves it first): an executed
-    parameters cell is part of the page, and the page must not carry the machine's
-    folders."""
-    return {"priors": os.path.relpath(Path(priors_path).resolve(), REPORT_SOURCE.parent)}
+def report_parameters(priors_path: Path,
+                      trial_path: Path = TRIAL_COUNTS_FILE) -> dict[str, str]:
+    """The report's parameters, with the priors and trial files relative to ``reports/``
+    (where both renderers execute the report, and where the report resolves them first):
+    an executed parameters cell is part of the page, and the page must not carry the
+    machine's folders."""
+    folder = REPORT_SOURCE.parent
+    return {"priors": os.path.relpath(Path(priors_path).resolve(), folder),
+            "trial": os.path.relpath(Path(trial_path).resolve(), folder)}

@@ -118,6 +118,7 @@ def explorer_data(trial: Trial, priors: PriorSet) -> dict[str, Any]:
             {
                 "name": outcome.name,
                 "label": outcome.label,
+                "direction": outcome.direction,
                 **{
                     arm: {"events": getattr(outcome, arm).events, "n": getattr(outcome, arm).n}
                     for arm in ARMS
@@ -244,7 +245,7 @@ def explorer_html(trial: Trial, priors: PriorSet, *, element_id: str = "prior-ex
         ' data-testid="readouts">',
         f"<div><dt>P({escape(treatment)} beats {escape(control)})</dt>"
         '<dd data-testid="p-benefit"></dd></div>',
-        "<div><dt>P(risk difference &gt; 10 points)</dt>"
+        '<div><dt data-testid="p-ard-10-label">P(risk difference &gt; 10 points)</dt>'
         '<dd data-testid="p-ard-10"></dd></div>',
         "<div><dt>Risk difference, median (95% interval)</dt>"
         '<dd><span data-testid="ard-median"></span> <span class="pe-small">('
@@ -256,7 +257,7 @@ def explorer_html(trial: Trial, priors: PriorSet, *, element_id: str = "prior-ex
         f'<p class="pe-legend" id="{prefix}-chart-caption">'
         '<span><span class="pe-key"></span>posterior</span>'
         '<span><span class="pe-key pe-dashed"></span>prior</span>'
-        '<span><span class="pe-key pe-area"></span>posterior P(risk difference &gt; 0)</span>'
+        '<span><span class="pe-key pe-area"></span>posterior P(benefit)</span>'
         "<span>bar: posterior median and 95% interval</span></p>",
         '<p class="pe-warning" data-testid="accuracy-note" hidden>A posterior Beta parameter'
         " is below 2: the numbers shown are approximate.</p>",

@@ -12,6 +12,7 @@ stays one argument.
 
 import html
 import shlex
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from models.core.provenance import git_commit, input_hashes, package_versions, r
 from models.mcmc.predictive import PPC_SEED
 from models.mcmc.sampling import SamplerSettings, interaction_settings
 from models.report.format import code_span
+from models.report.render.conditions import apply_conditions
 from models.simulation.process import DEFAULT_SEED as IPD_SEED
 
 UNCOMMITTED = "uncommitted"
@@ -153,11 +155,14 @@ def reproduce_box(provenance: Provenance) -> str:
     return "\n".join(lines)
 
 
-def source_listing(source: Path) -> str:
+def source_listing(source: Path, metadata: Mapping[str, object] | None = None) -> str:
     """The report's own source as one folded "Code" block at the end of the page (raw
     HTML, escaped), instead of a toggle per cell: readers who want the code see every cell
-    in order, and the page stays short for those who do not."""
-    text = html.escape(source.read_text(encoding="utf-8"))
+    in order, and the page stays short for those who do not. With ``metadata`` the source
+    is shown as rendered for this trial: its conditional parts resolved
+    (:func:`~models.report.render.conditions.apply_conditions`)."""
+    raw = source.read_text(encoding="utf-8")
+    text = html.escape(apply_conditions(raw, metadata) if metadata is not None else raw)
     return (f'<details class="report-source"><summary>Code: the source of this report '
             f"({html.escape(source.name)})</summary>\n<pre><code>{text}</code></pre>\n"
             "</details>")

@@ -73,6 +73,10 @@ PSENSE_INTERACTION_MODEL = "interaction (simulated)"
 HEADLINE_ARD = 0.10
 """The clinically worthwhile risk difference of the summary (10 points, NNT 10)."""
 
+WORTHWHILE_RELATIVE = 0.2
+"""The relative benefit of the summary for an outcome given as a published ratio (20%: a
+ratio below 0.80, or above 1.25)."""
+
 
 @dataclass(frozen=True)
 class SamplerCheck:

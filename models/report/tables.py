@@ -14,11 +14,13 @@ log odds ratios.
 import pandas as pd
 
 import models.report.format as fmt
+from models.core.direction import Direction
 from models.data.trial import ArmCounts
+from models.exact.normal_normal import benefit_ratio
 from models.mcmc.crp_effects import CRP_READ_OUT_MG_L
 from models.mcmc.power_scaling import PSENSE_THRESHOLD
 from models.priors.statements import placebo_rate_interval
-from models.report.results import HEADLINE_ARD, ReportResults
+from models.report.results import HEADLINE_ARD, WORTHWHILE_RELATIVE, ReportResults
 
 NO_CALIBRATION_NOTE = "*No calibration block in this priors file: nothing to vary.*"
 """Shown instead of the placebo-rate table when the priors file has no calibration."""
@@ -28,19 +30,85 @@ PPC_STATISTIC_COLUMNS = frozenset({"n", "observed", "replicated_median", "replic
 """Columns of a posterior predictive check table that are not group labels."""
 
 
+def _sign(direction: Direction) -> str:
+    return ">" if direction == "higher" else "<"
+
+
+def _ard_header(results: ReportResults, d: float) -> str:
+    """The header of P(benefit of more than d points) over the count outcomes' rows:
+    "P(ARD > 10)" when more events is better for all, "P(ARD < -10)" when fewer is for
+    all, else "P(benefit > 10)"."""
+    directions = {outcome.direction for outcome in results.trial.outcomes.values()}
+    if directions == {"higher"}:
+        return f"P(ARD > {100 * d:g})"
+    if directions == {"lower"}:
+        return f"P(ARD < -{100 * d:g})"
+    return f"P(benefit > {100 * d:g})"
+
+
+def _priors_direction(results: ReportResults) -> Direction:
+    """The direction the priors' statements follow (the calibration's, else the first
+    outcome's; :func:`~models.priors.statements.implied_statements`)."""
+    calibration = results.prior_set.calibration
+    if calibration is not None:
+        return calibration.direction
+    return results.trial.direction(results.trial.outcome_names[0])
+
+
 def summary(results: ReportResults) -> pd.DataFrame:
-    """Headline of the primary analysis: P(better) and P(ARD > 10 points) per prior (rows)
-    and outcome (columns), aggregate logistic model, exact."""
+    """Headline of the primary analysis per prior (rows) and outcome (columns), exact: for
+    counts (aggregate logistic model) P(better) and P(benefit of at least 10 points); for
+    a published ratio (normal-normal model) P(better) and P(a relative benefit of at
+    least 20%)."""
     rows = []
+    trial = results.trial
     for name in results.prior_set.names:
         row = {"Prior": results.labels[name]}
-        for outcome in results.trial.outcomes.values():
-            fit = results.logistic[(name, outcome.name)]
-            short = outcome.name.capitalize()
-            row[f"{short}: P(better)"] = fmt.prob(fit.p_benefit.estimate)
-            row[f"{short}: P(+{100 * HEADLINE_ARD:g} points or more)"] = fmt.prob(
-                fit.p_benefit_greater[HEADLINE_ARD].estimate)
+        for outcome_name in trial.outcome_names:
+            short = outcome_name.capitalize()
+            direction = trial.direction(outcome_name)
+            if outcome_name in trial.outcomes:
+                fit = results.logistic[(name, outcome_name)]
+                sign = "+" if direction == "higher" else "-"
+                row[f"{short}: P(better)"] = fmt.prob(fit.p_benefit.estimate)
+                row[f"{short}: P({sign}{100 * HEADLINE_ARD:g} points or more)"] = fmt.prob(
+                    fit.p_benefit_greater[HEADLINE_ARD].estimate)
+            else:
+                normal = results.normal[(name, outcome_name)]
+                bound = benefit_ratio(WORTHWHILE_RELATIVE, direction)
+                abbreviation = MEASURE_ABBREVIATIONS[normal.likelihood.measure]
+                row[f"{short}: P(better)"] = fmt.prob(normal.p_benefit)
+                row[f"{short}: P({abbreviation} {_sign(direction)} {bound:.2f})"] = fmt.prob(
+                    normal.p_relative[WORTHWHILE_RELATIVE])
         rows.append(row)
+    return pd.DataFrame(rows)
+
+
+MEASURE_ABBREVIATIONS = {"odds_ratio": "OR", "risk_ratio": "RR", "hazard_ratio": "HR"}
+
+
+def published(results: ReportResults) -> pd.DataFrame:
+    """The outcomes given only as a published ratio, per prior: the published ratio with
+    its 95% CI, the normal prior on its log, P(better), P(relative benefit of at least 10%
+    and 20%) and the posterior median and 95% interval of the ratio (normal-normal model,
+    closed form)."""
+    rows = []
+    for name in results.prior_set.names:
+        for outcome in results.trial.estimates.values():
+            fit = results.normal[(name, outcome.name)]
+            estimate = outcome.estimate
+            abbreviation = MEASURE_ABBREVIATIONS[estimate.measure]
+            row = {"Prior": results.labels[name], "Outcome": outcome.label,
+                   f"Published {abbreviation} (95% CI)":
+                       f"{fmt.ratio(estimate.value)} ({fmt.ratio(estimate.lower)} to "
+                       f"{fmt.ratio(estimate.upper)})",
+                   f"Log {abbreviation} prior": f"N({fit.prior.mean:.2f}, {fit.prior.sd:.2f})",
+                   "P(better)": fmt.prob(fit.p_benefit)}
+            for r, p in fit.p_relative.items():
+                bound = benefit_ratio(r, outcome.direction)
+                row[f"P({abbreviation} {_sign(outcome.direction)} {bound:.2f})"] = fmt.prob(p)
+            row[f"{abbreviation}, posterior (95%)"] = fmt.ratio_interval(fit.effect)
+            rows.append(row)
     return pd.DataFrame(rows)
 
 
@@ -75,16 +143,22 @@ def priors(results: ReportResults) -> pd.DataFrame:
     interval, percent), and what it implies before the data (P(OR > 1); P(OR > design)
     with a calibration block)."""
     rows = []
+    sign = _sign(_priors_direction(results))
+    trial = results.trial
+    ratio = "OR" if trial.outcomes else "/".join(sorted(
+        {MEASURE_ABBREVIATIONS[o.estimate.measure] for o in trial.estimates.values()}))
     for prior in results.prior_set.priors.values():
         s = results.implied[prior.name]
         lg = prior.logistic
         row = {"Prior": prior.label, "Belief": prior.description,
-               "Log OR prior": f"N({lg.treatment.mean:.2f}, {lg.treatment.sd:.2f})",
-               "Placebo rate prior": fmt.rate_interval(placebo_rate_interval(lg.intercept)),
-               "P(OR > 1)": fmt.prob(s["logistic_p_benefit"])}
+               f"Log {ratio} prior": f"N({lg.treatment.mean:.2f}, {lg.treatment.sd:.2f})"}
+        if trial.outcomes:
+            row[f"{trial.control_name.capitalize()} rate prior"] = fmt.rate_interval(
+                placebo_rate_interval(lg.intercept))
+        row[f"P({ratio} {sign} 1)"] = fmt.prob(s["logistic_p_benefit"])
         if "design_ard" in s and results.prior_set.calibration is not None:
             design = results.prior_set.calibration.design_odds_ratio
-            row[f"P(OR > {design:g})"] = fmt.prob(s["logistic_p_beyond_design"])
+            row[f"P({ratio} {sign} {design:g})"] = fmt.prob(s["logistic_p_beyond_design"])
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -95,25 +169,32 @@ def prior_parameters(results: ReportResults) -> pd.DataFrame:
     P(ARD > design) with a calibration block); the intercept, hs-CRP slope and interaction
     priors of the logistic models (log-odds scale); the log-OR prior's approximate worth."""
     rows = []
+    sign = _sign(_priors_direction(results))
+    trial = results.trial
     for prior in results.prior_set.priors.values():
         s = results.implied[prior.name]
         bbp, lg = prior.beta_binomial, prior.logistic
         row = {
             "Prior": prior.label,
-            "Tocilizumab Beta": f"({bbp.treatment.alpha:.2f}, {bbp.treatment.beta:.2f})",
-            "Placebo Beta": f"({bbp.control.alpha:.2f}, {bbp.control.beta:.2f})",
+            f"{trial.treatment_name.capitalize()} Beta":
+                f"({bbp.treatment.alpha:.2f}, {bbp.treatment.beta:.2f})",
+            f"{trial.control_name.capitalize()} Beta":
+                f"({bbp.control.alpha:.2f}, {bbp.control.beta:.2f})",
             "Beta worth per arm": f"{fmt.number(s['bb_ess_treatment'], '.0f')} / "
                                   f"{fmt.number(s['bb_ess_control'], '.0f')}",
-            "Beta: P(ARD > 0)": fmt.prob(s["bb_p_benefit"]),
+            f"Beta: P(ARD {sign} 0)": fmt.prob(s["bb_p_benefit"]),
         }
         if "design_ard" in s:
-            row["Beta: P(ARD > design)"] = fmt.prob(s["bb_p_beyond_design"])
+            row[f"Beta: P(ARD {sign} design)"] = fmt.prob(s["bb_p_beyond_design"])
         row.update({
             "Intercept": f"N({lg.intercept.mean:.2f}, {lg.intercept.sd:.2f})",
             "Log-OR worth": fmt.number(s["logistic_ess"], ".0f"),
-            "hs-CRP slope": f"N({lg.biomarker.mean:.2f}, {lg.biomarker.sd:.2f})",
-            "Interaction": f"N({lg.interaction.mean:.2f}, {lg.interaction.sd:.2f})",
         })
+        if results.has_ipd:
+            row.update({
+                "hs-CRP slope": f"N({lg.biomarker.mean:.2f}, {lg.biomarker.sd:.2f})",
+                "Interaction": f"N({lg.interaction.mean:.2f}, {lg.interaction.sd:.2f})",
+            })
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -129,7 +210,7 @@ def primary(results: ReportResults) -> pd.DataFrame:
             row = {"Prior": results.labels[name], "Outcome": outcome.label}
             for d in results.thresholds:
                 if d != HEADLINE_ARD:
-                    row[f"P(ARD > {100 * d:g})"] = fmt.prob(fit.p_benefit_greater[d].estimate)
+                    row[_ard_header(results, d)] = fmt.prob(fit.p_benefit_greater[d].estimate)
             row["ARD, points (95%)"] = fmt.ard_interval(fit.risk_difference)
             row["Odds ratio (95%)"] = fmt.ratio_interval(fit.odds_ratio)
             rows.append(row)
@@ -146,7 +227,7 @@ def beta_binomial(results: ReportResults) -> pd.DataFrame:
             rows.append({
                 "Prior": results.labels[name], "Outcome": outcome.label,
                 "P(better)": fmt.prob(fit.p_benefit.estimate),
-                f"P(ARD > {100 * HEADLINE_ARD:g})": fmt.prob(
+                _ard_header(results, HEADLINE_ARD): fmt.prob(
                     fit.p_benefit_greater[HEADLINE_ARD].estimate),
                 "ARD, points (95%)": fmt.ard_interval(fit.risk_difference),
                 "Odds ratio (95%)": fmt.ratio_interval(fit.odds_ratio),
@@ -212,12 +293,14 @@ def sensitivity_named(results: ReportResults) -> pd.DataFrame:
     intercept prior) beside the full named prior's (its own intercept prior), both exact."""
     rows = []
     for _, row in results.sensitivity.named.iterrows():
-        full = results.logistic[(row["prior"], row["outcome"])].p_benefit
+        key = (row["prior"], row["outcome"])
+        full = (results.logistic[key].p_benefit.estimate if key in results.logistic
+                else results.normal[key].p_benefit)
         rows.append({
-            "Prior": row["label"], "Outcome": results.trial.outcome(row["outcome"]).label,
-            "Log-OR prior": f"N({row['mean']:.2f}, {row['sd']:.2f})",
+            "Prior": row["label"], "Outcome": results.trial.label(row["outcome"]),
+            "Log-ratio prior": f"N({row['mean']:.2f}, {row['sd']:.2f})",
             "Heat map (fixed intercept prior)": fmt.prob(float(row["p_benefit"])),
-            "Full named prior": fmt.prob(full.estimate),
+            "Full named prior": fmt.prob(full),
         })
     return pd.DataFrame(rows)
 
@@ -235,7 +318,8 @@ def placebo_rate(results: ReportResults) -> pd.DataFrame | None:
                 for label, o in zip(table["label"], table["outcome"], strict=True)],
     ).pivot(index="placebo_rate", columns="column", values="cell").reset_index()
     view["placebo_rate"] = view["placebo_rate"].map(fmt.percent)
-    return view.rename(columns={"placebo_rate": "Assumed placebo rate"})
+    return view.rename(columns={"placebo_rate":
+                                f"Assumed {results.trial.control_name} rate"})
 
 
 def placebo_rate_markdown(results: ReportResults) -> str:

@@ -17,15 +17,24 @@ percentage points.
 from collections.abc import Sequence
 
 import models.report.format as fmt
+from models.core.direction import Direction
 from models.exact.beta_binomial import PROBABILITY_ACCURACY, QUANTILE_ACCURACY
 from models.exact.logistic_posterior import LOGISTIC_ACCURACY
+from models.exact.normal_normal import benefit_ratio
 from models.mcmc.diagnostics import ESS_MIN, RHAT_MAX
-from models.report.results import HEADLINE_ARD, MCSE_AGREEMENT, FitDiagnostics, ReportResults
+from models.report import wording
+from models.report.results import (
+    HEADLINE_ARD,
+    MCSE_AGREEMENT,
+    WORTHWHILE_RELATIVE,
+    FitDiagnostics,
+    ReportResults,
+)
 
 THRESHOLD_MEANINGS = (
     "a small benefit",
-    "a benefit many would consider worthwhile for an infusion with its costs and risks",
-    "about the size the press coverage reported (NNT about 5)",
+    "a benefit many would consider worthwhile against a treatment's costs and risks",
+    "a large benefit",
 )
 """What each positive ARD threshold (5, 10, 20 points) means to a clinician."""
 
@@ -62,77 +71,172 @@ def prior_strength(results: ReportResults) -> str:
             f"times the trial's {results.analysed}")
 
 
-def summary_bullets(results: ReportResults) -> str:
-    """The summary's bullets, from the primary analysis (exact logistic): P(better) and
-    P(ARD > 10 points) ranges over the priors, the priors' weight against the data, the
-    post hoc and secondary-outcome caveat, and how the skeptical answer moves between model
-    families."""
-    names = results.prior_set.names
-    p_all = {o: [results.logistic[(n, o)].p_benefit.estimate for n in names]
-             for o in results.trial.outcomes}
-    p10 = {o: [results.logistic[(n, o)].p_benefit_greater[HEADLINE_ARD].estimate for n in names]
-           for o in results.trial.outcomes}
+def summary_intro(results: ReportResults) -> str:
+    """The report's opening paragraph: the trial file's description (plain text), the
+    question in the trial's own arm names, and the priors it is answered under."""
+    trial = results.trial
+    described = fmt.markdown_text(trial.description) + " " if trial.description else ""
+    labels = ", ".join(fmt.markdown_text(results.labels[name].lower())
+                       for name in results.prior_set.names)
     return (
-        f"- **Some benefit is probable under every prior:** P(tocilizumab better) "
-        f"ranges {span(p_all['remission'])} for remission and {span(p_all['response'])} for "
-        f"response.\n"
-        f"- **A worthwhile benefit is much less certain:** the probability of at "
-        f"least {100 * HEADLINE_ARD:g} more remissions per 100 treated is "
-        f"{span(p10['remission'])}; for response {span(p10['response'])}.\n"
-        f"- **The prior matters:** {results.analysed} participants were analysed, and the "
-        f"informative odds-ratio priors are worth {prior_strength(results)} "
-        "(@sec-sensitivity).\n"
-        "- **Post hoc, secondary outcomes, derived counts:** the primary outcome (day 14) "
-        "was not met, this analysis was specified after the results were public, and the "
-        "counts are back-calculated from published percentages: it generates hypotheses, "
-        "it does not settle the question.\n"
-        f"- {skeptical_across_models(results)}"
+        f"{described}How probable is it that {wording.treatment(trial)} does better than "
+        f"{wording.control(trial)}? That depends on prior belief, so the answer is given "
+        f"under each prior in {fmt.code_span(priors_file_name(results))}: the file's "
+        f"{labels} priors (a reference prior lets the data speak, a skeptical one expects "
+        "no effect, an enthusiastic one expects the hoped-for effect)."
     )
 
 
+def _p_benefit_by_outcome(results: ReportResults) -> dict[str, list[float]]:
+    """Every outcome's primary P(benefit) under each prior: the exact logistic model for
+    counts, the normal-normal model for a published ratio."""
+    names = results.prior_set.names
+    out = {o: [results.logistic[(n, o)].p_benefit.estimate for n in names]
+           for o in results.trial.outcomes}
+    out.update({o: [results.normal[(n, o)].p_benefit for n in names]
+                for o in results.trial.estimates})
+    return out
+
+
+def summary_bullets(results: ReportResults) -> str:
+    """The summary's bullets, from the primary analysis (exact): P(better) and P(benefit of
+    at least 10 points, or of a 20% relative benefit for a published ratio) ranges over
+    the priors, the priors' weight against the data, the post hoc caveat, and (with
+    counts) how the skeptical answer moves between model families."""
+    trial = results.trial
+    names = results.prior_set.names
+    p_all = _p_benefit_by_outcome(results)
+    every = all(p > 0.5 for values in p_all.values() for p in values)
+    lead = ("Some benefit is probable under every prior" if every
+            else "Whether benefit is probable depends on the prior and the outcome")
+    ranges = " and ".join(f"{span(p_all[o])} for {fmt.markdown_text(trial.label(o).lower())}"
+                          for o in trial.outcome_names)
+    worthwhile = []
+    for o, outcome in trial.outcomes.items():
+        values = [results.logistic[(n, o)].p_benefit_greater[HEADLINE_ARD].estimate
+                  for n in names]
+        worthwhile.append(
+            f"{span(values)} for {wording.benefit_per_100(outcome.direction, HEADLINE_ARD)} "
+            f"({fmt.markdown_text(outcome.label.lower())})")
+    for o, estimate in trial.estimates.items():
+        values = [results.normal[(n, o)].p_relative[WORTHWHILE_RELATIVE] for n in names]
+        worthwhile.append(
+            f"{span(values)} for a {estimate.estimate.words} "
+            f"{relative_benefit_words(estimate.direction, WORTHWHILE_RELATIVE)} "
+            f"({fmt.markdown_text(estimate.label.lower())})")
+    bullets = [
+        f"- **{lead}:** {wording.better(trial)} ranges {ranges}.",
+        "- **A worthwhile benefit is less certain:** the probability is "
+        + "; ".join(worthwhile) + ".",
+        f"- **The prior matters:** the informative priors are worth "
+        f"{prior_strength(results)} (@sec-sensitivity).",
+        "- **Post hoc:** this reanalysis was specified after the results were public "
+        "(caveats in @sec-trial): it helps to read the trial, it does not settle the "
+        "question.",
+    ]
+    if trial.outcomes:
+        bullets.append(f"- {skeptical_across_models(results)}")
+    return "\n".join(bullets)
+
+
+def relative_benefit_words(direction: Direction, r: float) -> str:
+    """"below 0.80" (fewer events is better) or "above 1.25": a relative benefit of r."""
+    bound = benefit_ratio(r, direction)
+    return f"{'below' if direction == 'lower' else 'above'} {bound:.2f}"
+
+
 def skeptical_answers(results: ReportResults) -> tuple[float, float, float]:
-    """The skeptical prior's P(benefit) for remission under the three model choices the
-    report compares, all exact: the primary logistic model (its own intercept prior), the
-    beta-binomial model, and the logistic model with the first prior's weak intercept prior
-    (:attr:`ReportResults.intercept_effects`)."""
-    effect = results.intercept_effects["remission"]
-    beta_binomial = results.exact[(results.skeptical_prior, "remission")]
+    """The skeptical prior's P(benefit) for the first count outcome under the three model
+    choices the report compares, all exact: the primary logistic model (its own intercept
+    prior), the beta-binomial model, and the logistic model with the first prior's weak
+    intercept prior (:attr:`ReportResults.intercept_effects`)."""
+    outcome = results.reference_outcome.name
+    effect = results.intercept_effects[outcome]
+    beta_binomial = results.exact[(results.skeptical_prior, outcome)]
     return (effect.p_benefit_own, beta_binomial.summary.p_benefit.estimate,
             effect.p_benefit_weak)
 
 
 def skeptical_across_models(results: ReportResults) -> str:
-    """One line: how the skeptical answer for remission moves between model families, and
-    why (:func:`skeptical_answers`)."""
+    """One line: how the skeptical answer for the first count outcome moves between model
+    families, and why (:func:`skeptical_answers`)."""
     primary, beta_binomial, weak_intercept = skeptical_answers(results)
     label = fmt.markdown_text(results.labels[results.skeptical_prior].lower())
+    control = wording.control(results.trial)
+    outcome = fmt.markdown_text(results.reference_outcome.label.lower())
     return (
-        f"**The model family moves the {label} answer:** for remission, P(better) is "
+        f"**The model family moves the {label} answer:** for {outcome}, P(better) is "
         f"{fmt.prob(primary)} in the primary analysis, "
         f"{fmt.prob(beta_binomial)} with the beta-binomial model and "
         f"{fmt.prob(weak_intercept)} with the "
-        f"{fmt.markdown_text(results.labels[results.first_prior].lower())} placebo-rate "
+        f"{fmt.markdown_text(results.labels[results.first_prior].lower())} {control}-rate "
         f"prior: the {label} Beta priors doubt each arm's rate, not only the difference, and "
-        "an informative placebo-rate prior sharpens what the counts say about the odds ratio "
-        "(@sec-families)."
+        f"an informative {control}-rate prior changes what the counts say about the odds "
+        "ratio (@sec-families)."
     )
 
 
 def trial_description(results: ReportResults) -> str:
-    """Who was randomised and analysed, and the participant without an outcome."""
-    trial, outcome = results.trial, results.reference_outcome
-    treatment, control = (fmt.markdown_text(trial.treatment_name),
-                          fmt.markdown_text(trial.control_name))
-    return (
-        f"The trial ({fmt.markdown_text(trial.name)}; registration "
-        f"{fmt.markdown_text(trial.registration)}) randomised "
-        f"{results.randomised} participants: {trial.randomised.get('treatment')} to "
-        f"{treatment} and {trial.randomised.get('control')} to "
-        f"{control}. At {fmt.markdown_text(trial.timepoint)}, {results.analysed} were "
-        f"analysed ({outcome.treatment.n} and {outcome.control.n}); "
-        f"{results.missing_treatment} randomised {treatment} participant had no day-28 "
-        "outcome."
-    )
+    """The trial's name and registration, who was randomised and analysed, and any
+    randomised participants without an outcome (from the trial file)."""
+    trial = results.trial
+    treatment, control = wording.treatment(trial), wording.control(trial)
+    named = fmt.markdown_text(trial.name) if trial.name else "The trial"
+    registration = (f" (registration {fmt.markdown_text(trial.registration)})"
+                    if trial.registration else "")
+    sentences = [f"{named}{registration} compared {treatment} (treatment) with {control} "
+                 "(control)."]
+    if len(trial.randomised) == 2:
+        sentences.append(f"It randomised {results.randomised} participants: "
+                         f"{trial.randomised['treatment']} to {treatment} and "
+                         f"{trial.randomised['control']} to {control}.")
+    if trial.outcomes:
+        outcome = results.reference_outcome
+        when = f"At {fmt.markdown_text(trial.timepoint)}, " if trial.timepoint else ""
+        sentences.append(f"{when}{results.analysed} were analysed ({outcome.treatment.n} and "
+                         f"{outcome.control.n}).")
+        if results.missing_treatment > 0:
+            who = ("participant" if results.missing_treatment == 1 else "participants")
+            sentences.append(f"{results.missing_treatment} randomised {treatment} {who} had "
+                             "no outcome.")
+    directions = ", ".join(
+        f"{fmt.markdown_text(trial.label(name))}: {wording.direction_clause(trial.direction(name))}"
+        for name in trial.outcome_names)
+    sentences.append(f"Outcomes ({directions}).")
+    return " ".join(sentences)
+
+
+def caveats_box(results: ReportResults) -> str:
+    """The caveats callout: the trial file's own caveats (plain text, escaped), then the
+    two that hold for every reanalysis of this kind (post hoc; small, with counts)."""
+    items = [f"- {fmt.markdown_text(caveat)}" for caveat in results.trial.caveats]
+    items.append("- **Post hoc.** This reanalysis, its models, thresholds and priors were "
+                 "specified after the results were public; the priors are calibrated to "
+                 "stated beliefs, not fitted to the data, but the choices were not blind "
+                 "to them.")
+    if results.has_counts:
+        items.append(f"- **Small arms move rates.** One participant changes an arm's rate by "
+                     f"{one_participant_points(results)} percentage points.")
+    if results.has_estimates:
+        items.append("- **Published ratios.** An outcome given only as a ratio with its 95% "
+                     "CI is read through a normal approximation on the log scale, which "
+                     "is poor for small trials and for ratios near the limits of their "
+                     "range.")
+    return ('::: {.callout-warning title="Read these results with the trial\'s limits in '
+            'mind"}\n' + "\n".join(items) + "\n:::")
+
+
+def references(results: ReportResults) -> str:
+    """The trial file's references (plain text, escaped), one bullet each."""
+    return "\n".join(f"- {fmt.markdown_text(reference)}"
+                     for reference in results.trial.references)
+
+
+def no_ipd_sentence(results: ReportResults) -> str:
+    """The one sentence that stands in for the individual-data part when there is none."""
+    return ("The trial file points to no individual participant data, so the analyses "
+            "that need them (a treatment x covariate interaction and the simulation study) "
+            "are not available for this trial.")
 
 
 def one_participant_points(results: ReportResults) -> str:
@@ -146,23 +250,43 @@ def calibration(results: ReportResults) -> str:
     c = results.prior_set.calibration
     if c is None or results.design_ard is None:
         return "This priors file has no calibration block: its priors are used as given."
+    control = wording.control(results.trial)
     return (
-        f"The calibration assumes a placebo rate of {fmt.percent(c.placebo_rate)}, "
-        f"a design odds ratio of {c.design_odds_ratio:g} (a risk difference of "
-        f"{fmt.points(results.design_ard)} points at that placebo rate) and "
-        f"a tail probability of {c.tail_probability:g}, one placebo rate for every outcome. "
-        "These are assumptions of this reanalysis, not facts about the trial, and are "
-        "varied below (@sec-sensitivity)."
+        f"The calibration assumes a {control} rate of {fmt.percent(c.placebo_rate)}, "
+        f"a design odds ratio of {c.design_odds_ratio:g} ({wording.direction_clause(c.direction)}"
+        f"; a risk difference of {fmt.points(results.design_ard)} points at that {control} "
+        f"rate) and a tail probability of {c.tail_probability:g}, one {control} rate for "
+        "every outcome. These are assumptions of this reanalysis, not facts about the "
+        "trial, and are varied below (@sec-sensitivity)."
+    )
+
+
+def calibrating_for_another_trial() -> str:
+    """How a researcher calibrates priors for another trial (a fixed how-to paragraph)."""
+    return (
+        "**Calibrating priors for another trial.** The skeptical and enthusiastic priors "
+        "encode beliefs relative to a design effect and an assumed control rate, so they "
+        "belong to one trial. For another, state that trial's assumed control-arm rate and "
+        "the effect it was designed to detect (as an odds ratio: above 1 when more events "
+        "is better, below 1 when fewer is, e.g. deaths), before looking at its results, "
+        "and run `reanalysis priors calibrate --control-rate P0 --design-or OR --tail "
+        "0.05`; it prints a priors file to save and pass as `PRIORS=`. A priors file "
+        "calibrated for the other direction than an outcome's is refused."
     )
 
 
 def logistic_priors_reading(results: ReportResults) -> str:
     """How to read the logistic priors, with the interaction tail of the calibration."""
     c = results.prior_set.calibration
+    control = wording.control(results.trial)
+    reading = (
+        f"Reading the logistic priors: the intercept is the log-odds of the outcome on "
+        f"{control} (for the calibrated priors it is matched to the {control} Beta prior, "
+        f"so it carries the assumed {control} rate); the log OR is the treatment effect")
+    if not results.has_ipd:
+        return reading + "; the covariate slope and the interaction are not used here."
     return (
-        "Reading the logistic priors: the intercept is the log-odds of the outcome on placebo "
-        "(for the calibrated priors it is matched to the placebo Beta prior, so it carries the "
-        "assumed placebo rate); the log OR is the treatment effect; the hs-CRP slope and the "
+        reading + "; the hs-CRP slope and the "
         "interaction are used only by the interaction model on simulated data "
         "(@sec-interaction). Note that the calibrated priors, enthusiastic included, are "
         "*skeptical about the interaction*: "
@@ -242,21 +366,22 @@ def model_comparison(results: ReportResults) -> str:
     gaps = {key: fit.p_benefit.estimate - results.exact[key].summary.p_benefit.estimate
             for key, fit in results.logistic.items()}
     prior, outcome = max(gaps, key=lambda key: abs(gaps[key]))
+    treatment, control = wording.treatment(results.trial), wording.control(results.trial)
     return (
         "The families agree where the priors are weak and differ where they are not: the "
         f"largest difference in P(better) is {abs(gaps[(prior, outcome)]):.3f} "
         f"({fmt.markdown_text(results.labels[prior])} prior, "
         f"{fmt.markdown_text(results.trial.outcome(outcome).label.lower())}). An informative "
-        "Beta prior speaks about each arm's rate and pulls the tocilizumab rate towards the "
-        "assumed placebo rate directly; the logistic priors speak about the odds ratio, with "
-        "a separate prior on the placebo log-odds. " + intercept_mechanism(results)
+        f"Beta prior speaks about each arm's rate and pulls the {treatment} rate towards the "
+        f"assumed {control} rate directly; the logistic priors speak about the odds ratio, "
+        f"with a separate prior on the {control} log-odds. " + intercept_mechanism(results)
     )
 
 
 def intercept_mechanism(results: ReportResults) -> str:
     """How an informative intercept prior changes the logistic P(benefit), with the numbers
     (exact, skeptical prior, each outcome; :attr:`ReportResults.intercept_effects`): it
-    holds the placebo rate near the assumed one, and with the placebo log-odds integrated
+    holds the control rate near the assumed one, and with the control log-odds integrated
     out under it the counts' likelihood for the log OR is both narrower and re-centred. The
     centre may move either way (for response it moves towards no effect); the narrowing,
     which makes the same log-OR prior shrink the estimate less, is what the outcomes
@@ -281,9 +406,10 @@ def intercept_mechanism(results: ReportResults) -> str:
     centre = ("The centre moves up for some outcomes and down for others, so the narrowing "
               "is what raises P(benefit) throughout." if len(moves) > 1 else
               f"The centre moves {moves.pop()} as well; both changes act together.")
+    control = wording.control(results.trial)
     return (
-        "An informative intercept prior holds the placebo rate near the assumed rate. With "
-        "the placebo log-odds integrated out under it, the counts' likelihood for the log OR "
+        f"An informative intercept prior holds the {control} rate near the assumed rate. With "
+        f"the {control} log-odds integrated out under it, the counts' likelihood for the log OR "
         "is narrower and re-centred, and a narrower likelihood is shrunk less by the same "
         "log-OR prior. " + numbers_text + " " + centre
     )
@@ -291,28 +417,45 @@ def intercept_mechanism(results: ReportResults) -> str:
 
 def conclusions(results: ReportResults) -> str:
     """What a reader may and may not conclude, with the numbers behind each (primary
-    analysis, exact)."""
+    analysis, exact), for the first outcome (counts first)."""
+    trial = results.trial
     first, skeptic = results.first_prior, results.skeptical_prior
-    ref_rem = results.logistic[(first, "remission")]
-    skeptic_rem = results.logistic[(skeptic, "remission")]
     first_label = fmt.markdown_text(results.labels[first].lower())
     skeptic_label = fmt.markdown_text(results.labels[skeptic].lower())
-    return (
-        "**May conclude.** Given these counts, benefit on day-28 remission and response is "
-        f"more probable than not under every prior in the file. The data move even the "
-        f"{skeptic_label} prior: before the trial it gave tocilizumab a "
-        f"{fmt.prob(results.implied[skeptic]['logistic_p_benefit'])} chance of beating "
-        f"placebo; after it, {fmt.prob(skeptic_rem.p_benefit.estimate)} for remission, or "
-        f"{span(list(skeptical_answers(results)))} across the model choices of @sec-families.\n\n"
-        "**May not conclude.** That the benefit is large or certain: under the "
-        f"{first_label} prior the 95% interval for the remission risk difference runs from "
-        f"{fmt.points(ref_rem.risk_difference.lower)} to "
-        f"{fmt.points(ref_rem.risk_difference.upper)} points, from some harm to large "
-        "benefit. Nor that tocilizumab works in depression generally: the primary outcome "
-        "was not met, these are secondary outcomes analysed post hoc in people with hs-CRP "
-        "of at least 3 mg/L, and harms are not weighed. Nor that hs-CRP predicts who "
-        "benefits: the trial's individual data are not public."
-    )
+    treatment, control = wording.treatment(trial), wording.control(trial)
+    p_all = _p_benefit_by_outcome(results)
+    name = trial.outcome_names[0]
+    label = fmt.markdown_text(trial.label(name).lower())
+    skeptic_p = p_all[name][results.prior_set.names.index(skeptic)]
+    every = all(p > 0.5 for values in p_all.values() for p in values)
+    outcomes = " and ".join(fmt.markdown_text(trial.label(o).lower()) for o in trial.outcome_names)
+    may = (f"**May conclude.** Given these data, benefit on {outcomes} is "
+           + ("more probable than not under every prior in the file. " if every else
+              "more probable than not under some priors in the file and not under others. ")
+           + f"Before the trial the {skeptic_label} prior gave {treatment} a "
+           f"{fmt.prob(results.implied[skeptic]['logistic_p_benefit'])} chance of beating "
+           f"{control}; after it, {fmt.prob(skeptic_p)} for {label}")
+    if trial.outcomes:
+        may += (f", or {span(list(skeptical_answers(results)))} across the model choices of "
+                "@sec-families")
+    if name in trial.outcomes:
+        interval = results.logistic[(first, name)].risk_difference
+        size = (f"under the {first_label} prior the 95% interval for the {label} risk "
+                f"difference runs from {fmt.points(interval.lower)} to "
+                f"{fmt.points(interval.upper)} points")
+    else:
+        fit = results.normal[(first, name)]
+        size = (f"under the {first_label} prior the 95% interval for the "
+                f"{trial.estimates[name].estimate.words} runs from "
+                f"{fmt.ratio(fit.effect.lower)} to {fmt.ratio(fit.effect.upper)}")
+    may_not = (f"**May not conclude.** That the benefit is large or certain: {size}. Nor "
+               "that the result holds beyond the trial's population, outcomes and time "
+               "point, or outweighs harms, which are not weighed here (see the caveats in "
+               "@sec-trial).")
+    if results.has_ipd:
+        may_not += (" Nor that the covariate predicts who benefits: the interaction part "
+                    "uses simulated data, not the trial's participants.")
+    return may + ".\n\n" + may_not
 
 
 def events(count: int) -> str:
@@ -321,37 +464,60 @@ def events(count: int) -> str:
 
 
 def misreadings(results: ReportResults) -> str:
-    """Three common misreadings, each answered with this report's numbers (primary
-    analysis)."""
+    """Common misreadings, each answered with this report's numbers (primary analysis;
+    the first count outcome, and the comparison of two outcomes when there are two)."""
+    trial = results.trial
     first = results.first_prior
-    ref_rem = results.logistic[(first, "remission")]
-    ref_resp = results.logistic[(first, "response")]
-    freq = results.frequentist["remission"]
-    remission = results.trial.outcome("remission")
-    response = results.trial.outcome("response")
-    p_rem = ref_rem.p_benefit.estimate
-    return (
-        f"1. **\"P = {fmt.prob(p_rem)} means a p-value of {fmt.prob(1 - p_rem)}.\"** No. A "
+    first_label = fmt.markdown_text(results.labels[first].lower())
+    if not trial.outcomes:
+        name = trial.outcome_names[0]
+        normal = results.normal[(first, name)]
+        words = trial.estimates[name].estimate.words
+        return (
+            f"1. **\"P = {fmt.prob(normal.p_benefit)} means a p-value of "
+            f"{fmt.prob(1 - normal.p_benefit)}.\"** No. A p-value is computed assuming no "
+            "effect; a posterior probability is a statement about the effect, given a prior. "
+            "With a nearly flat prior, 1 - P(benefit) is close to a *one-sided* p-value; the "
+            "resemblance ends as soon as the prior carries information.\n"
+            "2. **\"The treatment probably works, so it works well.\"** P(benefit) counts "
+            f"any benefit, however small: the probability of a {words} "
+            f"{relative_benefit_words(normal.direction, WORTHWHILE_RELATIVE)} is "
+            f"{fmt.prob(normal.p_relative[WORTHWHILE_RELATIVE])} under the {first_label} "
+            "prior.")
+    reference = results.reference_outcome
+    fit = results.logistic[(first, reference.name)]
+    freq = results.frequentist[reference.name]
+    p_ref = fit.p_benefit.estimate
+    items = [
+        f"1. **\"P = {fmt.prob(p_ref)} means a p-value of {fmt.prob(1 - p_ref)}.\"** No. A "
         "p-value is computed assuming no effect; a posterior probability is a statement "
         "about the effect, given a prior. With a nearly flat prior, 1 - P(benefit) is often "
-        f"close to a *one-sided* p-value (here {fmt.prob(1 - p_rem)} against a one-sided "
+        f"close to a *one-sided* p-value (here {fmt.prob(1 - p_ref)} against a one-sided "
         f"Wald p of {fmt.prob(freq.wald_p_one_sided)}); the resemblance ends as soon as the "
-        "prior carries information.\n"
+        "prior carries information.",
         "2. **\"The treatment probably works, so it works well.\"** P(benefit) counts any "
-        "benefit, however small: the probability of at least "
-        f"{100 * HEADLINE_ARD:g} more remissions per 100 treated is "
-        f"{fmt.prob(ref_rem.p_benefit_greater[HEADLINE_ARD].estimate)} under the "
-        f"{fmt.markdown_text(results.labels[first].lower())} prior, and "
-        f"{fmt.prob(ref_rem.p_benefit_greater[LARGE_ARD].estimate)} for at least "
-        f"{100 * LARGE_ARD:g} (NNT {1 / LARGE_ARD:g} or fewer).\n"
-        f"3. **\"Response is more convincing than remission\"** "
-        f"({fmt.prob(ref_resp.p_benefit.estimate)} vs {fmt.prob(p_rem)}). The two outcomes "
-        f"differ by {events(abs(remission.treatment.events - response.treatment.events))} "
-        f"in the tocilizumab arm and "
-        f"{events(abs(remission.control.events - response.control.events))} in the placebo "
-        "arm; "
-        f"both come from the same {results.analysed} people and move together."
-    )
+        f"benefit, however small: the probability of "
+        f"{wording.benefit_per_100(reference.direction, HEADLINE_ARD)} "
+        f"({fmt.markdown_text(reference.label.lower())}) is "
+        f"{fmt.prob(fit.p_benefit_greater[HEADLINE_ARD].estimate)} under the {first_label} "
+        f"prior, and {fmt.prob(fit.p_benefit_greater[LARGE_ARD].estimate)} for at least "
+        f"{100 * LARGE_ARD:g} (NNT {1 / LARGE_ARD:g} or fewer).",
+    ]
+    if len(trial.outcomes) >= 2:
+        one, two = list(trial.outcomes.values())[:2]
+        p_one = results.logistic[(first, one.name)].p_benefit.estimate
+        p_two = results.logistic[(first, two.name)].p_benefit.estimate
+        stronger, weaker = (two, one) if p_two > p_one else (one, two)
+        items.append(
+            f"3. **\"{fmt.markdown_text(stronger.label)} is more convincing than "
+            f"{fmt.markdown_text(weaker.label.lower())}\"** "
+            f"({fmt.prob(max(p_one, p_two))} vs {fmt.prob(min(p_one, p_two))}). The two "
+            f"outcomes differ by {events(abs(one.treatment.events - two.treatment.events))} "
+            f"in the {wording.treatment(trial)} arm and "
+            f"{events(abs(one.control.events - two.control.events))} in the "
+            f"{wording.control(trial)} arm; both come from the same {results.analysed} "
+            "people and move together.")
+    return "\n".join(items)
 
 
 def mcse_agreement() -> str:
@@ -400,3 +566,66 @@ def diagnostics_verdict(results: ReportResults) -> str:
         f"{bulk.diagnostics.ess_bulk_min:,.0f} ({which(bulk)}), tail ESS "
         f"{tail.diagnostics.ess_tail_min:,.0f} ({which(tail)})."
     )
+
+
+def checklist(results: ReportResults) -> str:
+    """Where this report covers each item of the Bayesian Analysis Reporting Guidelines
+    (BARG; Kruschke 2021) and the ROBUST checklist (Sung et al. 2005), as a Markdown table
+    naming only the sections this trial's report has."""
+    counts, estimates, ipd = results.has_counts, results.has_estimates, results.has_ipd
+
+    def where(*parts: tuple[bool, str]) -> str:
+        return ", ".join(text for present, text in parts if present)
+
+    rows = [
+        ("BARG 1. Explain the model: likelihood, parameters, why this model",
+         where((counts, "@sec-primary (logistic, primary), @sec-beta-binomial "
+                "(beta-binomial)"), (estimates, "@sec-published (normal-normal)"),
+               (ipd, "@sec-interaction (interaction model)"))),
+        ("BARG 2. Prior: specification, justification, calibration story",
+         "@sec-priors (@tbl-priors" + (", @tbl-prior-parameters" if counts else "")
+         + "); the priors file's comments"),
+        ("BARG 2. Prior predictive check",
+         "@fig-prior-predictive and @tbl-prior-predictive, per prior, both model families"
+         if counts else "Not applicable: a published ratio has no counts to predict"),
+        ("BARG 3. Computation: software, method, chains, draws, seed",
+         where((counts, "@sec-primary and @sec-beta-binomial (deterministic integration), "
+                "@sec-check"), (estimates, "@sec-published (closed form)"),
+               (True, "@sec-provenance"))),
+        ("BARG 3. Convergence (R-hat) and effective sample size for every reported fit",
+         where((counts, "@sec-check: one sentence over every MCMC fit of the main analyses "
+                "with the worst values"), (ipd, "the simulation study's fits are counted in "
+                                               "@sec-study"),
+               (True, "exact results need none"))),
+        ("BARG 3. Monte Carlo error of reported quantities",
+         "Exact results need none" + ("; MCSE is shown for P(benefit) of every MCMC "
+                                      "estimate (@tbl-check" + (", @tbl-interaction" if ipd
+                                                                else "") + ")"
+                                      if counts else "")),
+        ("BARG 4. Posterior: central tendency and credible intervals",
+         where((counts, "@tbl-primary, @tbl-beta-binomial"), (estimates, "@tbl-published"),
+               (ipd, "@tbl-interaction"))),
+        ("BARG 4. Decision thresholds and their rationale",
+         where((True, "@tbl-summary"), (counts, "@tbl-primary and @fig-benefit, with the NNT "
+                                                "rationale in @sec-primary"),
+               (estimates, "@tbl-published"))),
+        ("BARG 4. Posterior predictive check",
+         "@sec-ppc" if counts else "Not applicable (a published ratio only)"),
+        ("BARG 5. Sensitivity to the prior",
+         where((True, "@sec-sensitivity (heat map, tipping points"
+                + (", control rate, missing participants" if counts else "") + ")"),
+               (counts, "@sec-families, @sec-psense"))),
+        ("BARG 6. Reproducibility: data, code, versions", "@sec-provenance"),
+        ("ROBUST 1-3. Prior specified, justified, sensitivity analysed",
+         "@sec-priors, @sec-sensitivity"),
+        ("ROBUST 4-5. Model and analytical technique",
+         where((counts, "@sec-primary, @sec-beta-binomial, @sec-check"),
+               (estimates, "@sec-published"))),
+        ("ROBUST 6-7. Central tendency and interval reported",
+         where((counts, "@tbl-primary, @tbl-beta-binomial"), (estimates, "@tbl-published"))),
+        ("Not covered", "Hierarchical or historical-data priors; a decision analysis with "
+                        "costs and harms; adverse events"),
+    ]
+    lines = ["| Guideline item | Where it is covered |", "|:---|:---|"]
+    lines += [f"| {item} | {covered} |" for item, covered in rows]
+    return "\n".join(lines)

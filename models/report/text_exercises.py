@@ -22,9 +22,9 @@ The exercises, each skipped when the priors file cannot support it:
 4. P(ARD > 10 points) as a statement about the NNT, and why it is smaller than P(benefit);
 5. the misreading "P(benefit) = 0.88 means 88% of patients benefit".
 
-All are about the reference outcome (remission). Probabilities on the 0-1 scale with 3
-decimals; ARD in percentage points; prior strength in prior participants per arm
-(alpha + beta, as the explorer's sliders show it).
+All are about the reference outcome (the first given as counts). Probabilities on the 0-1
+scale with 3 decimals; ARD in percentage points; prior strength in prior participants per
+arm (alpha + beta, as the explorer's sliders show it).
 """
 
 import math
@@ -39,6 +39,7 @@ from models.core.distributions import BetaBinomialPrior
 from models.data.trial import ArmCounts, OutcomeCounts
 from models.exact.beta_binomial import INTERVAL_PROBABILITY, p_benefit
 from models.priors.calibration import beta_with_mean
+from models.report import wording
 from models.report.results import HEADLINE_ARD, ReportResults
 
 BENEFIT_LEVEL = 0.8
@@ -155,7 +156,7 @@ def _comparison(a: str, b: str) -> str:
 
 def _worth(results: ReportResults, name: str) -> str:
     """A prior's worth, per arm: "23.3 prior participants in each arm" or
-    "28.1 prior participants on tocilizumab and 28.1 on placebo"."""
+    "28.1 prior participants on <treatment> and 28.1 on <control>"."""
     arms = results.prior_set.get(name).beta_binomial
     treatment = _participants(arms.treatment.effective_sample_size)
     control = _participants(arms.control.effective_sample_size)
@@ -312,7 +313,9 @@ def moved_participant(results: ReportResults) -> Exercise:
     before = fmt.prob(_exact_p_benefit(results, first))
     after = fmt.prob(p_benefit(results.prior_set.get(first).beta_binomial,
                                outcome.with_counts(moved, None)))
-    who = ("who remitted had not remitted" if fewer else "who did not remit had remitted")
+    label = fmt.markdown_text(outcome.label.lower())
+    who = (f"with the outcome ({label}) had not had it" if fewer
+           else f"without the outcome ({label}) had had it")
     change = {"lower": "fall", "higher": "rise", "the same": "stay at"}[
         _comparison(after, before)]
     question = (
@@ -343,14 +346,18 @@ def worthwhile_benefit(results: ReportResults) -> Exercise:
     any_text, worthwhile_text = fmt.prob(p_any), fmt.prob(p_worthwhile)
     why = ("why is it smaller than" if any_text != worthwhile_text
            else "why can it never be larger than")
+    outcome = results.reference_outcome
+    event = wording.ard_event(outcome.direction, HEADLINE_ARD)
     question = (
-        f"In the beta-binomial model's table, read P(ARD > {points} points) under the "
+        f"In the beta-binomial model's table, read P({event}) under the "
         f"{_quoted(results.labels[first])} prior (the explorer shows it too, as P(risk "
         f"difference > {points} points)). What does it say about the number needed to treat "
         f"(NNT), and {why} P(benefit)?")
     answer = (
-        f"It is {worthwhile_text}. A risk difference above {points} points means fewer than "
-        f"{nnt} patients treated for each extra remission (NNT = 1/{fmt.general(HEADLINE_ARD)}"
+        f"It is {worthwhile_text}. A benefit of more than {points} points means fewer than "
+        f"{nnt} patients treated for each {'extra' if outcome.direction == 'higher' else
+                                          'avoided'} event ({_outcome_label(results).lower()};"
+        f" NNT = 1/{fmt.general(HEADLINE_ARD)}"
         f" = {nnt}), so {worthwhile_text} is the probability that the NNT is below {nnt}. "
         f"P(benefit) = {any_text} counts any benefit, however small, even one with an NNT in "
         f"the hundreds; the {fmt.prob(p_any - p_worthwhile)} between the two is the "
@@ -370,13 +377,15 @@ def probability_misreading(results: ReportResults) -> Exercise:
         f"A classmate reads P(benefit) = {fmt.prob(p)} under the "
         f"{_quoted(results.labels[first])} prior and says: \"{fmt.percent(p)} of patients "
         f"benefit from {treatment}.\" What does the number mean instead?")
+    direction = results.reference_outcome.direction
     answer = (
         f"It is the probability, given that prior and the trial's data, that the "
-        f"rate of {_outcome_label(results).lower()} is higher on {treatment} than on "
+        f"rate of {_outcome_label(results).lower()} is "
+        f"{'higher' if direction == 'higher' else 'lower'} on {treatment} than on "
         f"{control}, by any margin: a statement about the two arms' rates, not a share of "
         "patients. How "
-        f"many more patients remit is the risk difference: a median of "
-        f"{fmt.points(ard.median)} percentage points (remissions per 100 treated, {treatment} "
+        f"large the difference is, is the risk difference: a median of "
+        f"{fmt.points(ard.median)} percentage points (events per 100 treated, {treatment} "
         f"minus {control}), with a {fmt.percent(INTERVAL_PROBABILITY)} interval from "
         f"{fmt.points(ard.lower)} to {fmt.points(ard.upper)}. Which patients benefit cannot be "
         "read from a comparison of two groups at all.")

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import models.report.format as fmt
 from models.mcmc.power_scaling import PSENSE_THRESHOLD
+from models.report import wording
 from models.report.results import ReportResults
 from models.report.text import span
 from models.sensitivity.prior_map import BENEFIT_TARGETS
@@ -39,6 +40,25 @@ def heat_map_span(results: ReportResults) -> HeatMapSpan:
                        lowest_sd=f"{grid.sds[0]:g}", highest_sd=f"{grid.sds[-1]:g}")
 
 
+def heat_map_intro(results: ReportResults) -> str:
+    """What the heat map shows: the primary P(better) over the grid of normal priors on the
+    log ratio (its median ratio and SD ranges), and the intercept prior it holds fixed."""
+    trial = results.trial
+    grids = results.sensitivity.grids.values()
+    lowest = min(math.exp(grid.means[0]) for grid in grids)
+    highest = max(math.exp(grid.means[-1]) for grid in grids)
+    grid = next(iter(grids))
+    ratio = "odds ratio" if not trial.estimates else "ratio (odds ratio for counts)"
+    intro = (f"@fig-sensitivity shows the primary {wording.better(trial)} for every normal "
+             f"prior on the log {ratio} with median {lowest:.2f} to {highest:.1f} and SD "
+             f"{grid.sds[0]:g} (very sure) to {grid.sds[-1]:g} (nearly flat)")
+    if trial.outcomes:
+        intercept_prior = fmt.markdown_text(heat_map_intercept_prior(results))
+        intro += (f"; for counts the {wording.control(trial)} log-odds prior is the "
+                  f"{intercept_prior} prior's")
+    return intro + "."
+
+
 def heat_map_intercept_prior(results: ReportResults) -> str:
     """The named prior whose intercept prior the heat map holds fixed, in lower case, as
     plain text (the report inlines it as a ``str``, which the renderer escapes)."""
@@ -53,18 +73,21 @@ def tipping_point(results: ReportResults, outcome: str, target: float) -> str:
     if sd is None:
         return f"no such prior reaches {target:g}"
     return (f"P(benefit) stays below {target:g} for SDs below {sd:.2f} (95% of the prior on "
-            f"ORs between {math.exp(-Z_95 * sd):.2f} and {math.exp(Z_95 * sd):.2f})")
+            f"ratios between {math.exp(-Z_95 * sd):.2f} and {math.exp(Z_95 * sd):.2f})")
 
 
 def tipping_points(results: ReportResults) -> str:
     """One bullet per outcome with its tipping points for every target P(benefit)."""
-    lines = [f"- **{fmt.markdown_text(outcome.label)}:** "
-             + "; ".join(tipping_point(results, outcome.name, target)
+    trial = results.trial
+    lines = [f"- **{fmt.markdown_text(trial.label(name))}:** "
+             + "; ".join(tipping_point(results, name, target)
                          for target in BENEFIT_TARGETS) + "."
-             for outcome in results.trial.outcomes.values()]
+             for name in trial.outcome_names]
     intercept_prior = fmt.markdown_text(heat_map_intercept_prior(results))
-    return (f"Tipping points for a skeptic who centres the log-OR prior on no effect (with "
-            f"the {intercept_prior} prior's placebo log-odds):\n\n" + "\n".join(lines))
+    held = (f" (with the {intercept_prior} prior's {wording.control(trial)} log-odds for "
+            "counts)" if trial.outcomes else "")
+    return (f"Tipping points for a skeptic who centres the log-ratio prior on no effect"
+            f"{held}:\n\n" + "\n".join(lines))
 
 
 def placebo_rate_sentence(results: ReportResults) -> str:
@@ -78,33 +101,39 @@ def placebo_rate_sentence(results: ReportResults) -> str:
         f"{fmt.markdown_text(str(rows['label'].iloc[0]).lower())} "
         f"{span(list(rows['logistic_p_benefit']))}"
         for _, rows in table.groupby("prior", sort=False))
+    control = wording.control(results.trial)
+    outcomes = "both outcomes" if len(results.trial.outcomes) == 2 else (
+        "the outcome" if len(results.trial.outcomes) == 1 else "all outcomes")
     return (
-        "**The assumed placebo rate.** The calibrated priors rest on an assumed placebo "
+        f"**The assumed {control} rate.** The calibrated priors rest on an assumed {control} "
         f"rate ({fmt.percent(calibration.placebo_rate)} in this file). Re-calibrated at "
         f"rates from {fmt.percent(rates[0])} to {fmt.percent(rates[-1])} with the same "
-        "statements, they give P(better) in the primary analysis, over both outcomes, of "
+        f"statements, they give P(better) in the primary analysis, over {outcomes}, of "
         f"{per_prior} (@tbl-placebo-rate, with the beta-binomial model)."
     )
 
 
 def missing_participant_sentence(results: ReportResults) -> str:
-    """How far the participant without an outcome could move P(better): the primary
-    analysis's range over the scenarios, per prior, for remission (empty when every
-    randomised participant has an outcome)."""
-    if results.missing_treatment == 0:
+    """How far the participants without an outcome could move P(better): the primary
+    analysis's range over the scenarios, per prior, for the first count outcome (empty
+    when every randomised participant has an outcome)."""
+    if not results.has_counts or results.missing_treatment <= 0:
         return ""
+    outcome = results.reference_outcome
     parts = []
     for name in results.prior_set.names:
         values = [s.logistic for s in results.missing
-                  if s.prior == name and s.outcome == "remission"]
+                  if s.prior == name and s.outcome == outcome.name]
         parts.append(f"{span(values)} ({fmt.markdown_text(results.labels[name].lower())})")
     count = results.missing_treatment
-    who = ("the randomised tocilizumab participant without a day-28 outcome" if count == 1
-           else f"the {count} randomised tocilizumab participants without a day-28 outcome")
+    treatment = wording.treatment(results.trial)
+    label = fmt.markdown_text(outcome.label.lower())
+    who = (f"the randomised {treatment} participant without an outcome" if count == 1
+           else f"the {count} randomised {treatment} participants without an outcome")
     return (
-        f"**The missing participant.** Counting {who} as a remission or as none, P(better) "
-        "for remission in the primary analysis spans "
-        + ", ".join(parts) + " (@tbl-missing)."
+        f"**The missing {'participant' if count == 1 else 'participants'}.** Counting {who} "
+        f"as an event ({label}) or as none, P(better) for {label} in the primary analysis "
+        "spans " + ", ".join(parts) + " (@tbl-missing)."
     )
 
 

@@ -23,10 +23,14 @@
  *
  * API for tests and for the curious reader (browser console):
  *   window.priorExplorer.compute(outcome, alphaT, betaT, alphaC, betaC)
- *     -> {pBenefit, pArdAbove10, pArdAbove: {"0", "0.05", "0.1", "0.2"}, ardMedian, ardLower,
- *         ardUpper, posterior: {treatment: {alpha, beta}, control: {alpha, beta}}, accurate}
+ *     -> {pBenefit, pArdAbove10, pArdAbove: {"0", "0.05", "0.1", "0.2"}, pBenefitAbove,
+ *         ardMedian, ardLower, ardUpper, posterior: {treatment: {alpha, beta}, control:
+ *         {alpha, beta}}, accurate}
  *     Arguments are PRIOR parameters; the outcome's counts are added. ARD values are
- *     proportions (0.1 = 10 percentage points), as in the Python results.
+ *     proportions (0.1 = 10 percentage points), as in the Python results. pArdAbove is
+ *     P(ARD > d) literally; pBenefitAbove (and pBenefit = its "0", pArdAbove10 = its "0.1")
+ *     follow the outcome's direction: P(ARD > d) when more events is better, P(ARD < -d)
+ *     when fewer is.
  *   window.priorExplorer.math: logGamma, betaPdf, incompleteBeta, ArdDistribution.
  *   window.priorExplorer.instances: one controller per explorer on the page, with
  *     .select(outcome, priorName), .setArm(arm, alpha, beta), .state(), .lastResult.
@@ -268,11 +272,17 @@
     const post = posteriorParams(outcome, prior);
     const dist = new ArdDistribution(post.aT, post.bT, post.aC, post.bC);
     const pArdAbove = {};
-    for (const d of THRESHOLDS) pArdAbove[String(d)] = dist.survival(d);
+    const pBenefitAbove = {};
+    const lower = outcome.direction === "lower";
+    for (const d of THRESHOLDS) {
+      pArdAbove[String(d)] = dist.survival(d);
+      pBenefitAbove[String(d)] = lower ? 1 - dist.survival(-d) : pArdAbove[String(d)];
+    }
     return {
-      pBenefit: pArdAbove["0"],
-      pArdAbove10: pArdAbove["0.1"],
+      pBenefit: pBenefitAbove["0"],
+      pArdAbove10: pBenefitAbove["0.1"],
       pArdAbove,
+      pBenefitAbove,
       ardMedian: dist.quantile(0.5),
       ardLower: dist.quantile(0.025),
       ardUpper: dist.quantile(0.975),
@@ -333,7 +343,7 @@
     return all > 0 && inside / all < 0.995 ? [-100, 100] : DEFAULT_RANGE;
   }
 
-  function drawChart(svg, prior, posterior, summary, color, outcomeLabel) {
+  function drawChart(svg, prior, posterior, summary, color, outcomeLabel, lower) {
     const k = GRID_INTERVALS / PLOT_STEP; // density on d = -1..1 every PLOT_STEP nodes
     const d = [];
     for (let i = -k; i <= k; i++) d.push((100 * i) / k);
@@ -350,10 +360,10 @@
     const sx = (v) => left + ((v - xMin) / (xMax - xMin)) * (width - left - right);
     const sy = (v) => top + (1 - Math.min(v, yMax) / yMax) * (height - top - bottom);
     const yBase = sy(0);
-    const path = (f, fromX) => {
+    const path = (f, fromX, toX = Infinity) => {
       let text = "";
       for (let i = 0; i < d.length; i++) {
-        if (d[i] < Math.max(xMin, fromX) || d[i] > xMax) continue;
+        if (d[i] < Math.max(xMin, fromX) || d[i] > Math.min(xMax, toX)) continue;
         text += `${text ? "L" : "M"}${sx(d[i]).toFixed(1)},${sy(f[i]).toFixed(1)}`;
       }
       return text;
@@ -366,7 +376,7 @@
       `${outcomeLabel}: prior (dashed) and posterior (solid) density of the risk difference. ` +
       `Posterior median ${points(summary.ardMedian)} points, 95% interval ` +
       `${points(summary.ardLower)} to ${points(summary.ardUpper)}; ` +
-      `P(tocilizumab beats placebo) = ${prob(summary.pBenefit)}.`;
+      `P(benefit) = ${prob(summary.pBenefit)}.`;
     svg.appendChild(title);
 
     // x axis with ticks every 20 points
@@ -384,14 +394,16 @@
     const axisTitle = svgNode(svg, "text", {
       x: (left + width - right) / 2, y: height - 4, class: "pe-axis-title",
     });
-    axisTitle.textContent = "Risk difference, tocilizumab \u2212 placebo (percentage points)";
+    axisTitle.textContent = "Risk difference, treatment \u2212 control (percentage points)";
     svg.appendChild(axisTitle);
 
-    // shaded posterior area for ARD > 0 = P(tocilizumab beats placebo)
-    const shaded = path(curves[1].f, 0);
+    // shaded posterior area of benefit: ARD > 0, or ARD < 0 when fewer events is better
+    const shaded = lower ? path(curves[1].f, -Infinity, 0) : path(curves[1].f, 0);
     if (shaded) {
+      const [from, to] = lower ? [Math.min(xMax, 0), Math.max(xMin, -100)]
+        : [Math.min(xMax, 100), Math.max(xMin, 0)];
       svg.appendChild(svgNode(svg, "path", {
-        d: `${shaded}L${sx(Math.min(xMax, 100)).toFixed(1)},${yBase}L${sx(Math.max(xMin, 0))},${yBase}Z`,
+        d: `${shaded}L${sx(from).toFixed(1)},${yBase}L${sx(to).toFixed(1)},${yBase}Z`,
         fill: color, "fill-opacity": "0.15", stroke: "none",
       }));
     }
@@ -510,7 +522,10 @@
       root.style.setProperty("--pe-color", state.color);
       priorSelect.value = state.prior;
 
-      drawChart(svg, priorDist, result.distribution, result, state.color, outcome.label);
+      drawChart(svg, priorDist, result.distribution, result, state.color, outcome.label,
+        outcome.direction === "lower");
+      byTestId("p-ard-10-label").textContent = outcome.direction === "lower"
+        ? "P(risk difference < \u221210 points)" : "P(risk difference > 10 points)";
       delete result.distribution;
       controller.lastResult = result;
       controller.lastUpdateMs = performance.now() - started;

@@ -11,6 +11,7 @@ from typing import Any
 
 from models.core.scoped import environment
 from models.report.render.choice import RENDERER_NAME_ENV
+from models.report.render.conditions import apply_conditions
 from models.report.render.config import merge, project_config
 from models.report.render.console import announce
 from models.report.render.errors import ANSI_ESCAPE, kernel_error
@@ -37,6 +38,7 @@ def render_fallback(
     workdir: Path,
     params: Mapping[str, str],
     *,
+    metadata: Mapping[str, str | bool],
     data_dir: Path,
     renderer: str,
     progress: bool,
@@ -44,12 +46,15 @@ def render_fallback(
     """jupytext -> papermill -> pandoc, all inside ``workdir``; return the HTML path.
 
     ``data_dir`` is the Jupyter data folder holding the project kernelspec; ``renderer`` is
-    the name the report shows in its footer.
+    the name the report shows in its footer; ``metadata`` overrides the front matter and
+    resolves the conditional content (:func:`~models.report.render.conditions.
+    apply_conditions`) before the notebook is built.
     """
     import nbformat
 
-    front_matter, notebook = read_qmd(source.read_text(encoding="utf-8"))
-    config = merge(project_config(source.parent), front_matter)
+    text = apply_conditions(source.read_text(encoding="utf-8"), metadata)
+    front_matter, notebook = read_qmd(text)
+    config = merge(merge(project_config(source.parent), front_matter), dict(metadata))
     announce(progress, "executing report (papermill)...")
     env = {"JUPYTER_PATH": jupyter_path(data_dir), RENDERER_NAME_ENV: renderer}
     with environment(env):

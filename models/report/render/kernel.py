@@ -13,8 +13,8 @@ from pathlib import Path
 
 from models.report.render.errors import RenderError
 
-KERNEL_NAME = "tocilizumab-reanalysis"
-KERNEL_DISPLAY_NAME = "Python (tocilizumab-reanalysis)"
+KERNEL_NAME = "bayesian-reanalysis"
+KERNEL_DISPLAY_NAME = "Python (bayesian-reanalysis)"
 
 
 def ensure_kernel(python: Path) -> str:
@@ -23,7 +23,7 @@ def ensure_kernel(python: Path) -> str:
     The spec goes into the interpreter's own ``sys.prefix`` (``python -m ipykernel install
     --sys-prefix``) and its argv points at that interpreter, so Quarto and papermill run the
     report with the project's packages even when a stale user-level ``python3`` kernelspec
-    exists. The report's front matter names it (``jupyter: tocilizumab-reanalysis``).
+    exists. The report's front matter names it (``jupyter: bayesian-reanalysis``).
     """
     install_kernel(Path(python).absolute())
     return KERNEL_NAME

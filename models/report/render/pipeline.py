@@ -56,11 +56,15 @@ def render_report(
     *,
     python: Path,
     progress: bool,
+    metadata: Mapping[str, str | bool] | None = None,
 ) -> RenderInfo:
     """Render ``source`` (.qmd) with ``params`` into the single HTML file ``output``.
 
     ``params`` override the variables of the report's parameters cell (``#| tags:
-    [parameters]``); values arrive in the report as ``str`` on both renderers. ``python`` is
+    [parameters]``); values arrive in the report as ``str`` on both renderers.
+    ``metadata`` overrides document metadata (title, subtitle, and the keys of conditional
+    content, :mod:`models.report.render.conditions`): ``quarto render -M`` on Quarto,
+    merged into the front matter on the fallback. ``python`` is
     the interpreter whose kernel executes the report (the project's ``.venv``). With
     ``progress`` the steps are announced on stderr; otherwise the render is quiet.
     Raises :class:`RenderError`; ``output`` is only replaced after a complete render.
@@ -81,13 +85,14 @@ def render_report(
         if quarto:
             renderer = f"Quarto {quarto_version(quarto)}"
             html = render_quarto(
-                quarto, source, workdir, params,
+                quarto, source, workdir, params, metadata=metadata or {},
                 python=python, data_dir=data_dir, renderer=renderer, progress=progress,
             )
         else:
             renderer = fallback_renderer_name()
             html = render_fallback(
-                source, workdir, params, data_dir=data_dir, renderer=renderer, progress=progress
+                source, workdir, params, metadata=metadata or {}, data_dir=data_dir,
+                renderer=renderer, progress=progress,
             )
         os.replace(html, output)
     return RenderInfo(renderer=renderer, output=output)

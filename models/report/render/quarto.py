@@ -30,6 +30,7 @@ def render_quarto(
     workdir: Path,
     params: Mapping[str, str],
     *,
+    metadata: Mapping[str, str | bool],
     python: Path,
     data_dir: Path,
     renderer: str,
@@ -39,11 +40,14 @@ def render_quarto(
 
     Quarto reads each ``-P`` value as YAML, so values are passed JSON-quoted: the report gets
     the same ``str`` the fallback gives it (``-P seed:1`` would otherwise arrive as an int).
+    ``metadata`` goes to ``-M KEY:VALUE`` the same way.
     """
     command = [quarto, "render", str(source), "--to", "html", "--output-dir", str(workdir),
                "--no-execute-daemon"]
     for key, value in params.items():
         command += ["-P", f"{key}:{json.dumps(str(value))}"]
+    for key, meta in metadata.items():  # YAML values: JSON strings, true / false
+        command += ["-M", f"{key}:{json.dumps(meta)}"]
     env = {
         **os.environ,
         "QUARTO_PYTHON": str(python),
