@@ -49,6 +49,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import special, stats
 
+from models.core.direction import DEFAULT_DIRECTION, Direction
 from models.core.distributions import BetaBinomialPrior, NormalPrior
 from models.core.types import Interval
 from models.data.trial import OutcomeCounts
@@ -222,6 +223,17 @@ class PriorPredictive:
                 raise ValueError(f"{name} must be between 0 and {n}, got {events}")
         observed = treatment_events * self.n_control - control_events * self.n_treatment
         return float(self.pmf[self._numerators() >= observed].sum())
+
+    def p_benefit_at_least(self, treatment_events: int, control_events: int,
+                           direction: Direction = DEFAULT_DIRECTION) -> float:
+        """Prior predictive probability of a risk difference at least as favourable as the
+        observed one: P(RD >= observed) when more events is better, P(RD <= observed) when
+        fewer is (both including the observed value, compared exactly)."""
+        if direction == "higher":
+            return self.p_risk_difference_at_least(treatment_events, control_events)
+        mirrored = PriorPredictive(self.pmf[::-1, ::-1], self.n_treatment, self.n_control)
+        return mirrored.p_risk_difference_at_least(self.n_treatment - treatment_events,
+                                                   self.n_control - control_events)
 
 
 def beta_binomial_prior_predictive(prior: BetaBinomialPrior,

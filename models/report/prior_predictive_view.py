@@ -120,8 +120,17 @@ def _ard(predictive: PriorPredictive | None) -> str:
 def _tail(predictive: PriorPredictive | None, outcome: OutcomeCounts) -> str:
     if predictive is None:
         return NOT_COMPUTABLE
-    return fmt.prob(predictive.p_risk_difference_at_least(outcome.treatment.events,
-                                                          outcome.control.events))
+    return fmt.prob(predictive.p_benefit_at_least(outcome.treatment.events,
+                                                  outcome.control.events, outcome.direction))
+
+
+def _tail_header(trial: Trial) -> str:
+    """"P(ARD >= observed)", "P(ARD <= observed)" when fewer events is better for every
+    outcome, or "P(benefit >= observed)" for mixed directions."""
+    directions = {outcome.direction for outcome in trial.outcomes.values()}
+    if directions == {"higher"}:
+        return "P(ARD >= observed)"
+    return "P(ARD <= observed)" if directions == {"lower"} else "P(benefit >= observed)"
 
 
 def prior_predictive_table(trial: Trial, prior_set: PriorSet,
@@ -148,7 +157,7 @@ def prior_predictive_table(trial: Trial, prior_set: PriorSet,
                     "Model": FAMILY_NAMES[family],
                     "Events expected": _events(predictive),
                     "ARD expected, points": _ard(predictive),
-                    "P(ARD >= observed)": _tail(predictive, outcome),
+                    _tail_header(trial): _tail(predictive, outcome),
                 })
     return pd.DataFrame(rows)
 

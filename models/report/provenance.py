@@ -49,7 +49,8 @@ class Provenance:
     versions
         Python and package versions.
     sampler, study_sampler
-        MCMC settings of the report's fits and of the simulation study's fits.
+        MCMC settings of the report's fits (None when nothing was sampled) and of the
+        simulation study's fits.
     mcmc_seed, ppc_seed, ipd_seed, study_seed
         Seeds of the sampler, the posterior predictive replicates, the simulated IPD and
         the simulation study (``study_sampler`` and ``study_seed`` None without individual
@@ -64,7 +65,7 @@ class Provenance:
     priors_argument: str
     trial_argument: str
     versions: dict[str, str]
-    sampler: SamplerSettings
+    sampler: SamplerSettings | None
     study_sampler: SamplerSettings | None
     ppc_seed: int
     ipd_seed: int
@@ -83,7 +84,7 @@ def priors_argument(priors_path: Path, root: Path = ROOT) -> str:
 
 
 def collect_provenance(priors_path: Path, trial_path: Path, ipd_path: Path | None,
-                       sampler: SamplerSettings, study_sampler: SamplerSettings | None,
+                       sampler: SamplerSettings | None, study_sampler: SamplerSettings | None,
                        study_seed: int | None) -> Provenance:
     """Commit, input and code hashes, versions and renderer of the current render."""
     inputs = {"priors file": priors_path.resolve(), "trial file": trial_path.resolve()}
@@ -136,11 +137,15 @@ def reproduce_box(provenance: Provenance) -> str:
     lines += [f"- **{role}:** {code_span(path.name)}, sha256 `{provenance.hashes[role]}`"
               for role, path in provenance.inputs.items()]
     lines.append(f"- **Code** (`models/` and the report source): sha256 `{provenance.code_hash}`")
-    seeds = f"MCMC {settings.seed}; posterior predictive {provenance.ppc_seed}"
-    sampler = (f"PyMC model sampled by nutpie NUTS; {settings.chains} chains x "
-               f"{settings.draws} draws after {settings.tune} tuning steps, target acceptance "
-               f"{settings.target_accept}")
-    if study is not None:
+    if settings is None:
+        seeds = "none: no random numbers are drawn"
+        sampler = "none: every result is closed form (no MCMC)"
+    else:
+        seeds = f"MCMC {settings.seed}; posterior predictive {provenance.ppc_seed}"
+        sampler = (f"PyMC model sampled by nutpie NUTS; {settings.chains} chains x "
+                   f"{settings.draws} draws after {settings.tune} tuning steps, target "
+                   f"acceptance {settings.target_accept}")
+    if study is not None and settings is not None:
         seeds += (f"; simulated IPD {provenance.ipd_seed}; simulation study "
                   f"{provenance.study_seed}")
         sampler += (f"; interaction model {settings.chains} x "

@@ -472,7 +472,8 @@ def build_results(priors_file: str | Path, *, settings: SamplerSettings = DEFAUL
         sensitivity=sensitivity_all(trial, prior_set), placebo_rate=placebo,
         missing=missing, ppc=ppc, psense=psense_tables, normal=normal,
         provenance=collect_provenance(
-            prior_set.path, trial_path, ipd_file if ipd is not None else None, settings,
+            prior_set.path, trial_path, ipd_file if ipd is not None else None,
+            settings if trial.outcomes else None,
             study_result.config.settings if study_result else None,
             study_result.config.seed if study_result else None),
     )

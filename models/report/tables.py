@@ -112,6 +112,12 @@ def published(results: ReportResults) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def upper_first(text: str) -> str:
+    """``text`` with its first letter in upper case and the rest as written ("ECMO" stays
+    "ECMO", unlike ``str.capitalize``)."""
+    return text[:1].upper() + text[1:]
+
+
 def arm_counts(arm: ArmCounts) -> str:
     """Events / analysed with the percentage to one decimal, e.g. "7/13 (53.8%)"."""
     return f"{arm} ({fmt.percent(arm.rate, 1)})"
@@ -127,8 +133,8 @@ def counts(results: ReportResults) -> pd.DataFrame:
         f = results.frequentist[o.name]
         rows.append({
             "Outcome": o.label,
-            trial.treatment_name.capitalize(): arm_counts(o.treatment),
-            trial.control_name.capitalize(): arm_counts(o.control),
+            upper_first(trial.treatment_name): arm_counts(o.treatment),
+            upper_first(trial.control_name): arm_counts(o.control),
             "Observed ARD, points": fmt.points(f.risk_difference),
             "Odds ratio (95% CI)": f"{fmt.ratio(f.odds_ratio)} ({fmt.ratio(f.odds_ratio_lower)}"
                                    f" to {fmt.ratio(f.odds_ratio_upper)})",
@@ -153,7 +159,7 @@ def priors(results: ReportResults) -> pd.DataFrame:
         row = {"Prior": prior.label, "Belief": prior.description,
                f"Log {ratio} prior": f"N({lg.treatment.mean:.2f}, {lg.treatment.sd:.2f})"}
         if trial.outcomes:
-            row[f"{trial.control_name.capitalize()} rate prior"] = fmt.rate_interval(
+            row[f"{upper_first(trial.control_name)} rate prior"] = fmt.rate_interval(
                 placebo_rate_interval(lg.intercept))
         row[f"P({ratio} {sign} 1)"] = fmt.prob(s["logistic_p_benefit"])
         if "design_ard" in s and results.prior_set.calibration is not None:
@@ -176,9 +182,9 @@ def prior_parameters(results: ReportResults) -> pd.DataFrame:
         bbp, lg = prior.beta_binomial, prior.logistic
         row = {
             "Prior": prior.label,
-            f"{trial.treatment_name.capitalize()} Beta":
+            f"{upper_first(trial.treatment_name)} Beta":
                 f"({bbp.treatment.alpha:.2f}, {bbp.treatment.beta:.2f})",
-            f"{trial.control_name.capitalize()} Beta":
+            f"{upper_first(trial.control_name)} Beta":
                 f"({bbp.control.alpha:.2f}, {bbp.control.beta:.2f})",
             "Beta worth per arm": f"{fmt.number(s['bb_ess_treatment'], '.0f')} / "
                                   f"{fmt.number(s['bb_ess_control'], '.0f')}",

@@ -56,19 +56,23 @@ def priors_file_name(results: ReportResults) -> str:
 def prior_strength(results: ReportResults) -> str:
     """The informative log-OR priors' approximate worth in participants (both arms; see
     :func:`~models.priors.statements.logistic_effective_sample_size`), those worth more than
-    two thirds of the analysed participants, priors of equal worth together, e.g. "about 69
-    (skeptical, enthusiastic) participants, up to 2.4 times the trial's 29"."""
+    two thirds of the trial's participants (analysed, or randomised for a trial given only
+    as published ratios), priors of equal worth together, e.g. "about 69 (skeptical,
+    enthusiastic) participants, up to 2.4 times the trial's 29"."""
+    size = results.analysed if results.has_counts else results.randomised
     by_worth: dict[int, list[str]] = {}
     for name in results.prior_set.names:
         worth = results.implied[name]["logistic_ess"]
-        if worth > 2 * results.analysed / 3:
+        if worth > 2 * size / 3:
             by_worth.setdefault(round(worth), []).append(
                 fmt.markdown_text(results.labels[name].lower()))
     if not by_worth:
         return "far fewer participants than the trial"
     groups = " and ".join(f"{worth} ({', '.join(names)})" for worth, names in by_worth.items())
-    return (f"about {groups} participants, up to {max(by_worth) / results.analysed:.1f} "
-            f"times the trial's {results.analysed}")
+    if size <= 0:
+        return f"about {groups} participants"
+    return (f"about {groups} participants, up to {max(by_worth) / size:.1f} "
+            f"times the trial's {size}")
 
 
 def summary_intro(results: ReportResults) -> str:
@@ -169,10 +173,10 @@ def skeptical_across_models(results: ReportResults) -> str:
         f"{fmt.prob(primary)} in the primary analysis, "
         f"{fmt.prob(beta_binomial)} with the beta-binomial model and "
         f"{fmt.prob(weak_intercept)} with the "
-        f"{fmt.markdown_text(results.labels[results.first_prior].lower())} {control}-rate "
-        f"prior: the {label} Beta priors doubt each arm's rate, not only the difference, and "
-        f"an informative {control}-rate prior changes what the counts say about the odds "
-        "ratio (@sec-families)."
+        f"{fmt.markdown_text(results.labels[results.first_prior].lower())} prior on the "
+        f"{control} rate: the {label} Beta priors doubt each arm's rate, not only the "
+        f"difference, and an informative prior on the {control} rate changes what the "
+        "counts say about the odds ratio (@sec-families)."
     )
 
 
@@ -240,9 +244,13 @@ def no_ipd_sentence(results: ReportResults) -> str:
 
 
 def one_participant_points(results: ReportResults) -> str:
-    """How many percentage points one participant is worth in each arm, e.g. "6 to 8"."""
+    """How many percentage points one participant is worth in each arm, e.g. "6 to 8", or
+    "about 0.8" when both arms print the same."""
     outcome = results.reference_outcome
-    return f"{100 / outcome.control.n:.0f} to {100 / outcome.treatment.n:.0f}"
+    values = sorted(100 / n for n in (outcome.control.n, outcome.treatment.n))
+    digits = 0 if values[0] >= 1.5 else 1
+    low, high = (f"{value:.{digits}f}" for value in values)
+    return f"about {low}" if low == high else f"{low} to {high}"
 
 
 def calibration(results: ReportResults) -> str:
@@ -313,8 +321,8 @@ def prior_predictive_reading(results: ReportResults) -> str:
             predictive = results.prior_predictive.get(name, outcome.name, "logistic")
             if predictive is None:
                 continue
-            tail = predictive.p_risk_difference_at_least(outcome.treatment.events,
-                                                         outcome.control.events)
+            tail = predictive.p_benefit_at_least(outcome.treatment.events,
+                                                 outcome.control.events, outcome.direction)
             tails.append(f"{fmt.prob(tail)} ({label})")
             if tail < SURPRISE_LEVEL:
                 surprised.append(f"{label}, {fmt.markdown_text(outcome.label.lower())}")
@@ -329,8 +337,9 @@ def prior_predictive_reading(results: ReportResults) -> str:
                + "; ".join(surprised) + ": there the data surprised the prior")
     extreme, extreme_label = max(extremes)
     return (
-        "Before the data, the primary model's priors gave a risk difference at least as "
-        "large as the one observed these probabilities: " + "; ".join(per_outcome)
+        "Before the data, the primary model's priors gave a benefit at least as large as the "
+        "one observed (a risk difference at least as far in the direction of benefit) these "
+        "probabilities: " + "; ".join(per_outcome)
         + f"; {verdict}. "
         f"The {extreme_label} prior puts {fmt.prob(extreme)} on both arms having no events "
         "or all events: wide on the log-odds scale is U-shaped on the rate scale, so a "
