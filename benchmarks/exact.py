@@ -3,7 +3,8 @@
 :func:`models.exact.beta_binomial.fit_exact` (and its probabilities alone) against
 :func:`models.mcmc.beta_binomial.fit_mcmc` (compiled model re-used, disk posterior cache
 off), with the MCMC-exact difference of P(benefit) in MCSE units. The exact part alone
-(:func:`bench_exact`) also gives benchmark 5's target: one exact fit under 10 ms.
+(:func:`bench_exact`) also gives benchmark 5's target: one exact fit under 10 ms, and the
+closed-form normal-normal fit of the log OR (a published ratio's model) in microseconds.
 """
 
 import math
@@ -25,11 +26,15 @@ from models.core.scoped import environment
 from models.data.trial import OutcomeCounts, Trial
 from models.exact.beta_binomial import ARD_THRESHOLDS, fit_exact, posterior
 from models.exact.beta_contrast import BetaContrast
+from models.exact.normal_normal import fit_normal, from_counts
 from models.mcmc.sampling import DEFAULT_SAMPLER
 from models.priors.prior_set import PriorSet
 
 EXACT_FIT_TARGET_MS = 10.0
 """Target for one exact fit (ms)."""
+
+NORMAL_FIT_TARGET_US = 1000.0
+"""Target for one normal-normal fit (microseconds): closed form, no integration."""
 
 
 def probabilities_only(distribution: BetaBinomialPrior) -> list[float]:
@@ -46,8 +51,11 @@ def exact_combo(prior_name: str, prior_set: PriorSet, counts: OutcomeCounts,
     fit_s, _ = median_time(lambda: fit_exact(prior, counts), repeats)
     post = posterior(prior, counts)
     probs_s, _ = median_time(lambda: probabilities_only(post), repeats)
+    log_or_prior = prior_set.get(prior_name).logistic.treatment
+    normal_s, _ = median_time(
+        lambda: fit_normal(log_or_prior, from_counts(counts), counts.direction), repeats)
     return {"prior": prior_name, "outcome": counts.name, "exact_fit_ms": 1e3 * fit_s,
-            "probabilities_ms": 1e3 * probs_s,
+            "probabilities_ms": 1e3 * probs_s, "normal_fit_us": 1e6 * normal_s,
             "p_benefit_exact": fit_exact(prior, counts).summary.p_benefit.estimate}
 
 
@@ -61,12 +69,16 @@ def bench_exact(trial: Trial, prior_set: PriorSet, repeats: int) -> BenchResult:
                "slowest_exact_fit_ms": slowest,
                "median_exact_fit_ms": statistics.median(c["exact_fit_ms"] for c in combos),
                "median_probabilities_ms": statistics.median(c["probabilities_ms"]
-                                                            for c in combos)}
+                                                            for c in combos),
+               "median_normal_fit_us": statistics.median(c["normal_fit_us"] for c in combos)}
     rows = [
         Row(LABELS["exact"], "exact fit (median over prior x outcome)",
             details["median_exact_fit_ms"], "ms"),
         Row(LABELS["exact"], f"probabilities alone (P(benefit) + {len(ARD_THRESHOLDS)} "
             "P(ARD > d))", details["median_probabilities_ms"], "ms"),
+        Row(LABELS["exact"], "normal-normal fit of the log OR, closed form (median)",
+            details["median_normal_fit_us"], "us", f"< {NORMAL_FIT_TARGET_US:g} us",
+            below(details["median_normal_fit_us"], NORMAL_FIT_TARGET_US)),
         Row(LABELS["make-report"], "one exact fit (slowest prior x outcome)", slowest, "ms",
             f"< {EXACT_FIT_TARGET_MS:g} ms", below(slowest, EXACT_FIT_TARGET_MS)),
     ]
@@ -110,7 +122,7 @@ def bench_exact_vs_mcmc(trial: Trial, prior_set: PriorSet, exact_repeats: int,
                "mcse_agreement": MCSE_AGREEMENT, "sampler": DEFAULT_SAMPLER.as_dict(),
                "note": "MCMC: compiled model re-used (compiled once before timing), "
                        "disk posterior cache off"}
-    rows = exact.rows[:2] + [Row(LABELS["exact"], "MCMC fit (median over prior x outcome)",
+    rows = exact.rows[:3] + [Row(LABELS["exact"], "MCMC fit (median over prior x outcome)",
                                  details["median_mcmc_fit_s"], "s")]
     for c in combos:
         what = f"{c['outcome']}, {c['prior']}"
@@ -119,4 +131,4 @@ def bench_exact_vs_mcmc(trial: Trial, prior_set: PriorSet, exact_repeats: int,
         rows.append(Row(LABELS["exact"], f"{what}: |P_mcmc - P_exact| / MCSE",
                         c["difference_in_mcse"], "MCSE", f"<= {MCSE_AGREEMENT:g}",
                         "pass" if c["difference_in_mcse"] <= MCSE_AGREEMENT else "MISS"))
-    return BenchResult("exact", details, rows + exact.rows[2:])
+    return BenchResult("exact", details, rows + exact.rows[3:])

@@ -130,7 +130,8 @@ REPORT_SENTENCES = [
     text_sensitivity.tipping_points, text_sensitivity.placebo_rate_sentence,
     text_sensitivity.missing_participant_sentence, text_simulated.interaction_summary,
     text_simulated.truth_interaction, text_simulated.simulation_study,
-    text_simulated.crp_benefit_edges, text.prior_predictive_reading,
+    text_simulated.crp_benefit_edges, text.prior_predictive_reading, text.summary_intro,
+    text.caveats_box, text.references, text.checklist, text_sensitivity.heat_map_intro,
 ]
 
 # --------------------------------------------------------------------------- browser

@@ -19,7 +19,7 @@ better (``"lower"``, e.g. deaths).
 import math
 from dataclasses import dataclass
 
-from scipy import stats
+from scipy import special, stats
 
 from models.core.direction import Direction
 from models.core.distributions import NormalPrior
@@ -87,14 +87,14 @@ class NormalPosterior:
 
     def p_benefit(self, direction: Direction = "higher") -> float:
         """P(ratio > 1) for ``"higher"``, P(ratio < 1) for ``"lower"`` (closed form)."""
-        above = float(stats.norm.sf(0.0, self.mean, self.sd))
-        return above if direction == "higher" else 1.0 - above
+        above = float(special.ndtr(self.mean / self.sd))  # P(X > 0), X ~ N(mean, sd)
+        return above if direction == "higher" else float(special.ndtr(-self.mean / self.sd))
 
     def effect(self, probability: float = INTERVAL_PROBABILITY) -> Interval:
         """Median and central interval of the ratio (exp of the normal quantiles)."""
-        tail = (1.0 - probability) / 2.0
-        low, median, high = stats.norm.ppf([tail, 0.5, 1.0 - tail], self.mean, self.sd)
-        return Interval(math.exp(median), math.exp(low), math.exp(high))
+        z = float(special.ndtri(1.0 - (1.0 - probability) / 2.0))
+        return Interval(math.exp(self.mean), math.exp(self.mean - z * self.sd),
+                        math.exp(self.mean + z * self.sd))
 
 
 def normal_posterior(prior: NormalPrior, likelihood: LogRatioLikelihood) -> NormalPosterior:
@@ -139,8 +139,7 @@ def fit_normal(prior: NormalPrior, likelihood: LogRatioLikelihood,
     posterior = normal_posterior(prior, likelihood)
     relative = {}
     for r in RELATIVE_THRESHOLDS:
-        log_bound = math.log(benefit_ratio(r, direction))
-        above = float(stats.norm.sf(log_bound, posterior.mean, posterior.sd))
-        relative[r] = above if direction == "higher" else 1.0 - above
+        z = (math.log(benefit_ratio(r, direction)) - posterior.mean) / posterior.sd
+        relative[r] = float(special.ndtr(-z) if direction == "higher" else special.ndtr(z))
     return NormalFit(prior, likelihood, posterior, direction, posterior.p_benefit(direction),
                      relative, posterior.effect())

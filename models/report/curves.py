@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
+from scipy import stats
 
 from models.core.direction import DEFAULT_DIRECTION, Direction
 from models.core.distributions import BetaBinomialPrior
@@ -25,6 +26,7 @@ from models.exact.beta_binomial import benefit_probabilities, posterior
 from models.exact.beta_contrast import BetaContrast
 from models.exact.errors import NumericalError
 from models.exact.logistic_posterior import LogisticPosterior
+from models.exact.normal_normal import NormalFit
 from models.mcmc.interaction import IpdResult
 from models.priors.calibration import REFERENCE_BETA
 from models.priors.prior_set import PriorSet
@@ -340,3 +342,53 @@ def simulation_study(replicates: pd.DataFrame, truth_interaction: float,
         level=float(level),
         detected=float((p_positive > level).mean()),
     )
+
+
+PUBLISHED_LOG_GRID = np.linspace(np.log(0.1), np.log(10.0), 801)
+"""Log ratios at which the published-ratio densities are drawn (ratios 0.1 to 10)."""
+
+
+@dataclass(frozen=True)
+class PublishedRow:
+    """One outcome given as a published ratio: its likelihood (normal on the log scale,
+    scaled to unit area) and, per prior, prior and posterior densities with P(benefit)."""
+
+    outcome_label: str
+    ratio_name: str
+    direction: Direction
+    likelihood: Array
+    panels: tuple[TriplotPanel, ...]
+
+
+@dataclass(frozen=True)
+class PublishedCurves:
+    """Densities on ``log_ratio`` (per unit of log ratio), one row per outcome."""
+
+    log_ratio: Array
+    labels: dict[str, str]
+    rows: tuple[PublishedRow, ...]
+
+
+def published_densities(trial: Trial, priors: PriorSet,
+                        fits: Mapping[tuple[str, str], NormalFit]) -> PublishedCurves:
+    """Prior, likelihood and posterior densities of each published log ratio (normal-normal
+    model, closed form), with each posterior's P(benefit)."""
+    grid = PUBLISHED_LOG_GRID
+    rows = []
+    for name, outcome in trial.estimates.items():
+        panels = []
+        likelihood = None
+        for prior in priors.priors.values():
+            fit = fits[(prior.name, name)]
+            likelihood = stats.norm.pdf(grid, fit.likelihood.log_estimate,
+                                        fit.likelihood.standard_error)
+            panels.append(TriplotPanel(
+                prior=prior.name,
+                prior_density=stats.norm.pdf(grid, fit.prior.mean, fit.prior.sd),
+                posterior_density=stats.norm.pdf(grid, fit.posterior.mean, fit.posterior.sd),
+                p_benefit=fit.p_benefit))
+        assert likelihood is not None
+        rows.append(PublishedRow(outcome.label, outcome.estimate.words, outcome.direction,
+                                 likelihood, tuple(panels)))
+    return PublishedCurves(grid, {p.name: p.label for p in priors.priors.values()},
+                           tuple(rows))

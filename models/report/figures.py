@@ -18,6 +18,7 @@ wider than ``MAX_WIDTH`` (a wider one would be scaled down, and its text with it
 is smaller than ``MIN_FONT`` points, which is ``MIN_FONT * 4 / 3`` CSS pixels as displayed.
 """
 
+import math
 import warnings
 from collections.abc import Sequence
 from typing import Any
@@ -36,6 +37,7 @@ from models.report.curves import (
     CrpBenefitCurves,
     CrpEffectCurves,
     OutcomeCurves,
+    PublishedCurves,
     SensitivityMap,
     StudyHistograms,
     TriplotCurves,
@@ -252,6 +254,57 @@ def prior_data_posterior(curves: TriplotCurves) -> Figure:
     handles, labels = axes[0][0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="lower center", ncol=3, bbox_to_anchor=(0.5, 0.0))
     fig.tight_layout(rect=(0, 0.06 * 2 / nrows if by_prior else 0.06, 1, 1))
+    return fig
+
+
+def published_densities(curves: PublishedCurves) -> Figure:
+    """Outcomes given as a published ratio: prior (dashed), likelihood of the published
+    ratio (dotted) and posterior (solid) of the log ratio, drawn on a log-ratio axis with
+    ratio ticks, one row per outcome (wrapped after ``PRIOR_COLUMNS`` priors) and one
+    column per prior; the shaded area is P(benefit) (ratio below 1 when fewer events is
+    better, above 1 when more is)."""
+    names = list(curves.labels)
+    colors = colors_by_name(names)
+    columns = min(len(names), PRIOR_COLUMNS)
+    wraps = math.ceil(len(names) / PRIOR_COLUMNS)
+    width = _width(3.2, columns, 1.0)
+    title_chars = _title_chars((width - 1.0) / columns, plt.rcParams["axes.titlesize"])
+    total_rows = len(curves.rows) * wraps
+    fig, axes = plt.subplots(total_rows, columns, figsize=(width, 2.6 * total_rows),
+                             sharex=True, squeeze=False)
+    for ax in axes.ravel():
+        ax.set_visible(False)
+    x = curves.log_ratio
+    ticks = [0.25, 0.5, 1.0, 2.0, 4.0]
+    for i, row in enumerate(curves.rows):
+        benefit = x < 0 if row.direction == "lower" else x > 0
+        sign = "<" if row.direction == "lower" else ">"
+        for j, panel in enumerate(row.panels):
+            ax = axes[i * wraps + j // PRIOR_COLUMNS][j % PRIOR_COLUMNS]
+            ax.set_visible(True)
+            color = colors[panel.prior]
+            ax.plot(x, panel.prior_density, color=color, ls="--", lw=1.4, label="prior")
+            ax.plot(x, row.likelihood, color="#999999", ls=":", lw=1.6,
+                    label="published ratio (likelihood)")
+            ax.plot(x, panel.posterior_density, color=color, lw=2.2, label="posterior")
+            ax.fill_between(x, panel.posterior_density, where=benefit, color=color,
+                            alpha=0.15, lw=0)
+            _headroom(ax, panel.prior_density, row.likelihood, panel.posterior_density)
+            ax.text(0.03, 0.95, f"P(ratio {sign} 1) = {panel.p_benefit:.3f}",
+                    transform=ax.transAxes, fontsize=MIN_FONT, va="top", color=color,
+                    bbox={"facecolor": "white", "edgecolor": "none", "pad": 1})
+            ax.axvline(0, color="black", lw=0.8)
+            ax.set_xticks(np.log(ticks), labels=[f"{t:g}" for t in ticks])
+            ax.set_xlim(math.log(0.2), math.log(5.0))
+            ax.set_yticks([])
+            ax.set_title(label_text(curves.labels[panel.prior], title_chars), color=color,
+                         fontweight="bold")
+            if j % PRIOR_COLUMNS == 0:
+                ax.set_ylabel(label_text(row.outcome_label, 30))
+            ax.set_xlabel(f"{label_text(row.ratio_name.capitalize())} (log scale)")
+    handles, labels = axes[0][0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower center", ncol=3, bbox_to_anchor=(0.5, 0.0))
+    fig.tight_layout(rect=(0, 0.12 / total_rows, 1, 1))
     return fig
 
 
