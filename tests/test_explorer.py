@@ -92,7 +92,7 @@ def test_fragment_embeds_every_named_prior(fragment: str, trial: Trial,
             assert entry[arm] == {"alpha": beta.alpha, "beta": beta.beta}
         assert f'<option value="{name}">' in fragment
     for outcome in trial.outcomes.values():
-        assert {"name": outcome.name, "label": outcome.label,
+        assert {"name": outcome.name, "label": outcome.label, "direction": outcome.direction,
                 "treatment": {"events": outcome.treatment.events, "n": outcome.treatment.n},
                 "control": {"events": outcome.control.events, "n": outcome.control.n},
                 } in data["outcomes"]

@@ -408,7 +408,8 @@ def test_report_parameters_carry_no_folder_of_the_machine(tmp_path):
     from models.core.paths import DEFAULT_PRIORS_FILE
     from models.report.build import report_parameters
 
-    assert report_parameters(DEFAULT_PRIORS_FILE) == {"priors": "../data/priors.yml"}
+    assert report_parameters(DEFAULT_PRIORS_FILE) == {"priors": "../data/priors.yml",
+                                                      "trial": "../data/trial_counts.yml"}
     elsewhere = tmp_path / "my priors.yml"
     relative = report_parameters(elsewhere)["priors"]
     assert not Path(relative).is_absolute()

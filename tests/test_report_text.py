@@ -264,7 +264,7 @@ def provenance(commit: str) -> Provenance:
     return Provenance(
         commit=commit, renderer="fallback: test", inputs={"priors file": Path("/x/p.yml")},
         hashes={"priors file": "ab" * 32}, code_hash="cd" * 32, priors_argument="p.yml",
-        versions={"python": "3.12.0", "pymc": "6.4.0"}, sampler=settings,
+        trial_argument="data/trial_counts.yml", versions={"python": "3.12.0", "pymc": "6.4.0"}, sampler=settings,
         study_sampler=replace(settings, draws=1000), ppc_seed=1, ipd_seed=2, study_seed=3)
 
 
@@ -278,6 +278,7 @@ def test_reproduce_box_clean_and_dirty():
     assert "4 chains x 2000 draws after 1000 tuning steps" in clean
     assert "simulation study 4 x 1000" in clean
     assert "uncommitted" not in clean and clean.endswith(":::")
+    assert "TRIAL=" not in clean  # the default trial needs no TRIAL=
     dirty = reproduce_box(provenance("a" * 40 + " + uncommitted changes"))
     assert f"git checkout {'a' * 40}\n" in dirty
     assert "**This render was made from a working tree with uncommitted changes**" in dirty
@@ -360,7 +361,8 @@ def test_missing_participant_sentence_carries_each_priors_range(report_results, 
                                                                trial):
     sentence = text_sensitivity.missing_participant_sentence(report_results)
     assert sentence.startswith("**The missing participant.** Counting the randomised "
-                               "tocilizumab participant without a day-28 outcome")
+                               "tocilizumab participant without an outcome as an event "
+                               "(remission at day 28) or as none")
     remission = trial.outcome("remission")
     for prior in prior_set.priors.values():
         values = []

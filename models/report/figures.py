@@ -327,9 +327,9 @@ def benefit_curves(curves: BenefitCurves) -> Figure:
                     lw=1.2, ls="--", label="_nolegend_")
         for d in curves.thresholds:
             ax.axvline(POINTS * d, color="grey", lw=0.6, ls=":")
-        _percent_axis(ax, "Threshold d (percentage points)")
-        ax.set_title(label_text(panel.outcome_label) + ("\n(P(ARD > d): more is better)"
-                     if panel.direction == "higher" else "\n(P(ARD < -d): fewer is better)"))
+        _percent_axis(ax, "Threshold d (points; " + ("P(ARD > d))" if panel.direction == "higher"
+                                                    else "P(ARD < -d), fewer is better)"))
+        ax.set_title(label_text(panel.outcome_label))
         ax.set_ylim(0, 1)
         ax.grid(axis="y", color="#eeeeee")
     axes[0].set_ylabel("Posterior P(benefit of more than d)")

@@ -75,6 +75,16 @@ def prior_strength(results: ReportResults) -> str:
             f"times the trial's {size}")
 
 
+def trial_size_words(results: ReportResults) -> str:
+    """"29 participants were analysed" (counts) or "424 were randomised" (published ratios
+    only; "the trial's size is not given" without randomised numbers)."""
+    if results.has_counts:
+        return f"{results.analysed} participants were analysed"
+    if results.randomised > 0:
+        return f"{results.randomised} participants were randomised"
+    return "the trial's size is not given"
+
+
 def summary_intro(results: ReportResults) -> str:
     """The report's opening paragraph: the trial file's description (plain text), the
     question in the trial's own arm names, and the priors it is answered under."""
@@ -85,9 +95,7 @@ def summary_intro(results: ReportResults) -> str:
     return (
         f"{described}How probable is it that {wording.treatment(trial)} does better than "
         f"{wording.control(trial)}? That depends on prior belief, so the answer is given "
-        f"under each prior in {fmt.code_span(priors_file_name(results))}: the file's "
-        f"{labels} priors (a reference prior lets the data speak, a skeptical one expects "
-        "no effect, an enthusiastic one expects the hoped-for effect)."
+        f"under each prior in {fmt.code_span(priors_file_name(results))} ({labels})."
     )
 
 
@@ -116,24 +124,27 @@ def summary_bullets(results: ReportResults) -> str:
     ranges = " and ".join(f"{span(p_all[o])} for {fmt.markdown_text(trial.label(o).lower())}"
                           for o in trial.outcome_names)
     worthwhile = []
-    for o, outcome in trial.outcomes.items():
-        values = [results.logistic[(n, o)].p_benefit_greater[HEADLINE_ARD].estimate
-                  for n in names]
-        worthwhile.append(
-            f"{span(values)} for {wording.benefit_per_100(outcome.direction, HEADLINE_ARD)} "
-            f"({fmt.markdown_text(outcome.label.lower())})")
+    if trial.outcomes:
+        def worthwhile_span(o: str) -> str:
+            return span([results.logistic[(n, o)].p_benefit_greater[HEADLINE_ARD].estimate
+                         for n in names])
+
+        counts = " and ".join(f"{worthwhile_span(o)} for "
+                              f"{fmt.markdown_text(outcome.label.lower())}"
+                              for o, outcome in trial.outcomes.items())
+        worthwhile.append(f"P(benefit of at least {100 * HEADLINE_ARD:g} percentage points, "
+                          f"NNT {1 / HEADLINE_ARD:g} or fewer) is {counts}")
     for o, estimate in trial.estimates.items():
         values = [results.normal[(n, o)].p_relative[WORTHWHILE_RELATIVE] for n in names]
         worthwhile.append(
-            f"{span(values)} for a {estimate.estimate.words} "
-            f"{relative_benefit_words(estimate.direction, WORTHWHILE_RELATIVE)} "
-            f"({fmt.markdown_text(estimate.label.lower())})")
+            f"P({estimate.estimate.words} "
+            f"{relative_benefit_words(estimate.direction, WORTHWHILE_RELATIVE)}) is "
+            f"{span(values)} for {fmt.markdown_text(estimate.label.lower())}")
     bullets = [
         f"- **{lead}:** {wording.better(trial)} ranges {ranges}.",
-        "- **A worthwhile benefit is less certain:** the probability is "
-        + "; ".join(worthwhile) + ".",
-        f"- **The prior matters:** the informative priors are worth "
-        f"{prior_strength(results)} (@sec-sensitivity).",
+        "- **A worthwhile benefit is less certain:** " + "; ".join(worthwhile) + ".",
+        f"- **The prior matters:** {trial_size_words(results)}, and the informative priors "
+        f"are worth {prior_strength(results)} (@sec-sensitivity).",
         "- **Post hoc:** this reanalysis was specified after the results were public "
         "(caveats in @sec-trial): it helps to read the trial, it does not settle the "
         "question.",
@@ -197,12 +208,13 @@ def trial_description(results: ReportResults) -> str:
     if trial.outcomes:
         outcome = results.reference_outcome
         when = f"At {fmt.markdown_text(trial.timepoint)}, " if trial.timepoint else ""
-        sentences.append(f"{when}{results.analysed} were analysed ({outcome.treatment.n} and "
-                         f"{outcome.control.n}).")
+        analysed = (f"{when}{results.analysed} were analysed ({outcome.treatment.n} and "
+                    f"{outcome.control.n})")
         if results.missing_treatment > 0:
             who = ("participant" if results.missing_treatment == 1 else "participants")
-            sentences.append(f"{results.missing_treatment} randomised {treatment} {who} had "
-                             "no outcome.")
+            analysed += (f"; {results.missing_treatment} randomised {treatment} {who} had "
+                         "no outcome")
+        sentences.append(analysed + ".")
     directions = ", ".join(
         f"{fmt.markdown_text(trial.label(name))}: {wording.direction_clause(trial.direction(name))}"
         for name in trial.outcome_names)
@@ -272,14 +284,11 @@ def calibration(results: ReportResults) -> str:
 def calibrating_for_another_trial() -> str:
     """How a researcher calibrates priors for another trial (a fixed how-to paragraph)."""
     return (
-        "**Calibrating priors for another trial.** The skeptical and enthusiastic priors "
-        "encode beliefs relative to a design effect and an assumed control rate, so they "
-        "belong to one trial. For another, state that trial's assumed control-arm rate and "
-        "the effect it was designed to detect (as an odds ratio: above 1 when more events "
-        "is better, below 1 when fewer is, e.g. deaths), before looking at its results, "
-        "and run `reanalysis priors calibrate --control-rate P0 --design-or OR --tail "
-        "0.05`; it prints a priors file to save and pass as `PRIORS=`. A priors file "
-        "calibrated for the other direction than an outcome's is refused."
+        "**Calibrating priors for another trial.** These priors belong to one trial's "
+        "assumed control rate and design effect. For another, write down its own (the "
+        "design odds ratio below 1 when fewer events is better) before reading its results "
+        "and run `reanalysis priors calibrate --control-rate P0 --design-or OR`, which "
+        "prints a priors file to pass as `PRIORS=`."
     )
 
 
@@ -441,9 +450,9 @@ def conclusions(results: ReportResults) -> str:
     may = (f"**May conclude.** Given these data, benefit on {outcomes} is "
            + ("more probable than not under every prior in the file. " if every else
               "more probable than not under some priors in the file and not under others. ")
-           + f"Before the trial the {skeptic_label} prior gave {treatment} a "
-           f"{fmt.prob(results.implied[skeptic]['logistic_p_benefit'])} chance of beating "
-           f"{control}; after it, {fmt.prob(skeptic_p)} for {label}")
+           + f"The data move even the {skeptic_label} prior: before the trial it gave "
+           f"{treatment} a {fmt.prob(results.implied[skeptic]['logistic_p_benefit'])} chance "
+           f"of beating {control}; after it, {fmt.prob(skeptic_p)} for {label}")
     if trial.outcomes:
         may += (f", or {span(list(skeptical_answers(results)))} across the model choices of "
                 "@sec-families")

@@ -51,3 +51,10 @@ def prior_note(results: ReportResults) -> str:
         "risk and hazard ratios nearly coincide; for a common one the odds ratio lies "
         "further from 1, so the same prior is slightly more skeptical on the other scales."
     )
+
+
+def introduction(results: ReportResults) -> str:
+    """The section's opening: the model (:func:`model_description`) and, for a ratio other
+    than an odds ratio, the note on its prior (:func:`prior_note`)."""
+    note = prior_note(results)
+    return model_description(results) + ("\n\n" + note if note else "")

@@ -65,6 +65,14 @@ def heat_map_intercept_prior(results: ReportResults) -> str:
     return results.labels[results.sensitivity.intercept_prior_name].lower()
 
 
+def _ratios(results: ReportResults, outcome: str) -> str:
+    """"ORs" for counts, else the published measure's abbreviation in the plural."""
+    if outcome in results.trial.outcomes:
+        return "ORs"
+    return {"odds_ratio": "ORs", "risk_ratio": "RRs", "hazard_ratio": "HRs"}[
+        results.trial.estimates[outcome].estimate.measure]
+
+
 def tipping_point(results: ReportResults, outcome: str, target: float) -> str:
     """For one outcome and target P(benefit): the prior SD below which a prior centred on
     no effect keeps P(benefit) below the target, with the odds ratios that prior holds 95%
@@ -73,7 +81,8 @@ def tipping_point(results: ReportResults, outcome: str, target: float) -> str:
     if sd is None:
         return f"no such prior reaches {target:g}"
     return (f"P(benefit) stays below {target:g} for SDs below {sd:.2f} (95% of the prior on "
-            f"ratios between {math.exp(-Z_95 * sd):.2f} and {math.exp(Z_95 * sd):.2f})")
+            f"{_ratios(results, outcome)} between {math.exp(-Z_95 * sd):.2f} and "
+            f"{math.exp(Z_95 * sd):.2f})")
 
 
 def tipping_points(results: ReportResults) -> str:

@@ -40,10 +40,10 @@ def benefit_per_100(direction: Direction, d: float) -> str:
 
 
 def ard_event(direction: Direction, d: float) -> str:
-    """The event "benefit of more than d" on the ARD in points, plain text: "ARD > +10
+    """The event "benefit of more than d" on the ARD in points, plain text: "ARD > 10
     points" or "ARD < -10 points"."""
     if direction == "higher":
-        return f"ARD > +{100 * d:g} points"
+        return f"ARD > {100 * d:g} points"
     return f"ARD < -{100 * d:g} points"
 
 

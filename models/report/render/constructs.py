@@ -5,6 +5,7 @@ a test can hold the report (and the test fixture) to :data:`ALLOWED_CONSTRUCTS`.
 
 import re
 
+from models.report.render.conditions import OPENING as CONDITION
 from models.report.render.errors import RenderError
 from models.report.render.kernel import KERNEL_NAME
 from models.report.render.qmd import cell_options, parse_front_matter
@@ -23,6 +24,9 @@ ALLOWED_CONSTRUCTS: tuple[str, ...] = (
     "section ids: ## Heading {#sec-xxx}",
     "callouts ::: {.callout-note|warning|important|tip|caution} with optional title=\"...\" "
     "or a ## heading as first line, and collapse=\"true\" to fold the body under the title",
+    "conditional content ::: {.content-hidden|content-visible when-meta|unless-meta=\"key\"} "
+    "around markdown and code cells (keys passed as metadata; the fallback resolves them in "
+    "the source text)",
     "inline expressions `{python} expr` (str values are inserted as text)",
     "LaTeX math $...$ and $$...$$",
     "Markdown output from cells (IPython.display.Markdown, or print with #| output: asis)",
@@ -66,7 +70,7 @@ def unsupported_constructs(qmd_text: str) -> list[str]:
     lines = qmd_text.splitlines()
     number = _skip_front_matter(lines)
     problems += _check_front_matter(lines[:number])
-    div_depth = 0
+    divs: list[str] = []
     while number < len(lines):
         line = lines[number]
         opened = _CHUNK_OPEN.match(line) or _FENCE.match(line)
@@ -74,11 +78,12 @@ def unsupported_constructs(qmd_text: str) -> list[str]:
             body_end = _fence_end(lines, number, opened.group(1))
             if opened.re is _CHUNK_OPEN:
                 problems += _check_chunk(
-                    number + 1, opened.group(2), lines[number + 1:body_end], div_depth, labels
+                    number + 1, opened.group(2), lines[number + 1:body_end],
+                    divs.count("callout"), labels
                 )
             number = body_end + 1
             continue
-        div_depth, div_problem = _check_div_line(line, div_depth)
+        div_problem = _check_div_line(line, divs)
         if div_problem:
             problems.append(f"line {number + 1}: {div_problem}")
         problems += [f"line {number + 1}: {p}" for p in _check_markdown_line(line)]
@@ -151,19 +156,27 @@ def _check_chunk(
     return problems
 
 
-def _check_div_line(line: str, depth: int) -> tuple[int, str | None]:
-    """Track ``:::`` nesting; only callout divs are allowed."""
+def _check_div_line(line: str, divs: list[str]) -> str | None:
+    """Track ``:::`` nesting in ``divs`` (each open div's kind: "callout", "condition" or
+    "other"); only callouts and conditional content are allowed."""
     if _DIV_CLOSE.match(line):
-        return max(depth - 1, 0), None
+        if divs:
+            divs.pop()
+        return None
     opened = _DIV_OPEN.match(line)
     if not opened:
-        return depth, None
+        return None
     attributes = opened.group(1)
+    if CONDITION.match(line):
+        divs.append("condition")
+        return None
     classes = re.findall(r"(?:^|[\s{])\.?([\w-]+)", attributes.strip("{}"))
     callouts = {f"callout-{kind}" for kind in CALLOUT_TYPES}
     if not any(cls in callouts for cls in classes):
-        return depth + 1, f"::: {attributes} block (only callouts are supported)"
-    return depth + 1, None
+        divs.append("other")
+        return f"::: {attributes} block (only callouts and conditional content are supported)"
+    divs.append("callout")
+    return None
 
 
 def _check_markdown_line(line: str) -> list[str]:
