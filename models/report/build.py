@@ -82,10 +82,10 @@ def make_report(priors_file: Path, output: Path | str | None = None,
     the HTML path. Both files are validated first (and checked against each other: priors
     calibrated for the other direction than an outcome's are refused)."""
     from models.data.trial import load_trial
+    from models.priors.matching import check_priors_fit_trial
     from models.report.metadata import report_metadata
     from models.report.render.errors import RenderError
     from models.report.render.pipeline import render_report
-    from models.report.results import check_priors_fit_trial
 
     priors = load_priors(priors_file)
     trial = load_trial(trial_file)

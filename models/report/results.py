@@ -22,7 +22,6 @@ import numpy as np
 import pandas as pd
 
 from models.core.direction import Direction
-from models.core.errors import InputError
 from models.core.paths import TRIAL_COUNTS_FILE, resolve_input
 from models.core.progress import say
 from models.core.types import EffectSummary, Probability
@@ -45,6 +44,7 @@ from models.mcmc.power_scaling import psense
 from models.mcmc.predictive import ppc_aggregate, ppc_ipd_tertiles
 from models.mcmc.sampling import DEFAULT_SAMPLER, SamplerSettings, interaction_settings
 from models.priors.calibration import design_risk_difference
+from models.priors.matching import check_priors_fit_trial
 from models.priors.prior_set import PriorSet
 from models.priors.priors_file import load_priors
 from models.priors.statements import implied_statements
@@ -482,20 +482,3 @@ def build_results(priors_file: str | Path, *, settings: SamplerSettings = DEFAUL
 def _trial_direction(trial: Trial) -> Direction:
     """The direction of the trial's first outcome (the priors table's statements use it)."""
     return trial.direction(trial.outcome_names[0])
-
-
-def check_priors_fit_trial(prior_set: PriorSet, trial: Trial) -> None:
-    """Refuse priors calibrated for the other direction than an outcome's: an enthusiastic
-    prior calibrated for "more events is better" expects harm on a mortality outcome."""
-    calibration = prior_set.calibration
-    if calibration is None:
-        return
-    for name in trial.outcome_names:
-        if trial.direction(name) != calibration.direction:
-            wanted = "below 1" if trial.direction(name) == "lower" else "above 1"
-            raise InputError(
-                "calibration.design_odds_ratio",
-                f"is {calibration.design_odds_ratio:g} in {prior_set.path.name}, calibrated "
-                f"for {calibration.direction} event rates being better, but outcome {name!r} "
-                f"has direction {trial.direction(name)}: calibrate priors for this trial "
-                f"(reanalysis priors calibrate --design-or with a value {wanted})")

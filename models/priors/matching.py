@@ -1,0 +1,27 @@
+"""Whether a priors file suits a trial: its calibration's direction against each outcome's.
+
+A priors file calibrated for "more events is better" (design odds ratio above 1) gives an
+enthusiastic prior that expects *more* deaths on a mortality outcome, and a skeptical prior
+that doubts the wrong tail. Such a pairing is refused before anything is computed.
+"""
+
+from models.core.errors import InputError
+from models.data.trial import Trial
+from models.priors.prior_set import PriorSet
+
+
+def check_priors_fit_trial(prior_set: PriorSet, trial: Trial) -> None:
+    """Refuse priors calibrated for the other direction than an outcome's: an enthusiastic
+    prior calibrated for "more events is better" expects harm on a mortality outcome."""
+    calibration = prior_set.calibration
+    if calibration is None:
+        return
+    for name in trial.outcome_names:
+        if trial.direction(name) != calibration.direction:
+            wanted = "below 1" if trial.direction(name) == "lower" else "above 1"
+            raise InputError(
+                "calibration.design_odds_ratio",
+                f"is {calibration.design_odds_ratio:g} in {prior_set.path.name}, calibrated "
+                f"for {calibration.direction} event rates being better, but outcome {name!r} "
+                f"has direction {trial.direction(name)}: calibrate priors for this trial "
+                f"(reanalysis priors calibrate --design-or with a value {wanted})")
