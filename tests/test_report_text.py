@@ -264,7 +264,8 @@ def provenance(commit: str) -> Provenance:
     return Provenance(
         commit=commit, renderer="fallback: test", inputs={"priors file": Path("/x/p.yml")},
         hashes={"priors file": "ab" * 32}, code_hash="cd" * 32, priors_argument="p.yml",
-        trial_argument="data/trial_counts.yml", versions={"python": "3.12.0", "pymc": "6.4.0"}, sampler=settings,
+        trial_argument="data/trial_counts.yml",
+        versions={"python": "3.12.0", "pymc": "6.4.0"}, sampler=settings,
         study_sampler=replace(settings, draws=1000), ppc_seed=1, ipd_seed=2, study_seed=3)
 
 

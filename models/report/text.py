@@ -215,10 +215,11 @@ def trial_description(results: ReportResults) -> str:
             analysed += (f"; {results.missing_treatment} randomised {treatment} {who} had "
                          "no outcome")
         sentences.append(analysed + ".")
-    directions = ", ".join(
-        f"{fmt.markdown_text(trial.label(name))}: {wording.direction_clause(trial.direction(name))}"
-        for name in trial.outcome_names)
-    sentences.append(f"Outcomes ({directions}).")
+    lower = [fmt.markdown_text(trial.label(name).lower()) for name in trial.outcome_names
+             if trial.direction(name) == "lower"]
+    if lower:
+        sentences.append(f"For {' and '.join(lower)}, fewer events is better: benefit means "
+                         f"fewer events on {treatment}.")
     return " ".join(sentences)
 
 
@@ -226,10 +227,8 @@ def caveats_box(results: ReportResults) -> str:
     """The caveats callout: the trial file's own caveats (plain text, escaped), then the
     two that hold for every reanalysis of this kind (post hoc; small, with counts)."""
     items = [f"- {fmt.markdown_text(caveat)}" for caveat in results.trial.caveats]
-    items.append("- **Post hoc.** This reanalysis, its models, thresholds and priors were "
-                 "specified after the results were public; the priors are calibrated to "
-                 "stated beliefs, not fitted to the data, but the choices were not blind "
-                 "to them.")
+    items.append("- **Post hoc.** Models, thresholds and priors were chosen after the "
+                 "results were public (the priors calibrated to stated beliefs, not fitted).")
     if results.has_counts:
         items.append(f"- **Small arms move rates.** One participant changes an arm's rate by "
                      f"{one_participant_points(results)} percentage points.")
@@ -467,9 +466,9 @@ def conclusions(results: ReportResults) -> str:
                 f"{trial.estimates[name].estimate.words} runs from "
                 f"{fmt.ratio(fit.effect.lower)} to {fmt.ratio(fit.effect.upper)}")
     may_not = (f"**May not conclude.** That the benefit is large or certain: {size}. Nor "
-               "that the result holds beyond the trial's population, outcomes and time "
-               "point, or outweighs harms, which are not weighed here (see the caveats in "
-               "@sec-trial).")
+               "that the result, analysed post hoc, holds beyond the trial's population, "
+               "outcomes and time point, or outweighs harms, which are not weighed here "
+               "(see the caveats in @sec-trial).")
     if results.has_ipd:
         may_not += (" Nor that the covariate predicts who benefits: the interaction part "
                     "uses simulated data, not the trial's participants.")

@@ -348,6 +348,7 @@ def worthwhile_benefit(results: ReportResults) -> Exercise:
            else "why can it never be larger than")
     outcome = results.reference_outcome
     event = wording.ard_event(outcome.direction, HEADLINE_ARD)
+    each = "extra patient with" if outcome.direction == "higher" else "patient spared"
     question = (
         f"In the beta-binomial model's table, read P({event}) under the "
         f"{_quoted(results.labels[first])} prior (the explorer shows it too, as P(risk "
@@ -355,9 +356,8 @@ def worthwhile_benefit(results: ReportResults) -> Exercise:
         f"(NNT), and {why} P(benefit)?")
     answer = (
         f"It is {worthwhile_text}. A benefit of more than {points} points means fewer than "
-        f"{nnt} patients treated for each {'extra' if outcome.direction == 'higher' else
-                                          'avoided'} event ({_outcome_label(results).lower()};"
-        f" NNT = 1/{fmt.general(HEADLINE_ARD)}"
+        f"{nnt} patients treated for each {each} {_outcome_label(results).lower()} "
+        f"(NNT = 1/{fmt.general(HEADLINE_ARD)}"
         f" = {nnt}), so {worthwhile_text} is the probability that the NNT is below {nnt}. "
         f"P(benefit) = {any_text} counts any benefit, however small, even one with an NNT in "
         f"the hundreds; the {fmt.prob(p_any - p_worthwhile)} between the two is the "

@@ -93,9 +93,11 @@ def tipping_points(results: ReportResults) -> str:
                          for target in BENEFIT_TARGETS) + "."
              for name in trial.outcome_names]
     intercept_prior = fmt.markdown_text(heat_map_intercept_prior(results))
-    held = (f" (with the {intercept_prior} prior's {wording.control(trial)} log-odds for "
-            "counts)" if trial.outcomes else "")
-    return (f"Tipping points for a skeptic who centres the log-ratio prior on no effect"
+    for_counts = " for counts" if trial.estimates else ""
+    held = (f" (with the {intercept_prior} prior's {wording.control(trial)} log-odds"
+            f"{for_counts})" if trial.outcomes else "")
+    ratio = "log-OR" if not trial.estimates else "log-ratio"
+    return (f"Tipping points for a skeptic who centres the {ratio} prior on no effect"
             f"{held}:\n\n" + "\n".join(lines))
 
 

@@ -6,8 +6,8 @@
  * in a script element of type application/json, class pe-data. No library, no network, no
  * build step: it works from file:// in any current browser.
  *
- * Model: independent Beta priors on each arm's rate, p_t ~ Beta(a_t, b_t) (tocilizumab) and
- * p_c ~ Beta(a_c, b_c) (placebo); with x of n events the posterior is Beta(a + x, b + n - x).
+ * Model: independent Beta priors on each arm's rate, p_t ~ Beta(a_t, b_t) (treatment) and
+ * p_c ~ Beta(a_c, b_c) (control); with x of n events the posterior is Beta(a + x, b + n - x).
  * Everything shown is a summary of ARD = p_t - p_c (proportion scale inside, percentage
  * points on screen), the quantity that models/exact/beta_contrast.py (BetaContrast, the
  * report's one implementation, by tanh-sinh quadrature) computes in Python:
