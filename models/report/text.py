@@ -145,9 +145,8 @@ def summary_bullets(results: ReportResults) -> str:
         "- **A worthwhile benefit is less certain:** " + "; ".join(worthwhile) + ".",
         f"- **The prior matters:** {trial_size_words(results)}, and the informative priors "
         f"are worth {prior_strength(results)} (@sec-sensitivity).",
-        "- **Post hoc:** this reanalysis was specified after the results were public "
-        "(caveats in @sec-trial): it helps to read the trial, it does not settle the "
-        "question.",
+        "- **Post hoc:** specified after the results were public (@sec-trial), it helps to "
+        "read the trial, not to settle it.",
     ]
     if trial.outcomes:
         bullets.append(f"- {skeptical_across_models(results)}")
@@ -283,11 +282,9 @@ def calibration(results: ReportResults) -> str:
 def calibrating_for_another_trial() -> str:
     """How a researcher calibrates priors for another trial (a fixed how-to paragraph)."""
     return (
-        "**Calibrating priors for another trial.** These priors belong to one trial's "
-        "assumed control rate and design effect. For another, write down its own (the "
-        "design odds ratio below 1 when fewer events is better) before reading its results "
-        "and run `reanalysis priors calibrate --control-rate P0 --design-or OR`, which "
-        "prints a priors file to pass as `PRIORS=`."
+        "**Calibrating priors for another trial.** Write down its assumed control rate and "
+        "design odds ratio (below 1 when fewer events is better) before reading its results, "
+        "then run `reanalysis priors calibrate --control-rate P0 --design-or OR`."
     )
 
 
