@@ -349,3 +349,37 @@ def test_report_images_load_and_have_alt_text(rendered_report, open_page):
     assert not broken, f"images that did not load: {broken}"
     no_alt = [image for image in images if not image["alt"]]
     assert not no_alt, f"images without alt text: {no_alt}"
+
+
+def test_fewer_is_better_outcome_reads_out_fewer_events(tmp_path: Path, open_page):
+    """For a mortality outcome (direction lower) the explorer's P(benefit) is P(ARD < 0) and
+    its 10-point read-out P(ARD < -0.10), labelled so, equal to BetaContrast's."""
+    from models.core.paths import DATA_DIR
+    from models.data.trial import load_trial
+    from models.priors.priors_file import load_priors
+
+    trial = load_trial(DATA_DIR / "examples" / "eolia_mortality.yml")
+    priors = load_priors(DATA_DIR / "examples" / "eolia_priors.yml")
+    path = tmp_path / "explorer.html"
+    path.write_text('<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>x'
+                    f"</title></head><body>\n{explorer_html(trial, priors)}\n</body></html>\n",
+                    encoding="utf-8")
+    page, log = open_page(path)
+    page.wait_for_selector(f'{EXPLORER}[data-ready="true"]')
+    outcome = trial.outcome("death")
+    for name, prior in priors.priors.items():
+        bb = prior.beta_binomial
+        distribution = BetaContrast.of(posterior(bb, outcome))
+        below_0, below_10 = distribution.cdf([0.0, -0.1])
+        js = page.evaluate("args => window.priorExplorer.compute(...args)",
+                           ["death", bb.treatment.alpha, bb.treatment.beta,
+                            bb.control.alpha, bb.control.beta])
+        assert abs(js["pBenefit"] - below_0) < PROBABILITY_TOLERANCE, name
+        assert abs(js["pArdAbove10"] - below_10) < PROBABILITY_TOLERANCE, name
+        assert abs(js["pArdAbove"]["0"] - (1 - below_0)) < PROBABILITY_TOLERANCE, name
+        page.select_option(f'{EXPLORER} [data-testid="prior-select"]', name)
+        assert _agrees_at_shown_precision(_readouts(page)["p-benefit"], float(below_0), 3)
+    label = page.eval_on_selector(f'{EXPLORER} [data-testid="p-ard-10-label"]',
+                                  "node => node.textContent")
+    assert label == "P(risk difference < \u221210 points)"
+    _assert_clean(log)

@@ -162,7 +162,7 @@ def _script_source() -> str:
 def _arm_controls(prefix: str, arm: str, name: str) -> list[str]:
     """The fieldset with one arm's centre and strength sliders and its Beta parameters."""
     arm_id = f"{prefix}-{arm}"
-    title = escape(name.capitalize())
+    title = escape(name[:1].upper() + name[1:])
     return [
         f'<fieldset class="pe-arm" data-arm="{arm}">',
         f"<legend>{title} prior</legend>",

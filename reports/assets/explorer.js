@@ -407,15 +407,16 @@
         fill: color, "fill-opacity": "0.15", stroke: "none",
       }));
     }
-    // reference lines: no effect (0) and 10 points
+    // reference lines: no effect (0) and a benefit of 10 points (-10 when fewer is better)
+    const ten = lower ? -10 : 10;
     svg.appendChild(svgNode(svg, "line", {
       x1: sx(0), x2: sx(0), y1: top, y2: yBase, class: "pe-zero",
     }));
     svg.appendChild(svgNode(svg, "line", {
-      x1: sx(10), x2: sx(10), y1: top, y2: yBase, class: "pe-ten",
+      x1: sx(ten), x2: sx(ten), y1: top, y2: yBase, class: "pe-ten",
     }));
-    const tenLabel = svgNode(svg, "text", { x: sx(10) + 3, y: top + 8, class: "pe-note" });
-    tenLabel.textContent = "10 points";
+    const tenLabel = svgNode(svg, "text", { x: sx(ten) + 3, y: top + 8, class: "pe-note" });
+    tenLabel.textContent = lower ? "\u221210 points" : "10 points";
     svg.appendChild(tenLabel);
 
     svg.appendChild(svgNode(svg, "path", {
