@@ -349,10 +349,12 @@ def worthwhile_benefit(results: ReportResults) -> Exercise:
     outcome = results.reference_outcome
     event = wording.ard_event(outcome.direction, HEADLINE_ARD)
     each = "extra patient with" if outcome.direction == "higher" else "patient spared"
+    explorer_event = (f"> {points} points" if outcome.direction == "higher"
+                      else f"< \u2212{points} points")
     question = (
         f"In the beta-binomial model's table, read P({event}) under the "
         f"{_quoted(results.labels[first])} prior (the explorer shows it too, as P(risk "
-        f"difference > {points} points)). What does it say about the number needed to treat "
+        f"difference {explorer_event})). What does it say about the number needed to treat "
         f"(NNT), and {why} P(benefit)?")
     answer = (
         f"It is {worthwhile_text}. A benefit of more than {points} points means fewer than "
