@@ -198,6 +198,10 @@ def explorer_html(trial: Trial, priors: PriorSet, *, element_id: str = "prior-ex
         raise ValueError(f"element_id must be letters, digits, '-' or '_', got {element_id!r}")
     data = explorer_data(trial, priors)
     treatment, control = trial.treatment_name, trial.control_name
+    first = next(iter(trial.outcomes.values()), None)
+    ten_label = ("P(risk difference &lt; &#8722;10 points)"
+                 if first is not None and first.direction == "lower"
+                 else "P(risk difference &gt; 10 points)")  # the script updates it per outcome
     outcome_options = [
         f'<option value="{escape(o["name"])}">{escape(o["label"])}</option>'
         for o in data["outcomes"]
@@ -245,7 +249,7 @@ def explorer_html(trial: Trial, priors: PriorSet, *, element_id: str = "prior-ex
         ' data-testid="readouts">',
         f"<div><dt>P({escape(treatment)} beats {escape(control)})</dt>"
         '<dd data-testid="p-benefit"></dd></div>',
-        '<div><dt data-testid="p-ard-10-label">P(risk difference &gt; 10 points)</dt>'
+        f'<div><dt data-testid="p-ard-10-label">{ten_label}</dt>'
         '<dd data-testid="p-ard-10"></dd></div>',
         "<div><dt>Risk difference, median (95% interval)</dt>"
         '<dd><span data-testid="ard-median"></span> <span class="pe-small">('

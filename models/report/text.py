@@ -17,7 +17,7 @@ percentage points.
 from collections.abc import Sequence
 
 import models.report.format as fmt
-from models.core.direction import Direction
+from models.core.direction import Direction, benefit_sign
 from models.exact.beta_binomial import PROBABILITY_ACCURACY, QUANTILE_ACCURACY
 from models.exact.logistic_posterior import LOGISTIC_ACCURACY
 from models.exact.normal_normal import benefit_ratio
@@ -145,12 +145,45 @@ def summary_bullets(results: ReportResults) -> str:
         "- **A worthwhile benefit is less certain:** " + "; ".join(worthwhile) + ".",
         f"- **The prior matters:** {trial_size_words(results)}, and the informative priors "
         f"are worth {prior_strength(results)} (@sec-sensitivity).",
-        "- **Post hoc:** specified after the results were public (@sec-trial), it helps to "
-        "read the trial, not to settle it.",
+        "- **Post hoc:** it was specified after the results were public (@sec-trial); it "
+        "helps to read the trial, not to settle it.",
     ]
     if trial.outcomes:
         bullets.append(f"- {skeptical_across_models(results)}")
+        warning = skeptic_above_reference(results)
+        if warning:
+            bullets.append(f"- {warning}")
     return "\n".join(bullets)
+
+
+def skeptic_above_reference(results: ReportResults) -> str:
+    """A warning when the skeptical prior gives a higher P(benefit) than the first prior
+    for the first count outcome in the primary model (its informative control-rate prior
+    disagreeing with the observed control rate), with the answer under the first prior's
+    weak control-rate prior; empty otherwise."""
+    outcome = results.reference_outcome
+    skeptic, first = results.skeptical_prior, results.first_prior
+    if skeptic == first:
+        return ""
+    own = results.logistic[(skeptic, outcome.name)].p_benefit.estimate
+    reference = results.logistic[(first, outcome.name)].p_benefit.estimate
+    if own <= reference:
+        return ""
+    label = fmt.markdown_text(results.labels[skeptic].lower())
+    first_label = fmt.markdown_text(results.labels[first].lower())
+    control = wording.control_rate_owner(results.trial)
+    assumed = results.prior_set.calibration
+    assumption = (f"its {control}-rate prior is centred on the assumed "
+                  f"{fmt.percent(assumed.placebo_rate)}, " if assumed is not None else
+                  f"its {control}-rate prior ")
+    return (
+        f"**Why the {label} prior gives more benefit than the {first_label} one here "
+        f"({fmt.prob(own)} against {fmt.prob(reference)}):** {assumption}while "
+        f"{fmt.percent(outcome.control.rate)} was observed on {wording.control(results.trial)}"
+        f"; that prior moves what the counts say about the odds ratio. With the "
+        f"{first_label} {control}-rate prior the {label} answer is "
+        f"{fmt.prob(results.intercept_effects[outcome.name].p_benefit_weak)} "
+        "(@sec-families).")
 
 
 def relative_benefit_words(direction: Direction, r: float) -> str:
@@ -176,7 +209,7 @@ def skeptical_across_models(results: ReportResults) -> str:
     families, and why (:func:`skeptical_answers`)."""
     primary, beta_binomial, weak_intercept = skeptical_answers(results)
     label = fmt.markdown_text(results.labels[results.skeptical_prior].lower())
-    control = wording.control(results.trial)
+    control = wording.control_rate_owner(results.trial)
     outcome = fmt.markdown_text(results.reference_outcome.label.lower())
     return (
         f"**The model family moves the {label} answer:** for {outcome}, P(better) is "
@@ -229,7 +262,7 @@ def caveats_box(results: ReportResults) -> str:
     items.append("- **Post hoc.** Models, thresholds and priors were chosen after the "
                  "results were public (the priors calibrated to stated beliefs, not fitted).")
     if results.has_counts:
-        items.append(f"- **Small arms move rates.** One participant changes an arm's rate by "
+        items.append(f"- **Arm size.** One participant changes an arm's rate by "
                      f"{one_participant_points(results)} percentage points.")
     if results.has_estimates:
         items.append("- **Published ratios.** An outcome given only as a ratio with its 95% "
@@ -268,7 +301,14 @@ def calibration(results: ReportResults) -> str:
     c = results.prior_set.calibration
     if c is None or results.design_ard is None:
         return "This priors file has no calibration block: its priors are used as given."
-    control = wording.control(results.trial)
+    control = wording.control_rate_owner(results.trial)
+    if not results.has_counts:
+        return (
+            f"The calibration assumes a design ratio of {c.design_odds_ratio:g} "
+            f"({wording.direction_clause(c.direction)}) and a tail probability of "
+            f"{c.tail_probability:g}: the skeptical prior gives that probability to an effect "
+            "beyond the design effect, the enthusiastic one to harm. These are assumptions "
+            "of this reanalysis, not facts about the trial.")
     return (
         f"The calibration assumes a {control} rate of {fmt.percent(c.placebo_rate)}, "
         f"a design odds ratio of {c.design_odds_ratio:g} ({wording.direction_clause(c.direction)}"
@@ -291,10 +331,10 @@ def calibrating_for_another_trial() -> str:
 def logistic_priors_reading(results: ReportResults) -> str:
     """How to read the logistic priors, with the interaction tail of the calibration."""
     c = results.prior_set.calibration
-    control = wording.control(results.trial)
+    control = wording.control_rate_owner(results.trial)
     reading = (
-        f"Reading the logistic priors: the intercept is the log-odds of the outcome on "
-        f"{control} (for the calibrated priors it is matched to the {control} Beta prior, "
+        f"Reading the logistic priors: the intercept is the log-odds of the outcome in the "
+        f"control arm (for the calibrated priors it is matched to the {control} Beta prior, "
         f"so it carries the assumed {control} rate); the log OR is the treatment effect")
     if not results.has_ipd:
         return reading + "; the covariate slope and the interaction are not used here."
@@ -342,9 +382,9 @@ def prior_predictive_reading(results: ReportResults) -> str:
                + "; ".join(surprised) + ": there the data surprised the prior")
     extreme, extreme_label = max(extremes)
     return (
-        "Before the data, the primary model's priors gave a benefit at least as large as the "
-        "one observed (a risk difference at least as far in the direction of benefit) these "
-        "probabilities: " + "; ".join(per_outcome)
+        "Before the data, the primary model's priors gave these probabilities to a benefit at "
+        "least as large as the one observed (a risk difference at least as far towards "
+        "benefit): " + "; ".join(per_outcome)
         + f"; {verdict}. "
         f"The {extreme_label} prior puts {fmt.prob(extreme)} on both arms having no events "
         "or all events: wide on the log-odds scale is U-shaped on the rate scale, so a "
@@ -380,7 +420,8 @@ def model_comparison(results: ReportResults) -> str:
     gaps = {key: fit.p_benefit.estimate - results.exact[key].summary.p_benefit.estimate
             for key, fit in results.logistic.items()}
     prior, outcome = max(gaps, key=lambda key: abs(gaps[key]))
-    treatment, control = wording.treatment(results.trial), wording.control(results.trial)
+    treatment = wording.treatment_rate_owner(results.trial)
+    control = wording.control_rate_owner(results.trial)
     return (
         "The families agree where the priors are weak and differ where they are not: the "
         f"largest difference in P(better) is {abs(gaps[(prior, outcome)]):.3f} "
@@ -415,12 +456,14 @@ def intercept_mechanism(results: ReportResults) -> str:
     if not all(e.sharper_and_higher for e in results.intercept_effects.values()):
         return ("How much the intercept prior matters, with the log-OR prior held fixed. "
                 + numbers_text)
-    moves = {"up" if e.likelihood_own[0] > e.likelihood_weak[0] else "down"
-             for e in results.intercept_effects.values()}
-    centre = ("The centre moves up for some outcomes and down for others, so the narrowing "
-              "is what raises P(benefit) throughout." if len(moves) > 1 else
+    moves = {"towards benefit" if (e.likelihood_own[0] - e.likelihood_weak[0])
+             * benefit_sign(results.trial.direction(name)) > 0 else "away from benefit"
+             for name, e in results.intercept_effects.items()}
+    centre = ("The centre moves towards benefit for some outcomes and away from it for "
+              "others, so the narrowing is what raises P(benefit) throughout."
+              if len(moves) > 1 else
               f"The centre moves {moves.pop()} as well; both changes act together.")
-    control = wording.control(results.trial)
+    control = wording.control_rate_owner(results.trial)
     return (
         f"An informative intercept prior holds the {control} rate near the assumed rate. With "
         f"the {control} log-odds integrated out under it, the counts' likelihood for the log OR "

@@ -39,17 +39,18 @@ def model_description(results: ReportResults) -> str:
 
 
 def prior_note(results: ReportResults) -> str:
-    """Why a prior on the log odds ratio may stand in for a prior on another log ratio, and
-    when it may not."""
+    """How a prior written for the log odds ratio serves another log ratio: unchanged on the
+    log scale, so its calibration statements must be made on the ratio the trial reports."""
     measures = sorted({o.estimate.words for o in results.trial.estimates.values()})
     if measures == ["odds ratio"]:
         return ""
     scales = " and log ".join(measures)
     return (
-        f"The priors were written for the log odds ratio; used for the log {scales} "
-        "they keep their centre and width on that scale. For a rare outcome the odds, "
-        "risk and hazard ratios nearly coincide; for a common one the odds ratio lies "
-        "further from 1, so the same prior is slightly more skeptical on the other scales."
+        f"Used for the log {scales}, each prior keeps its centre and width on the log scale, "
+        "so its calibration statements (such as 5% beyond the design effect) hold for that "
+        "ratio: state the design effect on the scale the trial reports. For a common "
+        "outcome the same effect is further from 1 as an odds ratio than as a risk or "
+        "hazard ratio."
     )
 
 

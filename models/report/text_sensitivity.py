@@ -49,12 +49,12 @@ def heat_map_intro(results: ReportResults) -> str:
     highest = max(math.exp(grid.means[-1]) for grid in grids)
     grid = next(iter(grids))
     ratio = "odds ratio" if not trial.estimates else "ratio (odds ratio for counts)"
-    intro = (f"@fig-sensitivity shows the primary {wording.better(trial)} for every normal "
+    intro = (f"@fig-sensitivity shows {wording.better(trial)} for every normal "
              f"prior on the log {ratio} with median {lowest:.2f} to {highest:.1f} and SD "
              f"{grid.sds[0]:g} (very sure) to {grid.sds[-1]:g} (nearly flat)")
     if trial.outcomes:
         intercept_prior = fmt.markdown_text(heat_map_intercept_prior(results))
-        intro += (f"; for counts the {wording.control(trial)} log-odds prior is the "
+        intro += (f"; for counts the {wording.control_rate_owner(trial)} log-odds prior is the "
                   f"{intercept_prior} prior's")
     return intro + "."
 
@@ -94,7 +94,7 @@ def tipping_points(results: ReportResults) -> str:
              for name in trial.outcome_names]
     intercept_prior = fmt.markdown_text(heat_map_intercept_prior(results))
     for_counts = " for counts" if trial.estimates else ""
-    held = (f" (with the {intercept_prior} prior's {wording.control(trial)} log-odds"
+    held = (f" (with the {intercept_prior} prior's {wording.control_rate_owner(trial)} log-odds"
             f"{for_counts})" if trial.outcomes else "")
     ratio = "log-OR" if not trial.estimates else "log-ratio"
     return (f"Tipping points for a skeptic who centres the {ratio} prior on no effect"
@@ -112,14 +112,14 @@ def placebo_rate_sentence(results: ReportResults) -> str:
         f"{fmt.markdown_text(str(rows['label'].iloc[0]).lower())} "
         f"{span(list(rows['logistic_p_benefit']))}"
         for _, rows in table.groupby("prior", sort=False))
-    control = wording.control(results.trial)
+    control = wording.control_rate_owner(results.trial)
     outcomes = "both outcomes" if len(results.trial.outcomes) == 2 else (
         "the outcome" if len(results.trial.outcomes) == 1 else "all outcomes")
     return (
         f"**The assumed {control} rate.** The calibrated priors rest on an assumed {control} "
         f"rate ({fmt.percent(calibration.placebo_rate)} in this file). Re-calibrated at "
         f"rates from {fmt.percent(rates[0])} to {fmt.percent(rates[-1])} with the same "
-        f"statements, they give P(better) in the primary analysis, over {outcomes}, of "
+        f"statements, they give P(better) in the primary analysis, for {outcomes}, of "
         f"{per_prior} (@tbl-placebo-rate, with the beta-binomial model)."
     )
 

@@ -23,6 +23,21 @@ def control(trial: Trial) -> str:
     return fmt.markdown_text(trial.control_name)
 
 
+def rate_owner(name: str, arm: str) -> str:
+    """Who a rate belongs to, for phrases such as "the placebo rate": the arm's name when it
+    is one word, else "control-arm" / "treatment-arm" ("the control-arm rate" reads better
+    than "the conventional management rate"). Escaped for Markdown."""
+    return fmt.markdown_text(name) if len(name.split()) == 1 else f"{arm}-arm"
+
+
+def control_rate_owner(trial: Trial) -> str:
+    return rate_owner(trial.control_name, "control")
+
+
+def treatment_rate_owner(trial: Trial) -> str:
+    return rate_owner(trial.treatment_name, "treatment")
+
+
 def better(trial: Trial) -> str:
     """"P(<treatment> better)" in Markdown."""
     return f"P({treatment(trial)} better)"
