@@ -45,9 +45,15 @@ def trial_counts(args: argparse.Namespace) -> "OutcomeCounts":
     """The ``--outcome`` counts of ``--trial``, with ``--treatment``/``--control`` (``X/N``,
     :func:`models.data.trial.parse_fraction`) replacing an arm's counts."""
     from models.core.paths import TRIAL_COUNTS_FILE
-    from models.data.trial import load_trial, parse_fraction
+    from models.data.trial import load_trial
 
-    outcome = load_trial(args.trial or TRIAL_COUNTS_FILE).outcome(args.outcome)
+    return with_cli_counts(args, load_trial(args.trial or TRIAL_COUNTS_FILE).outcome(args.outcome))
+
+
+def with_cli_counts(args: argparse.Namespace, outcome: "OutcomeCounts") -> "OutcomeCounts":
+    """``outcome`` with ``--treatment``/``--control`` replacing an arm's counts."""
+    from models.data.trial import parse_fraction
+
     treatment = parse_fraction(args.treatment, "--treatment") if args.treatment else None
     control = parse_fraction(args.control, "--control") if args.control else None
     return outcome.with_counts(treatment, control)
@@ -254,7 +260,7 @@ def fit_normal(args: argparse.Namespace, prior: "NamedPrior") -> dict[str, Any]:
         source = {"estimate": {"measure": estimate.measure, "value": estimate.value,
                                "ci95": [estimate.lower, estimate.upper]}}
     else:
-        counts = trial_counts(args)
+        counts = with_cli_counts(args, outcome)
         likelihood = from_counts(counts)
         source = {"counts": _counts_json(counts)}
     posterior = normal_posterior(prior.logistic.treatment, likelihood)

@@ -19,6 +19,10 @@ MEASURE_WORDS: dict[str, str] = {"odds_ratio": "odds ratio", "risk_ratio": "risk
                                  "hazard_ratio": "hazard ratio"}
 """Each measure in words, for sentences and table headers."""
 
+MEASURE_ABBREVIATIONS: dict[str, str] = {"odds_ratio": "OR", "risk_ratio": "RR",
+                                         "hazard_ratio": "HR"}
+"""Each measure's abbreviation, for table headers and compact notation."""
+
 
 @dataclass(frozen=True)
 class PublishedEstimate:
@@ -32,6 +36,10 @@ class PublishedEstimate:
     @property
     def words(self) -> str:
         return MEASURE_WORDS[self.measure]
+
+    @property
+    def abbreviation(self) -> str:
+        return MEASURE_ABBREVIATIONS[self.measure]
 
 
 def _positive_number(value: Any, field: str) -> float:

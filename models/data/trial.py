@@ -126,6 +126,15 @@ class Trial:
         self._check_name(name)
         return self.outcomes[name] if name in self.outcomes else self.estimates[name]
 
+    @property
+    def missing_treatment(self) -> int:
+        """Randomised treatment-arm participants without an outcome (first count outcome; 0
+        without counts or without randomised numbers)."""
+        if not self.outcomes:
+            return 0
+        analysed = next(iter(self.outcomes.values())).treatment.n
+        return self.randomised.get("treatment", analysed) - analysed
+
     def label(self, name: str) -> str:
         return self.any_outcome(name).label
 

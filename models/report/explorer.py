@@ -35,6 +35,7 @@ from models.core.paths import REPORTS_DIR
 from models.data.trial import Trial
 from models.priors.prior_set import PriorSet
 from models.report.figures import prior_colors
+from models.report.format import upper_first
 
 EXPLORER_JS = REPORTS_DIR / "assets" / "explorer.js"
 """The explorer's JavaScript, inlined into every fragment."""
@@ -162,7 +163,7 @@ def _script_source() -> str:
 def _arm_controls(prefix: str, arm: str, name: str) -> list[str]:
     """The fieldset with one arm's centre and strength sliders and its Beta parameters."""
     arm_id = f"{prefix}-{arm}"
-    title = escape(name[:1].upper() + name[1:])
+    title = escape(upper_first(name))
     return [
         f'<fieldset class="pe-arm" data-arm="{arm}">',
         f"<legend>{title} prior</legend>",

@@ -35,6 +35,12 @@ def number(value: float, spec: str) -> str:
     return format(value, spec)
 
 
+def upper_first(text: str) -> str:
+    """``text`` with its first letter in upper case and the rest as written ("ECMO" stays
+    "ECMO", unlike ``str.capitalize``)."""
+    return text[:1].upper() + text[1:]
+
+
 def prob(p: float, digits: int = 3) -> str:
     """A probability on the 0-1 scale, e.g. 0.883."""
     return number(p, f".{digits}f")

@@ -8,7 +8,7 @@ trial file's text is escaped (it is shown as text, never markup).
 """
 
 from models.data.trial import Trial
-from models.report.format import markdown_text
+from models.report.format import markdown_text, upper_first
 
 NO_IPD, NO_COUNTS, NO_ESTIMATES, NO_MISSING = ("no-ipd", "no-counts", "no-estimates",
                                               "no-missing")
@@ -17,20 +17,11 @@ no outcome given only as a published ratio, no randomised treatment-arm particip
 an outcome."""
 
 
-def missing_treatment(trial: Trial) -> int:
-    """Randomised treatment-arm participants without an outcome (first count outcome; 0
-    without counts or without randomised numbers)."""
-    if not trial.outcomes:
-        return 0
-    analysed = next(iter(trial.outcomes.values())).treatment.n
-    return trial.randomised.get("treatment", analysed) - analysed
-
-
 def report_title(trial: Trial) -> str:
     """"<Treatment> vs <control> at <timepoint>: a post hoc Bayesian reanalysis"."""
-    arms = f"{trial.treatment_name} vs {trial.control_name}"
+    arms = upper_first(f"{trial.treatment_name} vs {trial.control_name}")
     when = f" at {trial.timepoint}" if trial.timepoint else ""
-    return f"{arms[:1].upper()}{arms[1:]}{when}: a post hoc Bayesian reanalysis"
+    return f"{arms}{when}: a post hoc Bayesian reanalysis"
 
 
 def report_subtitle(trial: Trial) -> str:
@@ -49,5 +40,5 @@ def report_metadata(trial: Trial) -> dict[str, str | bool]:
         NO_IPD: trial.ipd is None or not trial.outcomes,
         NO_COUNTS: not trial.outcomes,
         NO_ESTIMATES: not trial.estimates,
-        NO_MISSING: missing_treatment(trial) <= 0,
+        NO_MISSING: trial.missing_treatment <= 0,
     }

@@ -290,8 +290,14 @@ class ReportResults:
     @property
     def missing_treatment(self) -> int:
         """Randomised treatment-arm participants without an outcome."""
-        analysed = self.reference_outcome.treatment.n
-        return self.trial.randomised.get("treatment", analysed) - analysed
+        return self.trial.missing_treatment
+
+    @property
+    def priors_direction(self) -> Direction:
+        """The direction the priors' implied statements follow: the calibration's, else the
+        first outcome's (:func:`~models.priors.statements.implied_statements`)."""
+        calibration = self.prior_set.calibration
+        return calibration.direction if calibration else _trial_direction(self.trial)
 
     @property
     def thresholds(self) -> list[float]:
@@ -451,9 +457,7 @@ def build_results(priors_file: str | Path, *, settings: SamplerSettings = DEFAUL
     missing: list[MissingScenario] = []
     if trial.outcomes:
         reference = next(iter(trial.outcomes.values()))
-        missing_treatment = trial.randomised.get("treatment", reference.treatment.n) \
-            - reference.treatment.n
-        missing = _missing_scenarios(trial, prior_set, missing_treatment)
+        missing = _missing_scenarios(trial, prior_set, trial.missing_treatment)
         ppc[AGGREGATE_MODEL] = ppc_aggregate(aggregate[(first, reference.name)])
         for name in prior_set.names:
             psense_tables[(name, AGGREGATE_MODEL)] = psense(aggregate[(name, reference.name)])

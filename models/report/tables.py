@@ -46,15 +46,6 @@ def _ard_header(results: ReportResults, d: float) -> str:
     return f"P(benefit > {100 * d:g})"
 
 
-def _priors_direction(results: ReportResults) -> Direction:
-    """The direction the priors' statements follow (the calibration's, else the first
-    outcome's; :func:`~models.priors.statements.implied_statements`)."""
-    calibration = results.prior_set.calibration
-    if calibration is not None:
-        return calibration.direction
-    return results.trial.direction(results.trial.outcome_names[0])
-
-
 def summary(results: ReportResults) -> pd.DataFrame:
     """Headline of the primary analysis per prior (rows) and outcome (columns), exact: for
     counts (aggregate logistic model) P(better) and P(benefit of at least 10 points); for
@@ -76,15 +67,12 @@ def summary(results: ReportResults) -> pd.DataFrame:
             else:
                 normal = results.normal[(name, outcome_name)]
                 bound = benefit_ratio(WORTHWHILE_RELATIVE, direction)
-                abbreviation = MEASURE_ABBREVIATIONS[normal.likelihood.measure]
+                abbreviation = trial.estimates[outcome_name].estimate.abbreviation
                 row[f"{short}: P(better)"] = fmt.prob(normal.p_benefit)
                 row[f"{short}: P({abbreviation} {_sign(direction)} {bound:.2f})"] = fmt.prob(
                     normal.p_relative[WORTHWHILE_RELATIVE])
         rows.append(row)
     return pd.DataFrame(rows)
-
-
-MEASURE_ABBREVIATIONS = {"odds_ratio": "OR", "risk_ratio": "RR", "hazard_ratio": "HR"}
 
 
 def published(results: ReportResults) -> pd.DataFrame:
@@ -97,7 +85,7 @@ def published(results: ReportResults) -> pd.DataFrame:
         for outcome in results.trial.estimates.values():
             fit = results.normal[(name, outcome.name)]
             estimate = outcome.estimate
-            abbreviation = MEASURE_ABBREVIATIONS[estimate.measure]
+            abbreviation = estimate.abbreviation
             row = {"Prior": results.labels[name], "Outcome": outcome.label,
                    f"Published {abbreviation} (95% CI)":
                        f"{fmt.ratio(estimate.value)} ({fmt.ratio(estimate.lower)} to "
@@ -110,12 +98,6 @@ def published(results: ReportResults) -> pd.DataFrame:
             row[f"{abbreviation}, posterior (95%)"] = fmt.ratio_interval(fit.effect)
             rows.append(row)
     return pd.DataFrame(rows)
-
-
-def upper_first(text: str) -> str:
-    """``text`` with its first letter in upper case and the rest as written ("ECMO" stays
-    "ECMO", unlike ``str.capitalize``)."""
-    return text[:1].upper() + text[1:]
 
 
 def arm_counts(arm: ArmCounts) -> str:
@@ -133,8 +115,8 @@ def counts(results: ReportResults) -> pd.DataFrame:
         f = results.frequentist[o.name]
         rows.append({
             "Outcome": o.label,
-            upper_first(trial.treatment_name): arm_counts(o.treatment),
-            upper_first(trial.control_name): arm_counts(o.control),
+            fmt.upper_first(trial.treatment_name): arm_counts(o.treatment),
+            fmt.upper_first(trial.control_name): arm_counts(o.control),
             "Observed ARD, points": fmt.points(f.risk_difference),
             "Odds ratio (95% CI)": f"{fmt.ratio(f.odds_ratio)} ({fmt.ratio(f.odds_ratio_lower)}"
                                    f" to {fmt.ratio(f.odds_ratio_upper)})",
@@ -149,17 +131,17 @@ def priors(results: ReportResults) -> pd.DataFrame:
     interval, percent), and what it implies before the data (P(OR > 1); P(OR > design)
     with a calibration block)."""
     rows = []
-    sign = _sign(_priors_direction(results))
+    sign = _sign(results.priors_direction)
     trial = results.trial
     ratio = "OR" if trial.outcomes else "/".join(sorted(
-        {MEASURE_ABBREVIATIONS[o.estimate.measure] for o in trial.estimates.values()}))
+        {o.estimate.abbreviation for o in trial.estimates.values()}))
     for prior in results.prior_set.priors.values():
         s = results.implied[prior.name]
         lg = prior.logistic
         row = {"Prior": prior.label, "Belief": prior.description,
                f"Log {ratio} prior": f"N({lg.treatment.mean:.2f}, {lg.treatment.sd:.2f})"}
         if trial.outcomes:
-            row[f"{upper_first(trial.control_name)} rate prior"] = fmt.rate_interval(
+            row[f"{fmt.upper_first(trial.control_name)} rate prior"] = fmt.rate_interval(
                 placebo_rate_interval(lg.intercept))
         row[f"P({ratio} {sign} 1)"] = fmt.prob(s["logistic_p_benefit"])
         if "design_ard" in s and results.prior_set.calibration is not None:
@@ -175,16 +157,16 @@ def prior_parameters(results: ReportResults) -> pd.DataFrame:
     P(ARD > design) with a calibration block); the intercept, hs-CRP slope and interaction
     priors of the logistic models (log-odds scale); the log-OR prior's approximate worth."""
     rows = []
-    sign = _sign(_priors_direction(results))
+    sign = _sign(results.priors_direction)
     trial = results.trial
     for prior in results.prior_set.priors.values():
         s = results.implied[prior.name]
         bbp, lg = prior.beta_binomial, prior.logistic
         row = {
             "Prior": prior.label,
-            f"{upper_first(trial.treatment_name)} Beta":
+            f"{fmt.upper_first(trial.treatment_name)} Beta":
                 f"({bbp.treatment.alpha:.2f}, {bbp.treatment.beta:.2f})",
-            f"{upper_first(trial.control_name)} Beta":
+            f"{fmt.upper_first(trial.control_name)} Beta":
                 f"({bbp.control.alpha:.2f}, {bbp.control.beta:.2f})",
             "Beta worth per arm": f"{fmt.number(s['bb_ess_treatment'], '.0f')} / "
                                   f"{fmt.number(s['bb_ess_control'], '.0f')}",

@@ -632,8 +632,7 @@ def checklist(results: ReportResults) -> str:
     counts, estimates, ipd = results.has_counts, results.has_estimates, results.has_ipd
 
     def where(*parts: tuple[bool, str]) -> str:
-        joined = ", ".join(text for present, text in parts if present)
-        return joined[:1].upper() + joined[1:]
+        return fmt.upper_first(", ".join(text for present, text in parts if present))
 
     rows = [
         ("BARG 1. Explain the model: likelihood, parameters, why this model",

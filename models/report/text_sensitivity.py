@@ -33,25 +33,23 @@ class HeatMapSpan:
 
 
 def heat_map_span(results: ReportResults) -> HeatMapSpan:
-    """The heat map's ranges of prior median OR and prior SD (the same for every outcome)."""
-    grid = next(iter(results.sensitivity.grids.values()))
-    return HeatMapSpan(lowest_or=f"{math.exp(grid.means[0]):.2f}",
-                       highest_or=f"{math.exp(grid.means[-1]):.1f}",
-                       lowest_sd=f"{grid.sds[0]:g}", highest_sd=f"{grid.sds[-1]:g}")
+    """The heat maps' ranges of prior median ratio and prior SD, over every outcome (the
+    SDs are shared; the medians reach further towards benefit in each direction)."""
+    grids = list(results.sensitivity.grids.values())
+    return HeatMapSpan(lowest_or=f"{min(math.exp(g.means[0]) for g in grids):.2f}",
+                       highest_or=f"{max(math.exp(g.means[-1]) for g in grids):.1f}",
+                       lowest_sd=f"{grids[0].sds[0]:g}", highest_sd=f"{grids[0].sds[-1]:g}")
 
 
 def heat_map_intro(results: ReportResults) -> str:
     """What the heat map shows: the primary P(better) over the grid of normal priors on the
     log ratio (its median ratio and SD ranges), and the intercept prior it holds fixed."""
     trial = results.trial
-    grids = results.sensitivity.grids.values()
-    lowest = min(math.exp(grid.means[0]) for grid in grids)
-    highest = max(math.exp(grid.means[-1]) for grid in grids)
-    grid = next(iter(grids))
+    span = heat_map_span(results)
     ratio = "odds ratio" if not trial.estimates else "ratio (odds ratio for counts)"
     intro = (f"@fig-sensitivity shows {wording.better(trial)} for every normal "
-             f"prior on the log {ratio} with median {lowest:.2f} to {highest:.1f} and SD "
-             f"{grid.sds[0]:g} (very sure) to {grid.sds[-1]:g} (nearly flat)")
+             f"prior on the log {ratio} with median {span.lowest_or} to {span.highest_or} "
+             f"and SD {span.lowest_sd} (very sure) to {span.highest_sd} (nearly flat)")
     if trial.outcomes:
         intercept_prior = fmt.markdown_text(heat_map_intercept_prior(results))
         intro += (f"; for counts the {wording.control_rate_owner(trial)} log-odds prior is the "
@@ -69,8 +67,7 @@ def _ratios(results: ReportResults, outcome: str) -> str:
     """"ORs" for counts, else the published measure's abbreviation in the plural."""
     if outcome in results.trial.outcomes:
         return "ORs"
-    return {"odds_ratio": "ORs", "risk_ratio": "RRs", "hazard_ratio": "HRs"}[
-        results.trial.estimates[outcome].estimate.measure]
+    return results.trial.estimates[outcome].estimate.abbreviation + "s"
 
 
 def tipping_point(results: ReportResults, outcome: str, target: float) -> str:
