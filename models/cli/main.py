@@ -1,7 +1,8 @@
 """The ``reanalysis`` command line (also ``python -m models``): the parser and dispatch.
 
 Each verb lives in its own module (:mod:`models.cli.fit`, :mod:`models.cli.priors`,
-:mod:`models.cli.simulate`, :mod:`models.cli.report`) and imports what it needs when it
+:mod:`models.cli.simulate`, :mod:`models.cli.report`, :mod:`models.cli.assurance`,
+:mod:`models.cli.oc`) and imports what it needs when it
 runs, so ``reanalysis --help`` starts quickly. User mistakes (bad counts, bad priors,
 unknown names, malformed files) print one line ``reanalysis: error: <field> <what is
 wrong and what is allowed>`` and exit with status 2, without a traceback.
@@ -12,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
-from models.cli import fit, priors, report, simulate
+from models.cli import assurance, fit, oc, priors, report, simulate
 from models.core.errors import InputError
 from models.core.paths import DEFAULT_PRIORS_FILE, TRIAL_COUNTS_FILE
 from models.exact.errors import NumericalError
@@ -76,6 +77,41 @@ def _add_priors(commands: "argparse._SubParsersAction[OneLineParser]") -> None:
     calibrate.set_defaults(func=priors.run)
 
 
+def _add_planning(commands: "argparse._SubParsersAction[OneLineParser]") -> None:
+    """``assurance`` and ``oc``: the next trial's chance of success, exact by enumeration.
+    Sizes, rates and thresholds are read as text and checked by the verb, so that a bad
+    value is named with what is allowed."""
+    from models.exact.success_rule import DEFAULT_SUCCESS_THRESHOLD
+
+    threshold_help = ("success when the future trial's own P(benefit), flat Beta(1, 1) "
+                      f"priors, exceeds this (default {DEFAULT_SUCCESS_THRESHOLD})")
+    planned = commands.add_parser(
+        "assurance", help="probability that a future trial succeeds, from this posterior")
+    planned.add_argument("--outcome", required=True, help="outcome given as counts")
+    planned.add_argument("--prior", required=True, help="name of a prior in the priors file")
+    planned.add_argument("--n-per-arm", required=True, help="future participants per arm")
+    planned.add_argument("--threshold", default=str(DEFAULT_SUCCESS_THRESHOLD),
+                         help=threshold_help)
+    planned.add_argument("--trial", default=None,
+                         help=f"trial YAML file (default {TRIAL_COUNTS_FILE.name})")
+    planned.add_argument("--priors", default=str(DEFAULT_PRIORS_FILE), help="priors YAML file")
+    planned.add_argument("--json", action="store_true", help="print one JSON object")
+    planned.set_defaults(func=assurance.run)
+
+    fixed = commands.add_parser(
+        "oc", help="power and type I error of the same success rule at fixed true rates")
+    fixed.add_argument("--n-per-arm", required=True, help="future participants per arm")
+    fixed.add_argument("--control-rate", required=True, help="true control rate (0-1)")
+    fixed.add_argument("--treatment-rate", required=True,
+                       help="true treatment rate(s), comma-separated (0-1)")
+    fixed.add_argument("--threshold", default=str(DEFAULT_SUCCESS_THRESHOLD),
+                       help=threshold_help)
+    fixed.add_argument("--direction", choices=["higher", "lower"], default="higher",
+                       help="higher: more events is better; lower: fewer is (e.g. deaths)")
+    fixed.add_argument("--json", action="store_true", help="print one JSON object")
+    fixed.set_defaults(func=oc.run)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The ``reanalysis`` parser; each verb's ``func`` runs it."""
     parser = OneLineParser(
@@ -85,6 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     _add_fit(commands)
     _add_priors(commands)
+    _add_planning(commands)
 
     simulation = commands.add_parser("simulate",
                                      help="regenerate the SIMULATED individual data")
