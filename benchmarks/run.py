@@ -15,6 +15,8 @@ assertions in the tests.
 5. ``make-report`` (:mod:`benchmarks.make_report`): ``python -m models report`` as a
    subprocess, cold and warm cache, with the foundation's targets (an exact fit under
    10 ms; the report under 90 s).
+6. ``assurance`` (:mod:`benchmarks.assurance`): one assurance at 400 per arm and the
+   report's whole assurance figure, exact by enumeration.
 
 Compile caches (PyTensor, Numba) stay warm throughout: "cold" means a cold *result* cache,
 as on the first render after ``make`` has set the environment up.
@@ -26,6 +28,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from benchmarks.assurance import bench_assurance
 from benchmarks.common import BENCHMARKS, LABELS, QUICK, BenchResult, Repeats, Row
 from benchmarks.exact import bench_exact_vs_mcmc
 from benchmarks.grid import bench_grid
@@ -56,6 +59,7 @@ def run(names: Sequence[str], repeats: Repeats, trial: Trial,
         "grid": lambda: bench_grid(trial, prior_set, repeats.grid),
         "render": lambda: bench_render(repeats.render),
         "make-report": lambda: bench_make_report(repeats.make_report),
+        "assurance": lambda: bench_assurance(trial, prior_set, repeats.assurance),
     }
     return [run_step(name, steps[name]) for name in BENCHMARKS if name in names]
 

@@ -14,7 +14,7 @@ from models.core.cache_root import DIRECTORY_ENV
 from models.core.paths import DEFAULT_PRIORS_FILE
 from models.data.trial import load_trial
 from models.priors.priors_file import load_priors
-from models.report import tables, text, text_sensitivity, text_simulated
+from models.report import tables, text, text_planning, text_sensitivity, text_simulated
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -132,6 +132,7 @@ REPORT_SENTENCES = [
     text_simulated.truth_interaction, text_simulated.simulation_study,
     text_simulated.crp_benefit_edges, text.prior_predictive_reading, text.summary_intro,
     text.caveats_box, text.references, text.checklist, text_sensitivity.heat_map_intro,
+    text_planning.planning_reading,
 ]
 
 # --------------------------------------------------------------------------- browser

@@ -161,3 +161,19 @@ def test_a_failing_benchmark_is_recorded_not_fatal():
     assert result.details["error"].startswith("RuntimeError: report raised")
     assert [row.verdict for row in result.rows] == ["ERROR"]
     assert "second line" not in result.rows[0].what
+
+
+def test_assurance_benchmark_times_the_report_figure_and_one_large_trial(trial, prior_set):
+    from benchmarks.assurance import SINGLE_N, bench_assurance
+    from models.exact.assurance import assurance
+    from models.exact.beta_binomial import posterior
+    from models.exact.success_rule import SuccessRule
+
+    result = bench_assurance(trial, prior_set, repeats=1)
+    first = trial.outcome(next(iter(trial.outcomes)))
+    arms = posterior(prior_set.get("reference").beta_binomial, first)
+    assert result.details["assurance"] == assurance(SuccessRule.per_arm(SINGLE_N), arms)
+    assert result.details["outcomes_enumerated"] == (SINGLE_N + 1) ** 2
+    assert [row.target for row in result.rows] == ["< 0.5 s", "< 5 s"]
+    assert all(row.verdict in {"pass", "MISS"} for row in result.rows)
+    assert result.details["single_s"] == result.details["single_times"][0]

@@ -227,6 +227,21 @@ def test_twelve_priors_figures_show_every_prior_once(twelve, tmp_path, draw):
         plt.close(fig)
 
 
+def test_twelve_priors_assurance_figure_names_every_prior_once(twelve, tmp_path):
+    fig = figures.assurance_curves(twelve.planning)
+    try:
+        [legend] = fig.legends
+        labels = [t.get_text() for t in legend.get_texts()]
+        assert [f"Prior number {i + 1}" for i in range(TWELVE)] == \
+            [label for label in labels if label.startswith("Prior number")]
+        for ax in fig.axes:  # one solid curve and one dotted ceiling per prior, per panel
+            assert len([line for line in ax.get_lines() if line.get_linestyle() == "-"
+                        and line.get_linewidth() == 2]) == TWELVE
+        fig.savefig(tmp_path / "figure.png")
+    finally:
+        plt.close(fig)
+
+
 def test_twelve_priors_panels_keep_a_readable_width(twelve, tmp_path):
     r = twelve
     triplot = figures.prior_data_posterior(curves.prior_data_posterior(r.trial, r.prior_set))

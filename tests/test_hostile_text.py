@@ -174,6 +174,7 @@ FIGURES = [
                                                      r.crp_observed)),
     lambda r: figures.sensitivity_map(curves.sensitivity_map(r.sensitivity, r.prior_set,
                                                              r.trial)),
+    lambda r: figures.assurance_curves(r.planning),
 ]
 
 

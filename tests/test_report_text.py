@@ -58,8 +58,8 @@ def test_summary_bullets_carry_the_ranges_and_the_priors_worth(report_results, p
 
 
 def test_span_prints_one_value_when_the_range_rounds_to_it():
-    assert text.span([0.8831, 0.8834]) == "0.883"
-    assert text.span([0.77, 0.978]) == "0.770 to 0.978"
+    assert fmt.span([0.8831, 0.8834]) == "0.883"
+    assert fmt.span([0.77, 0.978]) == "0.770 to 0.978"
 
 
 def test_prior_strength_when_every_prior_is_weak(report_results):

@@ -63,7 +63,7 @@ def format_assurance(result: dict[str, Any]) -> str:
         f"control {result['counts']['control']} ({better} events is better)",
         f"  future trial: {result['n_per_arm']} per arm; success = its own P(benefit) > "
         f"{result['threshold']:g} under flat Beta(1, 1) priors",
-        f"  assurance = {result['assurance']:.4f}  (ceiling as the trial grows: current "
+        f"  assurance = {result['assurance']:.4f}  (limit as the trial grows: current "
         f"P(benefit) = {result['ceiling']:.4f})",
     ])
 

@@ -42,6 +42,7 @@ from models.report.curves import (
     StudyHistograms,
     TriplotCurves,
 )
+from models.report.planning_view import POWER_TARGET, Planning
 
 NAMED_COLORS = {"reference": "#4d4d4d", "skeptical": "#1f77b4", "enthusiastic": "#d95f02"}
 EXTRA_COLORS = ("#7570b3", "#1b9e77", "#e7298a", "#66a61e", "#a6761d", "#e6ab02")
@@ -489,4 +490,45 @@ def simulation_study(curves: StudyHistograms, priors: PriorSet | None = None) ->
         ax.set_ylabel("Simulated trials")
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     fig.tight_layout()
+    return fig
+
+
+def assurance_curves(planning: Planning) -> Figure:
+    """P(the next trial succeeds) against its size, per outcome: assurance under each prior
+    (solid, in the prior's colour) with its ceiling, the current P(benefit) (dotted, same
+    colour), and the power of the same rule at the design effect (black, dashed) with the
+    size that gives it ``POWER_TARGET`` (grey vertical line)."""
+    fig, axes = _outcome_panels(len(planning.outcomes), 4.2, 3.9)
+    colors = colors_by_name(list(planning.labels))
+    sizes = np.asarray(planning.sizes)
+    for ax, outcome in zip(axes, planning.outcomes, strict=True):
+        for name, curve in outcome.assurance.items():
+            ax.plot(sizes, curve.assurance, color=colors[name], lw=2,
+                    label=label_text(planning.labels[name]))
+            ax.axhline(curve.ceiling, color=colors[name], lw=1, ls=":")
+        if outcome.power is not None:
+            ax.plot(sizes, outcome.power, color="black", lw=1.4, ls="--")
+            sized = outcome.sized_for_power()
+            if sized is not None:
+                ax.axvline(sized, color="grey", lw=0.8)
+                ax.annotate(f"{100 * POWER_TARGET:.0f}% power:\n{sized} per arm",
+                            (sized, 0.02), xytext=(4, 0), textcoords="offset points",
+                            fontsize=MIN_FONT, color="#555555", va="bottom")
+        ax.set_xlim(sizes[0], sizes[-1])
+        ax.set_ylim(0, 1)
+        ax.set_xlabel("Participants per arm in the next trial")
+        ax.set_title(label_text(outcome.label))
+        ax.grid(axis="y", color="#eeeeee")
+    axes[0].set_ylabel("P(next trial succeeds)")
+    handles = [Line2D([], [], color=colors[name], lw=2, label=label_text(label))
+               for name, label in planning.labels.items()]
+    handles += [Line2D([], [], color="black", lw=2, label="assurance"),
+                Line2D([], [], color="black", lw=1, ls=":", label="ceiling: P(benefit) now")]
+    if planning.design is not None:
+        handles.append(Line2D([], [], color="black", lw=1.4, ls="--",
+                              label="power at the design effect"))
+    columns = min(len(handles), 3 if len(planning.outcomes) == 1 else 4)
+    rows = -(-len(handles) // columns)
+    fig.legend(handles=handles, loc="lower center", ncol=columns, frameon=False)
+    fig.tight_layout(rect=(0, 0.07 * rows, 1, 1))
     return fig

@@ -11,6 +11,7 @@ cell itself, so table builders return plain, unescaped display strings.
 
 import math
 import re
+from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
@@ -44,6 +45,13 @@ def upper_first(text: str) -> str:
 def prob(p: float, digits: int = 3) -> str:
     """A probability on the 0-1 scale, e.g. 0.883."""
     return number(p, f".{digits}f")
+
+
+def span(values: Sequence[float]) -> str:
+    """The range of probabilities, e.g. "0.770 to 0.978", or one value when both ends
+    print the same."""
+    low, high = prob(min(values)), prob(max(values))
+    return low if low == high else f"{low} to {high}"
 
 
 def percent(p: float, digits: int = 0) -> str:

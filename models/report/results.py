@@ -48,6 +48,7 @@ from models.priors.matching import check_priors_fit_trial
 from models.priors.prior_set import PriorSet
 from models.priors.priors_file import load_priors
 from models.priors.statements import implied_statements
+from models.report.planning_view import Planning, planning
 from models.report.prior_predictive_view import PriorPredictiveChecks, prior_predictive_checks
 from models.report.provenance import Provenance, collect_provenance
 from models.sensitivity.heat_map import SensitivityResults, sensitivity_all
@@ -338,6 +339,12 @@ class ReportResults:
                     outcome, prior.logistic.intercept, prior.logistic.treatment)
                 for prior in self.prior_set.priors.values()
                 for outcome in self.trial.outcomes.values()}
+
+    @functools.cached_property
+    def planning(self) -> Planning:
+        """Assurance of the next trial under every prior, and the power at the design
+        effect, for every outcome given as counts (exact)."""
+        return planning(self.trial, self.prior_set)
 
     @functools.cached_property
     def prior_predictive(self) -> PriorPredictiveChecks:

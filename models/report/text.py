@@ -14,7 +14,6 @@ are in :mod:`models.report.text_sensitivity`, :mod:`models.report.text_simulated
 percentage points.
 """
 
-from collections.abc import Sequence
 
 import models.report.format as fmt
 from models.core.direction import Direction, benefit_sign
@@ -22,7 +21,7 @@ from models.exact.beta_binomial import PROBABILITY_ACCURACY, QUANTILE_ACCURACY
 from models.exact.logistic_posterior import LOGISTIC_ACCURACY
 from models.exact.normal_normal import benefit_ratio
 from models.mcmc.diagnostics import ESS_MIN, RHAT_MAX
-from models.report import wording
+from models.report import text_planning, wording
 from models.report.results import (
     HEADLINE_ARD,
     MCSE_AGREEMENT,
@@ -40,12 +39,6 @@ THRESHOLD_MEANINGS = (
 
 LARGE_ARD = 0.2
 """The large benefit of the misreadings (20 points, NNT 5)."""
-
-
-def span(values: Sequence[float]) -> str:
-    """The range of probabilities, or one value when they print the same."""
-    low, high = fmt.prob(min(values)), fmt.prob(max(values))
-    return low if low == high else f"{low} to {high}"
 
 
 def priors_file_name(results: ReportResults) -> str:
@@ -121,12 +114,12 @@ def summary_bullets(results: ReportResults) -> str:
     every = all(p > 0.5 for values in p_all.values() for p in values)
     lead = ("Some benefit is probable under every prior" if every
             else "Whether benefit is probable depends on the prior and the outcome")
-    ranges = " and ".join(f"{span(p_all[o])} for {fmt.markdown_text(trial.label(o).lower())}"
+    ranges = " and ".join(f"{fmt.span(p_all[o])} for {fmt.markdown_text(trial.label(o).lower())}"
                           for o in trial.outcome_names)
     worthwhile = []
     if trial.outcomes:
         def worthwhile_span(o: str) -> str:
-            return span([results.logistic[(n, o)].p_benefit_greater[HEADLINE_ARD].estimate
+            return fmt.span([results.logistic[(n, o)].p_benefit_greater[HEADLINE_ARD].estimate
                          for n in names])
 
         counts = " and ".join(f"{worthwhile_span(o)} for "
@@ -139,7 +132,7 @@ def summary_bullets(results: ReportResults) -> str:
         worthwhile.append(
             f"P({estimate.estimate.words} "
             f"{relative_benefit_words(estimate.direction, WORTHWHILE_RELATIVE)}) is "
-            f"{span(values)} for {fmt.markdown_text(estimate.label.lower())}")
+            f"{fmt.span(values)} for {fmt.markdown_text(estimate.label.lower())}")
     bullets = [
         f"- **{lead}:** {wording.better(trial)} ranges {ranges}.",
         "- **A worthwhile benefit is less certain:** " + "; ".join(worthwhile) + ".",
@@ -493,7 +486,7 @@ def conclusions(results: ReportResults) -> str:
            f"{treatment} a {fmt.prob(results.implied[skeptic]['logistic_p_benefit'])} chance "
            f"of beating {control}; after it, {fmt.prob(skeptic_p)} for {label}")
     if trial.outcomes:
-        may += (f", or {span(list(skeptical_answers(results)))} across the model choices of "
+        may += (f", or {fmt.span(list(skeptical_answers(results)))} across the model choices of "
                 "@sec-families")
     if name in trial.outcomes:
         interval = results.logistic[(first, name)].risk_difference
@@ -509,6 +502,8 @@ def conclusions(results: ReportResults) -> str:
                "that the result, analysed post hoc, holds beyond the trial's population, "
                "outcomes and time point, or outweighs harms, which are not weighed here "
                "(see the caveats in @sec-trial).")
+    if trial.outcomes:
+        may_not += " " + text_planning.next_trial_clause(results)
     if results.has_ipd:
         may_not += (" Nor that the covariate predicts who benefits: the interaction part "
                     "uses simulated data, not the trial's participants.")

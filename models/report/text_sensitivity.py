@@ -14,7 +14,6 @@ import models.report.format as fmt
 from models.mcmc.power_scaling import PSENSE_THRESHOLD
 from models.report import wording
 from models.report.results import ReportResults
-from models.report.text import span
 from models.sensitivity.prior_map import BENEFIT_TARGETS
 
 Z_95 = 1.96
@@ -107,7 +106,7 @@ def placebo_rate_sentence(results: ReportResults) -> str:
     rates = sorted(table["placebo_rate"].unique())
     per_prior = "; ".join(
         f"{fmt.markdown_text(str(rows['label'].iloc[0]).lower())} "
-        f"{span(list(rows['logistic_p_benefit']))}"
+        f"{fmt.span(list(rows['logistic_p_benefit']))}"
         for _, rows in table.groupby("prior", sort=False))
     control = wording.control_rate_owner(results.trial)
     outcomes = "both outcomes" if len(results.trial.outcomes) == 2 else (
@@ -132,7 +131,7 @@ def missing_participant_sentence(results: ReportResults) -> str:
     for name in results.prior_set.names:
         values = [s.logistic for s in results.missing
                   if s.prior == name and s.outcome == outcome.name]
-        parts.append(f"{span(values)} ({fmt.markdown_text(results.labels[name].lower())})")
+        parts.append(f"{fmt.span(values)} ({fmt.markdown_text(results.labels[name].lower())})")
     count = results.missing_treatment
     treatment = wording.treatment(results.trial)
     label = fmt.markdown_text(outcome.label.lower())

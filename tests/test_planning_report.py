@@ -1,0 +1,110 @@
+"""The report's part on planning the next trial: the numbers it quotes are recomputed here
+from the exact functions (power by enumeration at the calibration's design effect,
+assurance from each prior's posterior), and the parts without a design effect."""
+
+import re
+from dataclasses import replace
+
+import matplotlib.pyplot as plt
+import pytest
+
+import models.report.format as fmt
+from models.exact.assurance import assurance, operating_characteristics
+from models.exact.beta_binomial import p_benefit, posterior
+from models.exact.success_rule import SuccessRule
+from models.priors.calibration import design_treatment_rate
+from models.report import figures, text, text_planning
+from models.report.planning_view import PLANNING_SIZES
+
+
+def size_for_90_percent_power(prior_set, direction="higher") -> int:
+    calibration = prior_set.calibration
+    treatment = design_treatment_rate(calibration)
+    for n in PLANNING_SIZES:
+        [power] = operating_characteristics(SuccessRule.per_arm(n, direction=direction),
+                                            calibration.placebo_rate, [treatment])
+        if power >= 0.9:
+            return n
+    raise AssertionError("no size reaches 90% power")
+
+
+def test_reading_quotes_assurance_at_the_size_for_90_percent_power(report_results, trial,
+                                                                   prior_set):
+    sentence = text_planning.planning_reading(report_results)
+    n = size_for_90_percent_power(prior_set)
+    assert f"it needs {n} per arm" in sentence
+    remission = trial.outcome("remission")
+    for name in prior_set.names:
+        arms = posterior(prior_set.get(name).beta_binomial, remission)
+        value = fmt.prob(assurance(SuccessRule.per_arm(n), arms))
+        assert f"{value} ({name})" in sentence
+        ceiling = fmt.prob(p_benefit(prior_set.get(name).beta_binomial, remission))
+        assert ceiling in sentence.split("dotted:")[1]
+    assert "25% on placebo, 45% on tocilizumab: odds ratio 2.50" in sentence
+    assert "@fig-assurance" in sentence
+
+
+def test_reading_gives_the_plateau_by_its_definition(report_results, trial, prior_set):
+    sentence = text_planning.planning_reading(report_results)
+    match = re.search(r"Beyond (\d+) per arm \(reference prior\), 50 more per arm add under "
+                      r"1 percentage point", sentence)
+    assert match is not None
+    n = int(match.group(1))
+    arms = posterior(prior_set.get("reference").beta_binomial, trial.outcome("remission"))
+    gain = [assurance(SuccessRule.per_arm(m + 50), arms) - assurance(SuccessRule.per_arm(m), arms)
+            for m in (n - 10, n)]
+    assert gain[1] < 0.01 <= gain[0]
+    assert "under the skeptical prior assurance is still rising at 350" in sentence
+
+
+def test_conclusions_say_a_confirmatory_trial_may_fail(report_results, trial, prior_set):
+    sentence = text.conclusions(report_results)
+    n = size_for_90_percent_power(prior_set)
+    values = [assurance(SuccessRule.per_arm(n), posterior(prior_set.get(name).beta_binomial,
+                                                          trial.outcome("remission")))
+              for name in prior_set.names]
+    assert (f"Nor that a confirmatory trial would succeed: sized for 90% power at the design "
+            f"effect ({n} per arm), its assurance for remission at day 28 is "
+            f"{fmt.span(values)}") in sentence
+
+
+@pytest.fixture(scope="module")
+def uncalibrated(report_results):
+    return replace(report_results,
+                   prior_set=replace(report_results.prior_set, calibration=None))
+
+
+def test_without_a_design_effect_there_is_no_power_and_assurance_is_quoted_at_200(
+        uncalibrated):
+    assert uncalibrated.planning.design is None
+    assert all(o.power is None for o in uncalibrated.planning.outcomes)
+    sentence = text_planning.planning_reading(uncalibrated)
+    assert "Without a design effect in the priors file there is no power curve" in sentence
+    assert "at 200 per arm" in sentence
+    assert "*power*" not in sentence
+    assert "with 200 per arm" in text_planning.next_trial_clause(uncalibrated)
+    fig = figures.assurance_curves(uncalibrated.planning)
+    try:
+        assert not [line for ax in fig.axes for line in ax.get_lines()
+                    if line.get_linestyle() == "--"]
+        assert "power at the design effect" not in [t.get_text()
+                                                    for t in fig.legends[0].get_texts()]
+    finally:
+        plt.close(fig)
+
+
+def test_figure_draws_each_curve_and_marks_the_size_for_90_percent_power(report_results,
+                                                                         prior_set):
+    fig = figures.assurance_curves(report_results.planning)
+    n = size_for_90_percent_power(prior_set)
+    try:
+        assert len(fig.axes) == len(report_results.trial.outcomes)
+        for ax, outcome in zip(fig.axes, report_results.planning.outcomes, strict=True):
+            solid = [line for line in ax.get_lines() if line.get_linewidth() == 2]
+            assert [list(line.get_ydata()) for line in solid] == [
+                list(curve.assurance) for curve in outcome.assurance.values()]
+            vertical = [line for line in ax.get_lines() if list(line.get_xdata()) == [n, n]]
+            assert len(vertical) == 1
+            assert any(f"{n} per arm" in t.get_text() for t in ax.texts)
+    finally:
+        plt.close(fig)
