@@ -89,8 +89,9 @@ def _add_planning(commands: "argparse._SubParsersAction[OneLineParser]") -> None
         "assurance", help="probability that a future trial succeeds, from this posterior")
     planned.add_argument("--outcome", required=True, help="outcome given as counts")
     planned.add_argument("--prior", required=True, help="name of a prior in the priors file")
-    planned.add_argument("--n-per-arm", required=True, help="future participants per arm")
-    planned.add_argument("--threshold", default=str(DEFAULT_SUCCESS_THRESHOLD),
+    planned.add_argument("--n-per-arm", required=True, metavar="N",
+                         help="future participants per arm (2 to 5,000)")
+    planned.add_argument("--threshold", default=str(DEFAULT_SUCCESS_THRESHOLD), metavar="T",
                          help=threshold_help)
     planned.add_argument("--trial", default=None,
                          help=f"trial YAML file (default {TRIAL_COUNTS_FILE.name})")
@@ -100,11 +101,13 @@ def _add_planning(commands: "argparse._SubParsersAction[OneLineParser]") -> None
 
     fixed = commands.add_parser(
         "oc", help="power and type I error of the same success rule at fixed true rates")
-    fixed.add_argument("--n-per-arm", required=True, help="future participants per arm")
-    fixed.add_argument("--control-rate", required=True, help="true control rate (0-1)")
-    fixed.add_argument("--treatment-rate", required=True,
+    fixed.add_argument("--n-per-arm", required=True, metavar="N",
+                       help="future participants per arm (2 to 5,000)")
+    fixed.add_argument("--control-rate", required=True, metavar="P0",
+                       help="true control rate (0-1)")
+    fixed.add_argument("--treatment-rate", required=True, metavar="P1[,P2...]",
                        help="true treatment rate(s), comma-separated (0-1)")
-    fixed.add_argument("--threshold", default=str(DEFAULT_SUCCESS_THRESHOLD),
+    fixed.add_argument("--threshold", default=str(DEFAULT_SUCCESS_THRESHOLD), metavar="T",
                        help=threshold_help)
     fixed.add_argument("--direction", choices=["higher", "lower"], default="higher",
                        help="higher: more events is better; lower: fewer is (e.g. deaths)")

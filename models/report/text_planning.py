@@ -58,8 +58,8 @@ def planning_reading(results: ReportResults) -> str:
     power = (f"Its *power* is the chance of success if the design effect is true ({design}); "
              "its " if design else "Its ")
     intro = (
-        f"Is a larger trial worth running? Suppose it randomises *n* per arm and succeeds if "
-        f"its own data, with flat priors, give P(benefit) above "
+        f"Suppose the next trial randomises *n* per arm and succeeds if its own data, with "
+        f"flat priors, give P(benefit) above "
         f"{fmt.general(planning.threshold)}. {power}*assurance* draws the true rates from "
         "this trial's posterior (beta-binomial model), averaging the power over every effect "
         "still plausible, including none (@fig-assurance; exact, by enumeration).")
@@ -72,14 +72,17 @@ def planning_reading(results: ReportResults) -> str:
         f"{values}.",
         f"As *n* grows, assurance approaches this model's current P(benefit) (dotted: "
         f"{ceilings}), not 1: a larger trial cannot make a doubtful effect real."]
-    plateaus = []
+    plateaus, rising = [], []
     for name in dict.fromkeys((results.first_prior, results.skeptical_prior)):
         plateau = outcome.plateau(name)
-        plateaus.append(
-            f"beyond {plateau} per arm ({labels[name]} prior), {PLATEAU_STEP} more per arm "
-            f"add under {_gain()}" if plateau is not None else
-            f"under the {labels[name]} prior assurance is still rising at "
-            f"{planning.sizes[-1] - PLATEAU_STEP}")
+        if plateau is None:
+            rising.append(labels[name])
+        else:
+            plateaus.append(f"beyond {plateau} per arm ({labels[name]} prior), {PLATEAU_STEP} "
+                            f"more per arm add under {_gain()}")
+    if rising:
+        plateaus.append(f"under the {' and '.join(rising)} prior{'s' if len(rising) > 1 else ''}"
+                        f" assurance is still rising at {planning.sizes[-1] - PLATEAU_STEP}")
     sentences.append(fmt.upper_first("; ".join(plateaus)) + ".")
     return intro + "\n\n" + " ".join(sentences)
 
