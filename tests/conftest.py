@@ -132,7 +132,7 @@ REPORT_SENTENCES = [
     text_simulated.truth_interaction, text_simulated.simulation_study,
     text_simulated.crp_benefit_edges, text.prior_predictive_reading, text.summary_intro,
     text.caveats_box, text.references, text.checklist, text_sensitivity.heat_map_intro,
-    text_planning.planning_reading,
+    text_planning.planning_reading, text_planning.planning_details, text_planning.next_trial_clause,
 ]
 
 # --------------------------------------------------------------------------- browser

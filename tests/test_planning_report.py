@@ -14,18 +14,19 @@ from models.exact.beta_binomial import p_benefit, posterior
 from models.exact.success_rule import SuccessRule
 from models.priors.calibration import design_treatment_rate
 from models.report import figures, text, text_planning
-from models.report.planning_view import PLANNING_SIZES
 
 
-def size_for_90_percent_power(prior_set, direction="higher") -> int:
+def power_at(prior_set, n: int, direction: str = "higher") -> float:
     calibration = prior_set.calibration
-    treatment = design_treatment_rate(calibration)
-    for n in PLANNING_SIZES:
-        [power] = operating_characteristics(SuccessRule.per_arm(n, direction=direction),
-                                            calibration.placebo_rate, [treatment])
-        if power >= 0.9:
-            return n
-    raise AssertionError("no size reaches 90% power")
+    [power] = operating_characteristics(SuccessRule.per_arm(n, direction=direction),
+                                        calibration.placebo_rate,
+                                        [design_treatment_rate(calibration)])
+    return power
+
+
+def size_for_90_percent_power(prior_set) -> int:
+    """The smallest whole size with 90% power, by scanning every size from 2."""
+    return next(n for n in range(2, 401) if power_at(prior_set, n) >= 0.9)
 
 
 def test_reading_quotes_assurance_at_the_size_for_90_percent_power(report_results, trial,
@@ -39,14 +40,15 @@ def test_reading_quotes_assurance_at_the_size_for_90_percent_power(report_result
         value = fmt.prob(assurance(SuccessRule.per_arm(n), arms))
         assert f"{value} ({name})" in sentence
         ceiling = fmt.prob(p_benefit(prior_set.get(name).beta_binomial, remission))
-        assert ceiling in sentence.split("dotted:")[1]
+        assert f"{name} {ceiling}" in sentence.split("dotted:")[1]
     assert "25% on placebo, 45% on tocilizumab: odds ratio 2.50" in sentence
     assert "@fig-assurance" in sentence
 
 
 def test_reading_gives_the_plateau_by_its_definition(report_results, trial, prior_set):
     sentence = text_planning.planning_reading(report_results)
-    match = re.search(r"Beyond (\d+) per arm \(reference prior\), 50 more per arm add under "
+    match = re.search(r"Under the reference prior no size up to 400 per arm reaches an "
+                      r"assurance of 0.8, and from (\d+) per arm on 50 more per arm add under "
                       r"1 percentage point", sentence)
     assert match is not None
     n = int(match.group(1))
@@ -64,8 +66,8 @@ def test_conclusions_say_a_confirmatory_trial_may_fail(report_results, trial, pr
                                                           trial.outcome("remission")))
               for name in prior_set.names]
     assert (f"Nor that a confirmatory trial would succeed: sized for 90% power at the design "
-            f"effect ({n} per arm), its assurance for remission at day 28 is "
-            f"{fmt.span(values)}") in sentence
+            f"effect ({n} per arm), its assurance (beta-binomial model) for remission at day 28 "
+            f"is {fmt.span(values)}") in sentence
 
 
 @pytest.fixture(scope="module")
@@ -104,7 +106,32 @@ def test_figure_draws_each_curve_and_marks_the_size_for_90_percent_power(report_
             assert [list(line.get_ydata()) for line in solid] == [
                 list(curve.assurance) for curve in outcome.assurance.values()]
             vertical = [line for line in ax.get_lines() if list(line.get_xdata()) == [n, n]]
+            assert outcome.power_size == n
             assert len(vertical) == 1
             assert any(f"{n} per arm" in t.get_text() for t in ax.texts)
     finally:
         plt.close(fig)
+
+
+def test_reading_says_whether_the_first_prior_reaches_an_assurance_of_0_8(report_results,
+                                                                          trial, prior_set):
+    sentence = text_planning.planning_reading(report_results)
+    arms = posterior(prior_set.get("reference").beta_binomial, trial.outcome("remission"))
+    largest = assurance(SuccessRule.per_arm(400), arms)
+    assert largest < 0.8
+    assert "under the reference prior no size up to 400 per arm reaches an assurance of 0.8" in \
+        sentence.lower()
+
+
+def test_details_compare_assurance_and_power_at_20_per_arm(report_results, trial, prior_set):
+    details = text_planning.planning_details(report_results)
+    arms = posterior(prior_set.get("reference").beta_binomial, trial.outcome("remission"))
+    at_20 = assurance(SuccessRule.per_arm(20), arms)
+    assert at_20 > power_at(prior_set, 20)
+    assert (f"At 20 per arm the assurance for remission at day 28 under the reference prior is "
+            f"{fmt.prob(at_20)}, against a power of {fmt.prob(power_at(prior_set, 20))}") in details
+    assert "the power curve is therefore the same for every named prior" in details
+    n = size_for_90_percent_power(prior_set)
+    assert f"{n} per arm is the smallest whole size with 90% power" in details
+    skeptical = report_results.exact[("skeptical", "remission")].summary.p_benefit.estimate
+    assert f"P(benefit) for remission at day 28 is {fmt.prob(skeptical)}" in details

@@ -496,8 +496,10 @@ def simulation_study(curves: StudyHistograms, priors: PriorSet | None = None) ->
 def assurance_curves(planning: Planning) -> Figure:
     """P(the next trial succeeds) against its size, per outcome: assurance under each prior
     (solid, in the prior's colour) with its ceiling, the current P(benefit) (dotted, same
-    colour), and the power of the same rule at the design effect (black, dashed) with the
-    size that gives it ``POWER_TARGET`` (grey vertical line)."""
+    colour, its value at the left edge), and the power of the same rule at the design
+    effect (black, dashed) with the smallest whole size that gives it ``POWER_TARGET``
+    (grey vertical line). One legend names the priors by colour, another the line
+    styles, in grey."""
     fig, axes = _outcome_panels(len(planning.outcomes), 4.2, 3.9)
     colors = colors_by_name(list(planning.labels))
     sizes = np.asarray(planning.sizes)
@@ -506,29 +508,51 @@ def assurance_curves(planning: Planning) -> Figure:
             ax.plot(sizes, curve.assurance, color=colors[name], lw=2,
                     label=label_text(planning.labels[name]))
             ax.axhline(curve.ceiling, color=colors[name], lw=1, ls=":")
+        _ceiling_labels(ax, {name: curve.ceiling for name, curve in outcome.assurance.items()},
+                        colors, float(sizes[0]))
         if outcome.power is not None:
             ax.plot(sizes, outcome.power, color="black", lw=1.4, ls="--")
-            sized = outcome.sized_for_power()
-            if sized is not None:
-                ax.axvline(sized, color="grey", lw=0.8)
-                ax.annotate(f"{100 * POWER_TARGET:.0f}% power:\n{sized} per arm",
-                            (sized, 0.02), xytext=(4, 0), textcoords="offset points",
-                            fontsize=MIN_FONT, color="#555555", va="bottom")
+            if outcome.power_size is not None:
+                ax.axvline(outcome.power_size, color="grey", lw=0.8)
+                ax.annotate(f"{100 * POWER_TARGET:.0f}% power:\n{outcome.power_size} per arm",
+                            (outcome.power_size, 0.02), xytext=(4, 0),
+                            textcoords="offset points", fontsize=MIN_FONT, color="#555555",
+                            va="bottom")
         ax.set_xlim(sizes[0], sizes[-1])
-        ax.set_ylim(0, 1)
+        ax.set_ylim(0, 1.04)
         ax.set_xlabel("Participants per arm in the next trial")
         ax.set_title(label_text(outcome.label))
         ax.grid(axis="y", color="#eeeeee")
     axes[0].set_ylabel("P(next trial succeeds)")
-    handles = [Line2D([], [], color=colors[name], lw=2, label=label_text(label))
-               for name, label in planning.labels.items()]
-    handles += [Line2D([], [], color="black", lw=2, label="assurance"),
-                Line2D([], [], color="black", lw=1, ls=":", label="ceiling: P(benefit) now")]
+    priors = [Line2D([], [], color=colors[name], lw=2, label=label_text(label))
+              for name, label in planning.labels.items()]
+    styles = [Line2D([], [], color="#888888", lw=2, label="assurance"),
+              Line2D([], [], color="#888888", lw=1, ls=":",
+                     label="ceiling: P(benefit) now")]
     if planning.design is not None:
-        handles.append(Line2D([], [], color="black", lw=1.4, ls="--",
-                              label="power at the design effect"))
-    columns = min(len(handles), 3 if len(planning.outcomes) == 1 else 4)
-    rows = -(-len(handles) // columns)
-    fig.legend(handles=handles, loc="lower center", ncol=columns, frameon=False)
-    fig.tight_layout(rect=(0, 0.07 * rows, 1, 1))
+        styles.append(Line2D([], [], color="black", lw=1.4, ls="--",
+                             label="power at the design effect"))
+    wide = len(planning.outcomes) > 1
+    prior_columns = min(len(priors), 4 if wide else 2)
+    prior_rows = -(-len(priors) // prior_columns)
+    style_rows = 1 if wide else len(styles)
+    row = 16.0 / (72.0 * fig.get_size_inches()[1])  # one legend row, as a figure fraction
+    fig.legend(handles=styles, loc="lower center", ncol=len(styles) if wide else 1,
+               frameon=False, bbox_to_anchor=(0.5, 0.0))
+    fig.legend(handles=priors, loc="lower center", ncol=prior_columns, frameon=False,
+               bbox_to_anchor=(0.5, row * style_rows))
+    fig.tight_layout(rect=(0, row * (prior_rows + style_rows) + 0.02, 1, 1))
     return fig
+
+
+def _ceiling_labels(ax: Axes, ceilings: dict[str, float], colors: dict[str, str],
+                    x: float) -> None:
+    """Each ceiling's value above its dotted line at the left edge, where the curves are
+    still low; values closer than about one line of text are set side by side."""
+    offset, previous = 2.0, math.inf
+    for name, value in sorted(ceilings.items(), key=lambda item: -item[1]):
+        offset = offset + 30.0 if previous - value < 0.05 else 2.0
+        previous = value
+        ax.annotate(f"{value:.3f}", (x, value), xytext=(offset, 1),
+                    textcoords="offset points", ha="left", va="bottom", fontsize=MIN_FONT,
+                    color=colors[name])

@@ -9,6 +9,7 @@ design odds ratio gives). The rule does not depend on the prior, so each size's 
 enumerated once and shared by every prior and outcome of the same direction.
 """
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from models.core.direction import Direction
@@ -17,11 +18,13 @@ from models.exact.assurance import (
     PLATEAU_GAIN,
     PLATEAU_STEP,
     AssuranceCurve,
+    assurance,
     assurance_curve,
     operating_characteristics,
     plateau_n,
     rule_for,
 )
+from models.exact.beta_binomial import posterior
 from models.exact.success_rule import DEFAULT_SUCCESS_THRESHOLD, SuccessRule
 from models.priors.calibration import design_treatment_rate
 from models.priors.prior_set import PriorSet
@@ -31,7 +34,8 @@ PLANNING_SIZES = tuple(range(20, 401, 10))
 
 POWER_TARGET = 0.9
 """The conventional power a trial is sized for; the report quotes assurance at the
-smallest size whose power at the design effect reaches it."""
+smallest whole size whose power at the design effect reaches it (power is not monotone in
+the size, for discrete counts, so it is the smallest such size, not a threshold)."""
 
 __all__ = ["PLANNING_SIZES", "PLATEAU_GAIN", "PLATEAU_STEP", "POWER_TARGET", "DesignEffect",
            "OutcomePlanning", "Planning", "planning"]
@@ -57,19 +61,17 @@ class OutcomePlanning:
     direction: Direction
     assurance: dict[str, AssuranceCurve]
     power: tuple[float, ...] | None
+    power_size: int | None = None
+    """The smallest whole size (per arm) whose power at the design effect reaches
+    :data:`POWER_TARGET` (``None``: none up to the largest drawn size, or no design)."""
+    assurance_at_power_size: dict[str, float] | None = None
+    """Assurance under each prior at :attr:`power_size`."""
 
     def plateau(self, prior: str) -> int | None:
         """The size from which :data:`PLATEAU_STEP` more per arm add less than
         :data:`PLATEAU_GAIN` to assurance under ``prior`` (``None``: still rising)."""
         curve = self.assurance[prior]
         return plateau_n(curve.n_per_arm, curve.assurance)
-
-    def sized_for_power(self, target: float = POWER_TARGET) -> int | None:
-        """The smallest drawn size whose power at the design effect reaches ``target``."""
-        if self.power is None:
-            return None
-        sizes = next(iter(self.assurance.values())).n_per_arm
-        return next((n for n, p in zip(sizes, self.power, strict=True) if p >= target), None)
 
     def assurance_at(self, prior: str, n: int) -> float:
         """Assurance under ``prior`` at the drawn size ``n``."""
@@ -97,6 +99,20 @@ def design_effect(prior_set: PriorSet) -> DesignEffect | None:
                         calibration.design_odds_ratio)
 
 
+def smallest_size_for_power(power: Sequence[float], sizes: Sequence[int],
+                            rule_power: Callable[[int], float],
+                            target: float = POWER_TARGET) -> int | None:
+    """The smallest whole size whose power reaches ``target``: the first drawn size that
+    does, then every whole size between it and the drawn size before it, in order
+    (``rule_power(n)`` is the power at n). ``None`` when no drawn size reaches it."""
+    first = next((i for i, p in enumerate(power) if p >= target), None)
+    if first is None:
+        return None
+    start = sizes[first - 1] + 1 if first > 0 else 2
+    return next(n for n in range(start, sizes[first] + 1)
+                if n == sizes[first] or rule_power(n) >= target)
+
+
 def planning(trial: Trial, prior_set: PriorSet, sizes: tuple[int, ...] = PLANNING_SIZES,
              threshold: float = DEFAULT_SUCCESS_THRESHOLD) -> Planning:
     """Assurance of every named prior and the power at the design effect, for every size
@@ -107,12 +123,21 @@ def planning(trial: Trial, prior_set: PriorSet, sizes: tuple[int, ...] = PLANNIN
     for outcome in trial.outcomes.values():
         curves = {name: assurance_curve(prior.beta_binomial, outcome, sizes, threshold, rules)
                   for name, prior in prior_set.priors.items()}
-        power = None
+        power, power_size, at_power_size = None, None, None
         if design is not None:
-            power = tuple(operating_characteristics(
-                rule_for(n, threshold, outcome.direction, rules), design.control_rate,
-                [design.treatment_rate])[0] for n in sizes)
+            def rule_power(n: int, direction: Direction = outcome.direction,
+                           effect: DesignEffect = design) -> float:
+                return operating_characteristics(rule_for(n, threshold, direction, rules),
+                                                 effect.control_rate,
+                                                 [effect.treatment_rate])[0]
+
+            power = tuple(rule_power(n) for n in sizes)
+            power_size = smallest_size_for_power(power, sizes, rule_power)
+            if power_size is not None:
+                rule = rule_for(power_size, threshold, outcome.direction, rules)
+                at_power_size = {name: assurance(rule, posterior(prior.beta_binomial, outcome))
+                                 for name, prior in prior_set.priors.items()}
         outcomes.append(OutcomePlanning(outcome.name, outcome.label, outcome.direction, curves,
-                                        power))
+                                        power, power_size, at_power_size))
     return Planning(tuple(sizes), threshold, design, tuple(outcomes),
                     {name: prior.label for name, prior in prior_set.priors.items()})

@@ -308,7 +308,7 @@ def calibration(results: ReportResults) -> str:
         f"; a risk difference of {fmt.points(results.design_ard)} points at that {control} "
         f"rate) and a tail probability of {c.tail_probability:g}, one {control} rate for "
         "every outcome. These are assumptions of this reanalysis, not facts about the "
-        "trial, and are varied below (@sec-sensitivity)."
+        "trial, and are varied in the appendix (@sec-further)."
     )
 
 
@@ -664,8 +664,8 @@ def checklist(results: ReportResults) -> str:
         ("BARG 4. Posterior predictive check",
          "@sec-ppc" if counts else "Not applicable (a published ratio only)"),
         ("BARG 5. Sensitivity to the prior",
-         where((True, "@sec-sensitivity (heat map, tipping points"
-                + (", control rate, missing participants" if counts else "") + ")"),
+         where((True, "@sec-sensitivity (heat map, tipping points)"
+                + ("; @sec-further (control rate, missing participants)" if counts else "")),
                (counts, "@sec-families, @sec-psense"))),
         ("BARG 6. Reproducibility: data, code, versions", "@sec-provenance"),
         ("ROBUST 1-3. Prior specified, justified, sensitivity analysed",

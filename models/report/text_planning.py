@@ -1,7 +1,7 @@
 """The computed sentences of the report's part on planning the next trial: what assurance
 and power are, the assurance under each prior at the size a conventional power
 calculation gives, its ceiling, and where it stops rising meaningfully
-(:mod:`models.report.planning_view`).
+(:mod:`models.report.planning_view`); and, for the appendix, the details a teacher needs.
 
 Every function takes one :class:`~models.report.results.ReportResults` and returns
 Markdown (user labels escaped). Probabilities on the 0-1 scale, rates as percentages.
@@ -9,15 +9,26 @@ Markdown (user labels escaped). Probabilities on the 0-1 scale, rates as percent
 
 import models.report.format as fmt
 from models.report import wording
-from models.report.planning_view import PLATEAU_GAIN, PLATEAU_STEP, POWER_TARGET, OutcomePlanning
+from models.report.planning_view import (
+    PLATEAU_GAIN,
+    PLATEAU_STEP,
+    POWER_TARGET,
+    OutcomePlanning,
+    Planning,
+)
 from models.report.results import ReportResults
 
 QUOTED_SIZE = 200
 """The size (per arm) whose assurance is quoted when no design effect gives a size."""
 
+ASSURANCE_GOAL = 0.8
+"""An assurance a sponsor might ask of a confirmatory trial; the text says whether any
+drawn size reaches it under the first prior."""
+
 
 def _design_clause(results: ReportResults) -> str:
-    """The design effect in words, e.g. "control 25%, treatment 45%: odds ratio 2.5"."""
+    """The design effect in words, e.g. "25% on placebo, 45% on tocilizumab: odds ratio
+    2.50"."""
     design = results.planning.design
     if design is None:
         return ""
@@ -32,58 +43,77 @@ def _gain() -> str:
     return f"{points} percentage point" + ("" if points == "1" else "s")
 
 
-def _quoted_size(outcome: OutcomePlanning, sizes: tuple[int, ...]) -> tuple[int, str]:
-    """The size to quote assurance at, and how it was chosen, in words."""
-    sized = outcome.sized_for_power()
-    if sized is not None:
-        return sized, (f"Sized for {fmt.percent(POWER_TARGET)} power at the design effect, "
-                       f"it needs {sized} per arm")
+def _quoted(outcome: OutcomePlanning, planning: Planning) -> tuple[int, dict[str, float], str]:
+    """The size to quote assurance at, the assurance there under each prior, and how the
+    size was chosen, in words."""
+    if outcome.power_size is not None and outcome.assurance_at_power_size is not None:
+        return outcome.power_size, outcome.assurance_at_power_size, (
+            f"Sized for {fmt.percent(POWER_TARGET)} power at the design effect, it needs "
+            f"{outcome.power_size} per arm")
     if outcome.power is not None:
-        largest = sizes[-1]
-        return largest, (f"Even {largest} per arm gives only "
-                         f"{fmt.prob(outcome.power[-1], 2)} power at the design effect")
-    quoted = QUOTED_SIZE if QUOTED_SIZE in sizes else sizes[len(sizes) // 2]
-    return quoted, (f"Without a design effect in the priors file there is no power curve; "
-                    f"at {quoted} per arm")
+        n = planning.sizes[-1]
+        how = (f"Even {n} per arm gives only {fmt.prob(outcome.power[-1])} power at the "
+               "design effect")
+    else:
+        n = QUOTED_SIZE if QUOTED_SIZE in planning.sizes else planning.sizes[len(planning.sizes)
+                                                                             // 2]
+        how = f"Without a design effect in the priors file there is no power curve; at {n} per arm"
+    return n, {name: outcome.assurance_at(name, n) for name in outcome.assurance}, how
+
+
+def _labels(planning: Planning) -> dict[str, str]:
+    return {name: fmt.markdown_text(label.lower()) for name, label in planning.labels.items()}
 
 
 def planning_reading(results: ReportResults) -> str:
     """What assurance and power are, and what they say for the first outcome given as
-    counts: assurance under every prior at the quoted size, its ceiling, and the size from
-    which it stops rising meaningfully under the first and the skeptical prior."""
+    counts: assurance under every prior at the quoted size, its ceiling, whether the first
+    prior's assurance reaches :data:`ASSURANCE_GOAL`, and the size from which it stops
+    rising meaningfully under the first and the skeptical prior."""
     planning = results.planning
     outcome = planning.outcomes[0]
-    labels = {name: fmt.markdown_text(label.lower()) for name, label in planning.labels.items()}
+    labels = _labels(planning)
     design = _design_clause(results)
     power = (f"Its *power* is the chance of success if the design effect is true ({design}); "
              "its " if design else "Its ")
     intro = (
         f"Suppose the next trial randomises *n* per arm and succeeds if its own data, with "
-        f"flat priors, give P(benefit) above "
-        f"{fmt.general(planning.threshold)}. {power}*assurance* draws the true rates from "
-        "this trial's posterior (beta-binomial model), averaging the power over every effect "
-        "still plausible, including none (@fig-assurance; exact, by enumeration).")
-    quoted, how = _quoted_size(outcome, planning.sizes)
-    values = ", ".join(f"{fmt.prob(outcome.assurance_at(name, quoted))} ({labels[name]})"
-                       for name in outcome.assurance)
-    ceilings = ", ".join(fmt.prob(curve.ceiling) for curve in outcome.assurance.values())
+        f"flat priors, give P(benefit) above {fmt.general(planning.threshold)}. {power}"
+        "*assurance* draws the true rates from this trial's posterior (beta-binomial model), "
+        "averaging the chance of success over every effect still plausible, including none "
+        "and harm (@fig-assurance; exact).")
+    _, values, how = _quoted(outcome, planning)
+    quoted = ", ".join(f"{fmt.prob(value)} ({labels[name]})" for name, value in values.items())
+    ceilings = ", ".join(f"{labels[name]} {fmt.prob(curve.ceiling)}"
+                         for name, curve in outcome.assurance.items())
     sentences = [
         f"{how}; for {fmt.markdown_text(outcome.label.lower())} its assurance is then "
-        f"{values}.",
-        f"As *n* grows, assurance approaches this model's current P(benefit) (dotted: "
-        f"{ceilings}), not 1: a larger trial cannot make a doubtful effect real."]
-    plateaus, rising = [], []
-    for name in dict.fromkeys((results.first_prior, results.skeptical_prior)):
+        f"{quoted}.",
+        f"As *n* grows, assurance approaches this model's current P(benefit), not 1 (dotted: "
+        f"{ceilings}): no size lifts the chance of success above today's probability of any "
+        "benefit, however small."]
+    first = results.first_prior
+    first_curve = outcome.assurance[first]
+    reached = next((n for n, value in zip(first_curve.n_per_arm, first_curve.assurance,
+                                          strict=True) if value >= ASSURANCE_GOAL), None)
+    goal = (f"no size up to {planning.sizes[-1]} per arm reaches an assurance of "
+            f"{fmt.general(ASSURANCE_GOAL)}" if reached is None else
+            f"an assurance of {fmt.general(ASSURANCE_GOAL)} needs about {reached} per arm")
+    parts, rising = [], []
+    for name in dict.fromkeys((first, results.skeptical_prior)):
         plateau = outcome.plateau(name)
+        lead = f"under the {labels[name]} prior " + (f"{goal}, and " if name == first else "")
         if plateau is None:
             rising.append(labels[name])
+            if name == first:
+                parts.append(f"under the {labels[name]} prior {goal}")
         else:
-            plateaus.append(f"beyond {plateau} per arm ({labels[name]} prior), {PLATEAU_STEP} "
-                            f"more per arm add under {_gain()}")
+            parts.append(f"{lead}from {plateau} per arm on {PLATEAU_STEP} more per arm add "
+                         f"under {_gain()}")
     if rising:
-        plateaus.append(f"under the {' and '.join(rising)} prior{'s' if len(rising) > 1 else ''}"
-                        f" assurance is still rising at {planning.sizes[-1] - PLATEAU_STEP}")
-    sentences.append(fmt.upper_first("; ".join(plateaus)) + ".")
+        parts.append(f"under the {' and '.join(rising)} prior{'s' if len(rising) > 1 else ''}"
+                     f" assurance is still rising at {planning.sizes[-1] - PLATEAU_STEP}")
+    sentences.append(fmt.upper_first("; ".join(parts)) + " (@sec-planning-details).")
     return intro + "\n\n" + " ".join(sentences)
 
 
@@ -92,11 +122,75 @@ def next_trial_clause(results: ReportResults) -> str:
     quoted size, for the first outcome given as counts."""
     planning = results.planning
     outcome = planning.outcomes[0]
-    quoted, _ = _quoted_size(outcome, planning.sizes)
-    values = [outcome.assurance_at(name, quoted) for name in outcome.assurance]
-    sized = (f"sized for {fmt.percent(POWER_TARGET)} power at the design effect "
-             f"({quoted} per arm)" if quoted == outcome.sized_for_power() else
-             f"with {quoted} per arm")
-    return (f"Nor that a confirmatory trial would succeed: {sized}, its assurance for "
-            f"{fmt.markdown_text(outcome.label.lower())} is {fmt.span(values)} across the priors "
-            "(@sec-next-trial).")
+    n, values, _ = _quoted(outcome, planning)
+    sized = (f"sized for {fmt.percent(POWER_TARGET)} power at the design effect ({n} per arm)"
+             if n == outcome.power_size else f"with {n} per arm")
+    return (f"Nor that a confirmatory trial would succeed: {sized}, its assurance "
+            f"(beta-binomial model) for {fmt.markdown_text(outcome.label.lower())} is "
+            f"{fmt.span(list(values.values()))} across the priors (@sec-next-trial).")
+
+
+def _assurance_against_power(outcome: OutcomePlanning, planning: Planning, prior_label: str,
+                             prior: str, label: str) -> str:
+    """Assurance against power at the smallest drawn size, why they differ there, and the
+    size from which assurance stays below power."""
+    power = outcome.power or ()
+    values = outcome.assurance[prior].assurance
+    smallest, at_smallest = planning.sizes[0], values[0]
+    below = [value < p for value, p in zip(values, power, strict=True)]
+    stays_below = next((n for i, n in enumerate(planning.sizes) if all(below[i:])), None)
+    text = (f"*Assurance against power.* At {smallest} per arm the assurance for {label} "
+            f"under the {prior_label} prior is {fmt.prob(at_smallest)}, against a power of "
+            f"{fmt.prob(power[0])}")
+    if at_smallest > power[0]:
+        text += (": the posterior also allows effects larger than the design effect, which "
+                 "a small trial needs in order to succeed")
+    if stays_below is not None:
+        text += (f". From {stays_below} per arm on assurance is below power: the chance that "
+                 "the effect is smaller than the design effect, absent or harmful weighs more")
+    return text + "."
+
+
+def planning_details(results: ReportResults) -> str:
+    """For the appendix: the design prior and the analysis prior, why assurance can exceed
+    power in small trials (with the numbers at the smallest drawn size), whole sizes and
+    discrete steps, how fragile the plateau is, and which model's posterior is used."""
+    planning = results.planning
+    outcome = planning.outcomes[0]
+    labels = _labels(planning)
+    first, skeptic = results.first_prior, results.skeptical_prior
+    label = fmt.markdown_text(outcome.label.lower())
+    items = [
+        "*Two priors.* The named prior is the *design prior*: it says which true rates are "
+        "plausible now. The next trial is analysed with flat priors (the *analysis prior*), "
+        "so that its success rests on its own data; the power curve is therefore the same "
+        "for every named prior."]
+    if outcome.power is not None:
+        items.append(_assurance_against_power(outcome, planning, labels[first], first, label))
+    items.append(
+        f"*Whole sizes.* The curves are drawn every {planning.sizes[1] - planning.sizes[0]} "
+        "per arm" + (f"; {outcome.power_size} per arm is the smallest whole size with "
+                     f"{fmt.percent(POWER_TARGET)} power" if outcome.power_size else "")
+        + ". Counts are discrete, so power and assurance rise in small uneven steps, not "
+        "smoothly.")
+    curve = outcome.assurance[first]
+    plateau = outcome.plateau(first)
+    if plateau is not None:
+        gains = []
+        for n in (plateau - (curve.n_per_arm[1] - curve.n_per_arm[0]), plateau):
+            if n in curve.n_per_arm and n + PLATEAU_STEP in curve.n_per_arm:
+                gain = outcome.assurance_at(first, n + PLATEAU_STEP) - outcome.assurance_at(
+                    first, n)
+                gains.append(f"{fmt.number(100 * gain, '.2f')} points from {n}")
+        items.append(
+            f"*Where assurance stops rising* is the first drawn size from which {PLATEAU_STEP} "
+            f"more per arm add less than {_gain()}; the gains near it are close to that line "
+            f"({labels[first]} prior: {', '.join(gains)}), so read it as approximate.")
+    beta = results.exact[(skeptic, outcome.outcome)].summary.p_benefit.estimate
+    primary = results.logistic[(skeptic, outcome.outcome)].p_benefit.estimate
+    items.append(
+        "*Model.* Assurance uses the beta-binomial posterior, because each arm's future count "
+        f"then has an exact predictive distribution. Under the {labels[skeptic]} prior its "
+        f"P(benefit) for {label} is {fmt.prob(beta)}, against {fmt.prob(primary)} in the "
+        "primary analysis (@sec-families).")
+    return "\n".join(f"- {item}" for item in items)
