@@ -6,9 +6,11 @@ import re
 from dataclasses import replace
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pytest
 
 import models.report.format as fmt
+from models.core.direction import Direction
 from models.exact.assurance import assurance, operating_characteristics
 from models.exact.beta_binomial import p_benefit, posterior
 from models.exact.success_rule import SuccessRule
@@ -16,7 +18,7 @@ from models.priors.calibration import design_treatment_rate
 from models.report import figures, text, text_planning
 
 
-def power_at(prior_set, n: int, direction: str = "higher") -> float:
+def power_at(prior_set, n: int, direction: Direction = "higher") -> float:
     calibration = prior_set.calibration
     [power] = operating_characteristics(SuccessRule.per_arm(n, direction=direction),
                                         calibration.placebo_rate,
@@ -103,9 +105,10 @@ def test_figure_draws_each_curve_and_marks_the_size_for_90_percent_power(report_
         assert len(fig.axes) == len(report_results.trial.outcomes)
         for ax, outcome in zip(fig.axes, report_results.planning.outcomes, strict=True):
             solid = [line for line in ax.get_lines() if line.get_linewidth() == 2]
-            assert [list(line.get_ydata()) for line in solid] == [
+            assert [list(np.asarray(line.get_ydata())) for line in solid] == [
                 list(curve.assurance) for curve in outcome.assurance.values()]
-            vertical = [line for line in ax.get_lines() if list(line.get_xdata()) == [n, n]]
+            vertical = [line for line in ax.get_lines()
+                        if list(np.asarray(line.get_xdata())) == [n, n]]
             assert outcome.power_size == n
             assert len(vertical) == 1
             assert any(f"{n} per arm" in t.get_text() for t in ax.texts)
