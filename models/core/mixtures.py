@@ -1,0 +1,73 @@
+"""Mixtures of Beta distributions, as printable values: robust and evidence-based priors.
+
+A ``BetaMixture`` is sum_k w_k Beta(alpha_k, beta_k) on a proportion (0-1 scale), with
+weights w_k > 0 summing to 1. A robust prior (RBesT's ``robustify``) mixes an informative
+Beta with a vague one, so that the data can overrule it when they disagree:
+(1 - W) Beta(alpha, beta) + W Beta(1, 1). The conjugate update of a mixture is again a
+mixture (:func:`models.exact.beta_mixture.updated`); these classes only hold the values.
+"""
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from models.core.distributions import BetaPrior
+
+VAGUE_BETA = BetaPrior(1.0, 1.0)
+"""The robust component of a Beta prior when none is given: flat on the rate."""
+
+WEIGHT_TOLERANCE = 1e-9
+"""How far the weights of a mixture may sum from 1 (rounding of a weight update)."""
+
+
+@dataclass(frozen=True)
+class BetaMixture:
+    """sum_k weights[k] Beta(components[k]); weights positive and summing to 1."""
+
+    weights: tuple[float, ...]
+    components: tuple[BetaPrior, ...]
+
+    def __post_init__(self) -> None:
+        if len(self.weights) != len(self.components) or not self.weights:
+            raise ValueError("a mixture needs one weight per component, at least one")
+        if any(not (w > 0 and math.isfinite(w)) for w in self.weights):
+            raise ValueError(f"mixture weights must be positive, got {self.weights}")
+        if abs(math.fsum(self.weights) - 1.0) > WEIGHT_TOLERANCE:
+            raise ValueError(f"mixture weights must sum to 1, got {math.fsum(self.weights)}")
+
+    @classmethod
+    def of(cls, pairs: Sequence[tuple[float, BetaPrior]]) -> "BetaMixture":
+        """A mixture from (weight, component) pairs, weights rescaled to sum to 1."""
+        total = math.fsum(w for w, _ in pairs)
+        return cls(tuple(w / total for w, _ in pairs), tuple(c for _, c in pairs))
+
+    @classmethod
+    def single(cls, component: BetaPrior) -> "BetaMixture":
+        """One Beta as a mixture of one component."""
+        return cls((1.0,), (component,))
+
+    @classmethod
+    def robust(cls, informative: BetaPrior, weight: float,
+               vague: BetaPrior = VAGUE_BETA) -> "BetaMixture":
+        """(1 - weight) informative + weight vague, 0 < weight < 1."""
+        if not 0.0 < weight < 1.0:
+            raise ValueError(f"the robust weight must be strictly between 0 and 1, got {weight}")
+        return cls((1.0 - weight, weight), (informative, vague))
+
+    @property
+    def mean(self) -> float:
+        return math.fsum(w * c.mean for w, c in zip(self.weights, self.components, strict=True))
+
+    @property
+    def variance(self) -> float:
+        """Var = E[Var | k] + Var[E | k]."""
+        mean = self.mean
+        second = math.fsum(
+            w * (c.alpha * c.beta / ((c.alpha + c.beta) ** 2 * (c.alpha + c.beta + 1.0))
+                 + c.mean ** 2)
+            for w, c in zip(self.weights, self.components, strict=True))
+        return second - mean ** 2
+
+    def __str__(self) -> str:
+        parts = [f"{w:.3g} x {c}" for w, c in zip(self.weights, self.components, strict=True)]
+        return " + ".join(parts)
