@@ -8,9 +8,14 @@ P(benefit) above ``--threshold``; benefit follows the outcome's direction.
 
 import argparse
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from models.core.errors import InputError
+
+if TYPE_CHECKING:
+    from models.data.trial import OutcomeCounts
+    from models.exact.success_rule import SuccessRule
+    from models.priors.prior_set import NamedPrior
 
 
 def assurance_result(args: argparse.Namespace) -> dict[str, Any]:
@@ -33,8 +38,11 @@ def assurance_result(args: argparse.Namespace) -> dict[str, Any]:
                          "so it needs events and n per arm")
     counts = trial.outcome(args.outcome)
     prior = load_priors(args.priors).get(args.prior)
-    arms = posterior(prior.beta_binomial, counts)
     rule = SuccessRule.per_arm(n, threshold, counts.direction)
+    if prior.robust is not None:
+        return {**_head(args, n, threshold, prior, counts),
+                **_robust_assurance(rule, prior, counts)}
+    arms = posterior(prior.beta_binomial, counts)
     return {
         "assurance": assurance(rule, arms),
         "n_per_arm": n,
@@ -51,6 +59,33 @@ def assurance_result(args: argparse.Namespace) -> dict[str, Any]:
         "ceiling": assurance_ceiling(prior.beta_binomial, counts),
         "outcomes_enumerated": (n + 1) ** 2,
     }
+
+
+def _head(args: argparse.Namespace, n: int, threshold: float, prior: "NamedPrior",
+          counts: "OutcomeCounts") -> dict[str, Any]:
+    """The keys every assurance result shares."""
+    return {"n_per_arm": n, "threshold": threshold, "prior": prior.name,
+            "prior_label": prior.label, "outcome": counts.name, "direction": counts.direction,
+            "method": "exact", "model": "beta-binomial",
+            "counts": {"treatment": str(counts.treatment), "control": str(counts.control)},
+            "outcomes_enumerated": (n + 1) ** 2}
+
+
+def _robust_assurance(rule: "SuccessRule", prior: "NamedPrior",
+                      counts: "OutcomeCounts") -> dict[str, Any]:
+    """Assurance from a robust prior's posterior Beta mixtures (each arm's predictive a
+    mixture of beta-binomials), with the mixtures' posterior weights."""
+    from models.exact.assurance import mixture_assurance
+    from models.exact.beta_mixture import MixtureArms
+
+    arms = MixtureArms(*prior.beta_mixtures).updated(
+        (counts.treatment.events, counts.treatment.n), (counts.control.events, counts.control.n))
+    return {"assurance": mixture_assurance(rule, arms),
+            "posterior": {arm: [{"weight": w, "alpha": c.alpha, "beta": c.beta}
+                                for w, c in zip(getattr(arms, arm).weights,
+                                                getattr(arms, arm).components, strict=True)]
+                          for arm in ("treatment", "control")},
+            "ceiling": float(arms.benefit_probabilities([0.0], counts.direction)[0])}
 
 
 def format_assurance(result: dict[str, Any]) -> str:

@@ -108,6 +108,8 @@ def fit_beta_binomial(args: argparse.Namespace, prior: "NamedPrior") -> dict[str
         "prior_label": prior.label,
         "counts": _counts_json(counts),
     }
+    if prior.robust is not None:
+        return {**out, **_robust_beta_binomial(args, prior, counts)}
     exact = fit_exact(prior.beta_binomial, counts).summary
     if not args.mcmc:
         return {**out, "method": "exact", **effects_json(exact, counts.direction)}
@@ -119,6 +121,44 @@ def fit_beta_binomial(args: argparse.Namespace, prior: "NamedPrior") -> dict[str
     return {**out, "method": "mcmc", **effects_json(mcmc.summary, counts.direction),
             **sampler_json(mcmc.diagnostics, mcmc.settings),
             "exact_p_benefit": exact.p_benefit.estimate}
+
+
+def _mixture_json(weights: tuple[float, ...], components: tuple[Any, ...],
+                  fields: tuple[str, str]) -> list[dict[str, float]]:
+    """A mixture as a list of {weight, <fields>} (alpha/beta or mean/sd)."""
+    return [{"weight": w, **{f: getattr(c, f) for f in fields}}
+            for w, c in zip(weights, components, strict=True)]
+
+
+def _robust_beta_binomial(args: argparse.Namespace, prior: "NamedPrior",
+                          counts: "OutcomeCounts") -> dict[str, Any]:
+    """The exact beta-binomial analysis with the robust prior's Beta mixtures: the mixture
+    posterior's summaries and, per arm, the prior and posterior mixtures (their weights
+    updated by each component's marginal likelihood)."""
+    from models.exact.beta_binomial import ARD_THRESHOLDS
+    from models.exact.beta_mixture import MixtureArms
+
+    if args.mcmc:
+        raise InputError("--mcmc", f"does not apply to prior {prior.name!r}, which has a "
+                         "robust block: its beta-binomial posterior is a Beta mixture, "
+                         "computed exactly; drop --mcmc")
+    prior_arms = MixtureArms(*prior.beta_mixtures)
+    posterior = prior_arms.updated((counts.treatment.events, counts.treatment.n),
+                                   (counts.control.events, counts.control.n))
+    mixtures = {arm: {"prior": _mixture_json(getattr(prior_arms, arm).weights,
+                                             getattr(prior_arms, arm).components,
+                                             ("alpha", "beta")),
+                      "posterior": _mixture_json(getattr(posterior, arm).weights,
+                                                 getattr(posterior, arm).components,
+                                                 ("alpha", "beta"))}
+                for arm in ("treatment", "control")}
+    return {"method": "exact", **effects_json(posterior.summary(ARD_THRESHOLDS,
+                                                                counts.direction),
+                                              counts.direction),
+            "robust_weight": prior.robust.weight if prior.robust else None,
+            "posterior_weights": {arm: list(getattr(posterior, arm).weights)
+                                  for arm in ("treatment", "control")},
+            "mixtures": mixtures}
 
 
 # --- logistic ---------------------------------------------------------------------------
@@ -227,6 +267,10 @@ def _ipd(args: argparse.Namespace, prior: "NamedPrior") -> dict[str, Any]:
 
 def fit_logistic(args: argparse.Namespace, prior: "NamedPrior") -> dict[str, Any]:
     """One logistic fit (aggregate, or the interaction model with ``--ipd``)."""
+    if prior.robust is not None:
+        raise InputError(f"priors.{prior.name}.robust", "is not used by the logistic models "
+                         "yet (their log-OR prior is one normal): fit this prior with --model "
+                         "beta-binomial or --model normal, or remove the block")
     head = {"model": "logistic", "prior": prior.name, "prior_label": prior.label}
     if args.ipd:
         return {**head, "method": "mcmc", **_ipd(args, prior)}
@@ -263,7 +307,22 @@ def fit_normal(args: argparse.Namespace, prior: "NamedPrior") -> dict[str, Any]:
         counts = with_cli_counts(args, outcome)
         likelihood = from_counts(counts)
         source = {"counts": _counts_json(counts)}
-    posterior = normal_posterior(prior.logistic.treatment, likelihood)
+    robust: dict[str, Any] = {}
+    posterior: Any
+    if prior.robust is None:
+        posterior = normal_posterior(prior.logistic.treatment, likelihood)
+    else:
+        from models.exact.normal_mixture import normal_mixture_posterior
+
+        mixture = prior.log_odds_ratio_mixture
+        posterior = normal_mixture_posterior(mixture, likelihood)
+        robust = {"robust_weight": prior.robust.weight,
+                  "posterior_weights": list(posterior.weights),
+                  "mixture": {"prior": _mixture_json(mixture.weights, mixture.components,
+                                                     ("mean", "sd")),
+                              "posterior": _mixture_json(posterior.weights,
+                                                         posterior.components,
+                                                         ("mean", "sd"))}}
     return {
         "model": "normal",
         "outcome": outcome.name,
@@ -275,7 +334,8 @@ def fit_normal(args: argparse.Namespace, prior: "NamedPrior") -> dict[str, Any]:
         "likelihood": {"measure": likelihood.measure, "log_estimate": likelihood.log_estimate,
                        "standard_error": likelihood.standard_error},
         "p_benefit": posterior.p_benefit(outcome.direction),
-        "effect": {"measure": posterior.measure, **posterior.effect().as_dict()},
+        "effect": {"measure": likelihood.measure, **posterior.effect().as_dict()},
+        **robust,
     }
 
 

@@ -18,12 +18,27 @@ CALIBRATION_FLAGS = {"placebo_rate": "--placebo-rate", "design_odds_ratio": "--d
 """Calibration field -> the flag that sets it."""
 
 if TYPE_CHECKING:
-    from models.priors.prior_set import Calibration
+    from models.priors.prior_set import Calibration, NamedPrior
 
 
 def _higher(calibration: "Calibration | None") -> bool:
     """More events is better (the default without a calibration)."""
     return calibration is None or calibration.direction == "higher"
+
+
+def _show_robust(prior: "NamedPrior") -> None:
+    """A robust prior's mixtures and their effective sample sizes (ELIR and moment)."""
+    from models.priors.ess import ess_elir, ess_moment
+
+    robust = prior.robust
+    if robust is None:
+        return
+    print(f"  robust: weight {robust.weight:g} on the vague components (statements above and "
+          "below are for the informative ones)")
+    for arm, mixture in zip(("treatment", "control"), prior.beta_mixtures, strict=True):
+        print(f"    {arm}: {mixture}; prior ESS {ess_elir(mixture):.1f} (ELIR), "
+              f"{ess_moment(mixture):.1f} (moment) participants")
+    print(f"    log OR: {prior.log_odds_ratio_mixture}")
 
 
 def show_priors(args: argparse.Namespace) -> None:
@@ -49,6 +64,8 @@ def show_priors(args: argparse.Namespace) -> None:
             print(f"    prior P(ARD {better} design ARD {s['design_ard']:.3f}) = "
                   f"{s['bb_p_beyond_design']:.3f}")
         lg = prior.logistic
+        if prior.robust is not None:
+            _show_robust(prior)
         print(f"  logistic: intercept {lg.intercept}, treatment (log OR) {lg.treatment}, "
               f"biomarker {lg.biomarker}, interaction {lg.interaction}")
         print(f"    prior P(OR {better} 1) = {s['logistic_p_benefit']:.3f}, median OR "

@@ -1,4 +1,5 @@
-"""Mixtures of Beta distributions, as printable values: robust and evidence-based priors.
+"""Mixtures of Beta and of normal distributions, as printable values: robust and
+evidence-based priors.
 
 A ``BetaMixture`` is sum_k w_k Beta(alpha_k, beta_k) on a proportion (0-1 scale), with
 weights w_k > 0 summing to 1. A robust prior (RBesT's ``robustify``) mixes an informative
@@ -11,13 +12,23 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from models.core.distributions import BetaPrior
+from models.core.distributions import BetaPrior, NormalPrior
 
 VAGUE_BETA = BetaPrior(1.0, 1.0)
 """The robust component of a Beta prior when none is given: flat on the rate."""
 
 WEIGHT_TOLERANCE = 1e-9
 """How far the weights of a mixture may sum from 1 (rounding of a weight update)."""
+
+
+def _check_weights(weights: tuple[float, ...], components: int) -> None:
+    """``ValueError`` unless there is one positive weight per component and they sum to 1."""
+    if len(weights) != components or not weights:
+        raise ValueError("a mixture needs one weight per component, at least one")
+    if any(not (w > 0 and math.isfinite(w)) for w in weights):
+        raise ValueError(f"mixture weights must be positive, got {weights}")
+    if abs(math.fsum(weights) - 1.0) > WEIGHT_TOLERANCE:
+        raise ValueError(f"mixture weights must sum to 1, got {math.fsum(weights)}")
 
 
 @dataclass(frozen=True)
@@ -28,12 +39,7 @@ class BetaMixture:
     components: tuple[BetaPrior, ...]
 
     def __post_init__(self) -> None:
-        if len(self.weights) != len(self.components) or not self.weights:
-            raise ValueError("a mixture needs one weight per component, at least one")
-        if any(not (w > 0 and math.isfinite(w)) for w in self.weights):
-            raise ValueError(f"mixture weights must be positive, got {self.weights}")
-        if abs(math.fsum(self.weights) - 1.0) > WEIGHT_TOLERANCE:
-            raise ValueError(f"mixture weights must sum to 1, got {math.fsum(self.weights)}")
+        _check_weights(self.weights, len(self.components))
 
     @classmethod
     def of(cls, pairs: Sequence[tuple[float, BetaPrior]]) -> "BetaMixture":
@@ -71,3 +77,57 @@ class BetaMixture:
     def __str__(self) -> str:
         parts = [f"{w:.3g} x {c}" for w, c in zip(self.weights, self.components, strict=True)]
         return " + ".join(parts)
+
+
+VAGUE_LOG_ODDS_RATIO = NormalPrior(0.0, 2.5)
+"""The robust component of a normal prior on a log odds ratio when none is given:
+N(0, 2.5), the reference prior's (95% of its mass on odds ratios from 0.007 to 134)."""
+
+
+@dataclass(frozen=True)
+class NormalMixture:
+    """sum_k weights[k] Normal(components[k]) on a log scale (log odds ratio); weights
+    positive and summing to 1."""
+
+    weights: tuple[float, ...]
+    components: tuple[NormalPrior, ...]
+
+    def __post_init__(self) -> None:
+        _check_weights(self.weights, len(self.components))
+
+    @classmethod
+    def single(cls, component: NormalPrior) -> "NormalMixture":
+        return cls((1.0,), (component,))
+
+    @classmethod
+    def robust(cls, informative: NormalPrior, weight: float,
+               vague: NormalPrior = VAGUE_LOG_ODDS_RATIO) -> "NormalMixture":
+        """(1 - weight) informative + weight vague, 0 < weight < 1."""
+        if not 0.0 < weight < 1.0:
+            raise ValueError(f"the robust weight must be strictly between 0 and 1, got {weight}")
+        return cls((1.0 - weight, weight), (informative, vague))
+
+    def __str__(self) -> str:
+        return " + ".join(f"{w:.3g} x {c}"
+                          for w, c in zip(self.weights, self.components, strict=True))
+
+
+@dataclass(frozen=True)
+class Robustness:
+    """A named prior's ``robust`` block: the weight W of the vague component mixed into
+    each of its Beta priors and into its normal prior on the log odds ratio."""
+
+    weight: float
+    vague_beta: BetaPrior = VAGUE_BETA
+    vague_log_odds_ratio: NormalPrior = VAGUE_LOG_ODDS_RATIO
+
+    def __post_init__(self) -> None:
+        if not 0.0 < self.weight < 1.0:
+            raise ValueError(f"the robust weight must be strictly between 0 and 1, got "
+                             f"{self.weight}")
+
+    def beta(self, informative: BetaPrior) -> BetaMixture:
+        return BetaMixture.robust(informative, self.weight, self.vague_beta)
+
+    def log_odds_ratio(self, informative: NormalPrior) -> NormalMixture:
+        return NormalMixture.robust(informative, self.weight, self.vague_log_odds_ratio)

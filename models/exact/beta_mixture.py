@@ -16,6 +16,7 @@ P(ARD > d)) are the weighted sums, exact to the pairs' accuracy; quantiles solve
 mixture's distribution function by Brent's method to ``QUANTILE_TOLERANCE``.
 """
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -26,7 +27,10 @@ from scipy import optimize, special
 from models.core.direction import DEFAULT_DIRECTION, Direction
 from models.core.distributions import BetaBinomialPrior
 from models.core.mixtures import BetaMixture
+from models.core.types import EffectSummary, Interval, Probability
+from models.exact.beta_binomial import INTERVAL_PROBABILITY
 from models.exact.beta_contrast import BetaContrast, Measure
+from models.exact.errors import NumericalError
 
 QUANTILE_TOLERANCE = 1e-9
 """Absolute tolerance of a mixture quantile on its own scale (ARD in proportion units)."""
@@ -89,8 +93,43 @@ class MixtureArms:
             return self.sf(list(thresholds))
         return self.cdf([-d for d in thresholds])
 
-    def ppf(self, probability: float) -> float:
-        """The ARD quantile (proportion units), by Brent's method on the mixture CDF."""
-        low, high = MEASURE_BRACKETS["ard"]
-        return float(optimize.brentq(lambda x: float(self.cdf(x)) - probability, low, high,
-                                     xtol=QUANTILE_TOLERANCE))
+    def ppf(self, probability: float, measure: Measure = "ard") -> float:
+        """A quantile of the ARD (proportion units) or of the RR or OR (ratios), by Brent's
+        method on the mixture's distribution function (ratios on the log scale, their
+        bracket widened until it holds the quantile)."""
+        if measure == "ard":
+            low, high = MEASURE_BRACKETS["ard"]
+            return float(optimize.brentq(lambda x: float(self.cdf(x)) - probability, low, high,
+                                         xtol=QUANTILE_TOLERANCE))
+
+        def gap(log_ratio: float) -> float:
+            return float(self.cdf(math.exp(log_ratio), measure)) - probability
+
+        low, high = -1.0, 1.0
+        for _ in range(60):
+            if gap(low) < 0 < gap(high):
+                break
+            low, high = 2.0 * low if gap(low) >= 0 else low, 2.0 * high if gap(high) <= 0 else high
+        else:
+            raise NumericalError(f"no {measure} quantile {probability} within the double range")
+        return math.exp(optimize.brentq(gap, low, high, xtol=QUANTILE_TOLERANCE))
+
+    def summary(self, thresholds: tuple[float, ...],
+                direction: Direction = DEFAULT_DIRECTION) -> EffectSummary:
+        """P(benefit), P(benefit of more than d) for each d, and the median and 95%
+        interval of the ARD, RR and OR: what :func:`models.exact.beta_binomial.summarise`
+        gives for two single Betas."""
+        survival = self.benefit_probabilities((0.0, *thresholds), direction)
+        tail = (1.0 - INTERVAL_PROBABILITY) / 2.0
+
+        def interval(measure: Measure) -> Interval:
+            median, lower, upper = (self.ppf(q, measure) for q in (0.5, tail, 1.0 - tail))
+            return Interval(median, lower, upper)
+
+        return EffectSummary(
+            method="exact",
+            p_benefit=Probability(float(survival[0])),
+            p_benefit_greater={d: Probability(float(p))
+                               for d, p in zip(thresholds, survival[1:], strict=True)},
+            risk_difference=interval("ard"), risk_ratio=interval("rr"),
+            odds_ratio=interval("or"))

@@ -18,6 +18,7 @@ from pathlib import Path
 from models.core.direction import Direction
 from models.core.distributions import BetaBinomialPrior, NormalPrior
 from models.core.errors import InputError
+from models.core.mixtures import BetaMixture, NormalMixture, Robustness
 
 LOGISTIC_TERMS = ("intercept", "treatment", "biomarker", "interaction")
 BETA_ARMS = ("treatment", "control")
@@ -42,6 +43,25 @@ class NamedPrior:
     description: str
     beta_binomial: BetaBinomialPrior
     logistic: LogisticPrior
+    robust: Robustness | None = None
+    """The file's ``robust`` block: each Beta prior and the normal prior on the log odds
+    ratio become mixtures with a vague component of this weight (``None``: no mixing)."""
+
+    @property
+    def beta_mixtures(self) -> tuple[BetaMixture, BetaMixture]:
+        """The (treatment, control) rate priors as mixtures: one component each, or two
+        for a robust prior."""
+        arms = (self.beta_binomial.treatment, self.beta_binomial.control)
+        if self.robust is None:
+            return BetaMixture.single(arms[0]), BetaMixture.single(arms[1])
+        return self.robust.beta(arms[0]), self.robust.beta(arms[1])
+
+    @property
+    def log_odds_ratio_mixture(self) -> NormalMixture:
+        """The prior on the log odds ratio as a mixture (one component unless robust)."""
+        if self.robust is None:
+            return NormalMixture.single(self.logistic.treatment)
+        return self.robust.log_odds_ratio(self.logistic.treatment)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from typing import Any
 
 from models.core.distributions import BetaBinomialPrior, BetaPrior, NormalPrior
 from models.core.errors import InputError
+from models.core.mixtures import Robustness
 from models.core.paths import DEFAULT_PRIORS_FILE
 from models.core.provenance import file_sha256
 from models.core.yaml_io import kind, read_yaml_mapping, strict_mapping
@@ -66,8 +67,27 @@ def _normal(value: Any, field: str) -> NormalPrior:
                        _positive(block["sd"], f"{field}.sd"))
 
 
+def _robust(value: Any, field: str) -> Robustness:
+    """A ``robust`` block: ``weight`` strictly between 0 and 1, and optionally the vague
+    components ``vague_beta`` (default Beta(1, 1)) and ``vague_log_odds_ratio`` (default
+    N(0, 2.5))."""
+    block = strict_mapping(value, field, ("weight",), ("vague_beta", "vague_log_odds_ratio"))
+    weight = _number(block["weight"], f"{field}.weight")
+    if not 0 < weight < 1:
+        raise InputError(f"{field}.weight", f"must be strictly between 0 and 1 (the vague "
+                         f"component's share), got {weight:g}")
+    defaults = Robustness(weight)
+    return Robustness(
+        weight,
+        _beta(block["vague_beta"], f"{field}.vague_beta") if "vague_beta" in block
+        else defaults.vague_beta,
+        _normal(block["vague_log_odds_ratio"], f"{field}.vague_log_odds_ratio")
+        if "vague_log_odds_ratio" in block else defaults.vague_log_odds_ratio)
+
+
 def _named_prior(name: str, value: Any, field: str) -> NamedPrior:
-    block = strict_mapping(value, field, ("label", "description", "beta_binomial", "logistic"))
+    block = strict_mapping(value, field, ("label", "description", "beta_binomial", "logistic"),
+                           ("robust",))
     bb = strict_mapping(block["beta_binomial"], f"{field}.beta_binomial", BETA_ARMS)
     logistic = strict_mapping(block["logistic"], f"{field}.logistic", LOGISTIC_TERMS)
     return NamedPrior(
@@ -80,6 +100,7 @@ def _named_prior(name: str, value: Any, field: str) -> NamedPrior:
         logistic=LogisticPrior(
             *(_normal(logistic[term], f"{field}.logistic.{term}") for term in LOGISTIC_TERMS)
         ),
+        robust=_robust(block["robust"], f"{field}.robust") if "robust" in block else None,
     )
 
 
@@ -158,6 +179,12 @@ def prior_to_mapping(prior: NamedPrior) -> dict[str, Any]:
                    "sd": _round(getattr(prior.logistic, term).sd)}
             for term in LOGISTIC_TERMS
         },
+        **({} if prior.robust is None else {"robust": {
+            "weight": prior.robust.weight,
+            "vague_beta": {"alpha": prior.robust.vague_beta.alpha,
+                           "beta": prior.robust.vague_beta.beta},
+            "vague_log_odds_ratio": {"mean": prior.robust.vague_log_odds_ratio.mean,
+                                     "sd": prior.robust.vague_log_odds_ratio.sd}}}),
     }
 
 

@@ -1,0 +1,190 @@
+"""Robust mixture priors in the priors file (issue 13, second part): the ``robust`` block,
+the exact beta-binomial and normal-normal fits with mixture priors against brute-force
+integration, assurance from a mixture posterior, and what is refused until the logistic
+models and the report take mixtures."""
+
+import copy
+import json
+import math
+
+import pytest
+import yaml
+from scipy import integrate, stats
+
+from models.cli.main import main
+from models.core.distributions import BetaBinomialPrior
+from models.core.mixtures import BetaMixture, NormalMixture
+from models.exact.assurance import assurance, mixture_assurance
+from models.exact.beta_mixture import MixtureArms
+from models.exact.normal_normal import from_counts
+from models.exact.success_rule import SuccessRule
+from models.priors.priors_file import load_priors, parse_priors, prior_to_mapping
+from tests.test_bad_inputs import PRIORS_TEXT, refused
+
+
+class _NoAliases(yaml.SafeDumper):
+    def ignore_aliases(self, data):
+        return True
+
+
+def robust_priors_text(weight: object = 0.2, extra: dict | None = None) -> str:
+    """The shipped priors file with a robust copy of the skeptical prior."""
+    document = yaml.safe_load(PRIORS_TEXT)
+    robust = copy.deepcopy(document["priors"]["skeptical"])
+    robust["label"] = "Skeptical, robust"
+    robust["robust"] = {"weight": weight, **(extra or {})}
+    document["priors"]["skeptical_robust"] = robust
+    return yaml.dump(document, Dumper=_NoAliases, sort_keys=False)
+
+
+@pytest.fixture
+def robust_file(tmp_path):
+    path = tmp_path / "robust.yml"
+    path.write_text(robust_priors_text())
+    return path
+
+
+def run_json(capsys, *argv: str) -> dict:
+    assert main(list(argv)) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def posterior_density(mixture: BetaMixture, events: int, n: int):
+    """The normalised posterior density of a rate by brute force: prior x likelihood."""
+    def unnormalised(p: float) -> float:
+        prior = sum(w * stats.beta.pdf(p, c.alpha, c.beta)
+                    for w, c in zip(mixture.weights, mixture.components, strict=True))
+        return prior * stats.binom.pmf(events, n, p)
+
+    total = integrate.quad(unnormalised, 0, 1, epsabs=1e-14)[0]
+    return lambda p: unnormalised(p) / total
+
+
+def test_beta_binomial_fit_of_a_robust_prior_matches_brute_force(capsys, robust_file, trial):
+    out = run_json(capsys, "fit", "--model", "beta-binomial", "--prior", "skeptical_robust",
+                   "--priors", str(robust_file), "--outcome", "remission", "--json")
+    assert out["method"] == "exact"
+    assert out["robust_weight"] == 0.2
+    prior = load_priors(robust_file).get("skeptical_robust")
+    counts = trial.outcome("remission")
+    treatment = posterior_density(prior.beta_mixtures[0], counts.treatment.events,
+                                  counts.treatment.n)
+    control = posterior_density(prior.beta_mixtures[1], counts.control.events, counts.control.n)
+    p_benefit = integrate.quad(
+        lambda x: control(x) * integrate.quad(treatment, x, 1, epsabs=1e-12)[0], 0, 1,
+        epsabs=1e-10)[0]
+    assert out["p_benefit"] == pytest.approx(p_benefit, abs=1e-7)
+    for arm in ("treatment", "control"):
+        weights = out["posterior_weights"][arm]
+        assert sum(weights) == pytest.approx(1.0, abs=1e-12)
+        assert [c["weight"] for c in out["mixtures"][arm]["posterior"]] == weights
+        assert [c["weight"] for c in out["mixtures"][arm]["prior"]] == [0.8, 0.2]
+    # the data (7/13 against an informative 25%) move weight to the vague component
+    assert out["posterior_weights"]["treatment"][1] > 0.2
+    lo, hi = out["risk_difference"]["ci95"]
+    assert lo < out["risk_difference"]["median"] < hi
+
+
+def test_normal_fit_of_a_robust_prior_matches_brute_force(capsys, robust_file, trial):
+    out = run_json(capsys, "fit", "--model", "normal", "--prior", "skeptical_robust",
+                   "--priors", str(robust_file), "--outcome", "response", "--json")
+    likelihood = from_counts(trial.outcome("response"))
+    mixture = load_priors(robust_file).get("skeptical_robust").log_odds_ratio_mixture
+
+    def unnormalised(b: float) -> float:
+        prior = sum(w * stats.norm.pdf(b, c.mean, c.sd)
+                    for w, c in zip(mixture.weights, mixture.components, strict=True))
+        return prior * stats.norm.pdf(likelihood.log_estimate, b, likelihood.standard_error)
+
+    total = integrate.quad(unnormalised, -30, 30, epsabs=1e-14, limit=200)[0]
+    above = integrate.quad(unnormalised, 0, 30, epsabs=1e-14, limit=200)[0]
+    assert out["p_benefit"] == pytest.approx(above / total, abs=1e-9)
+    median = out["effect"]["median"]
+    below_median = integrate.quad(unnormalised, -30, math.log(median), epsabs=1e-14,
+                                  limit=200)[0] / total
+    assert below_median == pytest.approx(0.5, abs=1e-8)
+    assert sum(out["posterior_weights"]) == pytest.approx(1.0)
+
+
+def test_mixture_assurance_is_the_weighted_sum_over_component_pairs(prior_set, trial):
+    robust = BetaMixture.robust(prior_set.get("skeptical").beta_binomial.treatment, 0.3)
+    other = BetaMixture.robust(prior_set.get("enthusiastic").beta_binomial.control, 0.1)
+    counts = trial.outcome("remission")
+    arms = MixtureArms(robust, other).updated((counts.treatment.events, counts.treatment.n),
+                                              (counts.control.events, counts.control.n))
+    rule = SuccessRule.per_arm(80)
+    pairs = sum(w * assurance(rule, pair) for w, pair in arms.pairs())
+    assert mixture_assurance(rule, arms) == pytest.approx(pairs, abs=1e-13)
+    single = MixtureArms.of(BetaBinomialPrior(arms.treatment.components[0],
+                                              arms.control.components[0]))
+    assert mixture_assurance(rule, single) == pytest.approx(
+        assurance(rule, BetaBinomialPrior(arms.treatment.components[0],
+                                          arms.control.components[0])), abs=1e-15)
+
+
+def test_assurance_verb_uses_the_mixture(capsys, robust_file):
+    robust = run_json(capsys, "assurance", "--outcome", "remission", "--prior",
+                      "skeptical_robust", "--priors", str(robust_file), "--n-per-arm", "100",
+                      "--json")
+    plain = run_json(capsys, "assurance", "--outcome", "remission", "--prior", "skeptical",
+                     "--priors", str(robust_file), "--n-per-arm", "100", "--json")
+    assert robust["assurance"] != pytest.approx(plain["assurance"], abs=1e-3)
+    assert robust["ceiling"] > plain["ceiling"]  # the vague part lets the data speak
+    assert [c["weight"] for c in robust["posterior"]["treatment"]][1] > 0.2
+
+
+def test_robust_block_round_trips_through_the_writer(robust_file):
+    prior = load_priors(robust_file).get("skeptical_robust")
+    again = parse_priors({"priors": {"x": prior_to_mapping(prior)}}, robust_file).get("x")
+    assert again.robust == prior.robust
+    assert again.log_odds_ratio_mixture == NormalMixture.robust(prior.logistic.treatment, 0.2)
+
+
+def test_vague_components_can_be_overridden(tmp_path):
+    path = tmp_path / "p.yml"
+    path.write_text(robust_priors_text(0.1, {"vague_beta": {"alpha": 0.5, "beta": 0.5},
+                                             "vague_log_odds_ratio": {"mean": 0, "sd": 4}}))
+    prior = load_priors(path).get("skeptical_robust")
+    assert prior.beta_mixtures[0].components[1].alpha == 0.5
+    assert prior.log_odds_ratio_mixture.components[1].sd == 4
+    assert prior.beta_mixtures[0].weights == pytest.approx((0.9, 0.1))
+
+
+def test_priors_verb_shows_the_mixtures_and_their_ess(capsys, robust_file):
+    assert main(["priors", "--priors", str(robust_file)]) == 0
+    out = capsys.readouterr().out
+    assert "robust: weight 0.2" in out
+    assert "(ELIR)" in out and "(moment)" in out
+
+
+@pytest.mark.parametrize(("weight", "message"), [
+    (0, r"priors.skeptical_robust.robust.weight must be strictly between 0 and 1"),
+    (1, r"robust.weight must be strictly between 0 and 1"),
+    (1.5, r"robust.weight must be strictly between 0 and 1 .*, got 1.5"),
+    ("some", r"robust.weight must be a number"),
+])
+def test_bad_robust_weight_is_refused(capsys, tmp_path, weight, message):
+    path = tmp_path / "p.yml"
+    path.write_text(robust_priors_text(weight))
+    refused(capsys, ["priors", "--priors", str(path)], message)
+
+
+def test_unknown_key_and_bad_vague_component_are_refused(capsys, tmp_path):
+    path = tmp_path / "p.yml"
+    path.write_text(robust_priors_text(0.2, {"vague": 1}))
+    refused(capsys, ["priors", "--priors", str(path)], r"robust.vague")
+    path.write_text(robust_priors_text(0.2, {"vague_beta": {"alpha": -1, "beta": 1}}))
+    refused(capsys, ["priors", "--priors", str(path)], r"robust.vague_beta.alpha must be > 0")
+
+
+@pytest.mark.parametrize(("argv", "field"), [
+    (["fit", "--model", "logistic", "--prior", "skeptical_robust"],
+     r"priors.skeptical_robust.robust is not used by the logistic models yet"),
+    (["fit", "--model", "beta-binomial", "--mcmc", "--prior", "skeptical_robust"],
+     r"--mcmc does not apply to prior 'skeptical_robust'"),
+    (["report"], r"priors.skeptical_robust.robust is not used by the report yet"),
+])
+def test_what_does_not_take_mixtures_yet_says_so(capsys, robust_file, tmp_path, argv, field):
+    extra = ["--output", str(tmp_path / "r.html")] if argv[0] == "report" else []
+    refused(capsys, [*argv, "--priors", str(robust_file), *extra], field)
+    assert not (tmp_path / "r.html").exists()
