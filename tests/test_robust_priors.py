@@ -7,9 +7,10 @@ import copy
 import json
 import math
 
+import numpy as np
 import pytest
 import yaml
-from scipy import integrate, stats
+from scipy import integrate, special, stats
 
 from models.cli.main import main
 from models.core.distributions import BetaBinomialPrior
@@ -178,8 +179,10 @@ def test_unknown_key_and_bad_vague_component_are_refused(capsys, tmp_path):
 
 
 @pytest.mark.parametrize(("argv", "field"), [
-    (["fit", "--model", "logistic", "--prior", "skeptical_robust"],
-     r"priors.skeptical_robust.robust is not used by the logistic models yet"),
+    (["fit", "--model", "logistic", "--mcmc", "--prior", "skeptical_robust"],
+     r"--mcmc does not apply to prior 'skeptical_robust'"),
+    (["fit", "--model", "logistic", "--ipd", "data/simulated_ipd.csv", "--prior",
+      "skeptical_robust"], r"--ipd does not apply to prior 'skeptical_robust'"),
     (["fit", "--model", "beta-binomial", "--mcmc", "--prior", "skeptical_robust"],
      r"--mcmc does not apply to prior 'skeptical_robust'"),
     (["report"], r"priors.skeptical_robust.robust is not used by the report yet"),
@@ -188,3 +191,75 @@ def test_what_does_not_take_mixtures_yet_says_so(capsys, robust_file, tmp_path, 
     extra = ["--output", str(tmp_path / "r.html")] if argv[0] == "report" else []
     refused(capsys, [*argv, "--priors", str(robust_file), *extra], field)
     assert not (tmp_path / "r.html").exists()
+
+
+# --- the exact logistic model with a mixture prior on the log OR ------------------------
+
+
+def brute_force_logistic(counts, intercept, mixture):
+    """log evidence of each component, the posterior weights and P(b > 0) under the
+    mixture, by Simpson's rule on a fine (a, b) grid (binomial coefficients included)."""
+    a = np.linspace(-12, 8, 2001)[:, None]
+    b = np.linspace(-15, 15, 3001)[None, :]
+    log_likelihood = (stats.binom.logpmf(counts.treatment.events, counts.treatment.n,
+                                         special.expit(a + b))
+                      + stats.binom.logpmf(counts.control.events, counts.control.n,
+                                           special.expit(a))
+                      + stats.norm.logpdf(a, intercept.mean, intercept.sd))
+    evidences, above = [], []
+    positive = b[0] >= 0  # the grid holds b = 0: Simpson's rule on [0, 15] has no cut
+    for component in mixture.components:
+        joint = np.exp(log_likelihood + stats.norm.logpdf(b, component.mean, component.sd))
+        evidences.append(integrate.simpson(integrate.simpson(joint, x=b[0], axis=1),
+                                           x=a[:, 0]))
+        above.append(integrate.simpson(integrate.simpson(joint[:, positive],
+                                                         x=b[0, positive], axis=1),
+                                       x=a[:, 0]))
+    weights = [w * z for w, z in zip(mixture.weights, evidences, strict=True)]
+    return ([math.log(z) for z in evidences], [w / sum(weights) for w in weights],
+            sum(w * p for w, p in zip(mixture.weights, above, strict=True)) / sum(weights))
+
+
+def test_logistic_evidence_weights_and_p_benefit_match_2d_integration(prior_set, trial):
+    from models.exact.logistic_mixture import LogisticMixturePosterior
+
+    counts = trial.outcome("response")
+    prior = prior_set.get("skeptical").logistic
+    mixture = NormalMixture.robust(prior.treatment, 0.3)
+    posterior = LogisticMixturePosterior(counts, prior.intercept, mixture)
+    log_z, weights, p_benefit = brute_force_logistic(counts, prior.intercept, mixture)
+    coefficients = (math.log(math.comb(counts.treatment.n, counts.treatment.events))
+                    + math.log(math.comb(counts.control.n, counts.control.events)))
+    for component, expected in zip(posterior.components, log_z, strict=True):
+        assert component.log_evidence + coefficients == pytest.approx(expected, abs=1e-6)
+    assert posterior.weights == pytest.approx(weights, abs=1e-6)
+    assert posterior.p_benefit() == pytest.approx(p_benefit, abs=2e-6)
+
+
+def test_one_component_logistic_mixture_is_the_logistic_posterior(prior_set, trial):
+    from models.exact.logistic_mixture import LogisticMixturePosterior
+    from models.exact.logistic_posterior import LogisticPosterior
+
+    counts = trial.outcome("remission")
+    prior = prior_set.get("enthusiastic").logistic
+    single = LogisticMixturePosterior(counts, prior.intercept,
+                                      NormalMixture.single(prior.treatment))
+    plain = LogisticPosterior(counts, prior.intercept, prior.treatment)
+    assert single.weights == (1.0,)
+    assert single.p_benefit() == plain.p_benefit()
+    assert single.p_ard_greater(0.1) == plain.p_ard_greater(0.1)
+    assert single.interval("or") == plain.interval("or")
+
+
+def test_logistic_fit_of_a_robust_prior_gives_weights_and_summaries(capsys, robust_file):
+    out = run_json(capsys, "fit", "--model", "logistic", "--prior", "skeptical_robust",
+                   "--priors", str(robust_file), "--outcome", "remission", "--json")
+    plain = run_json(capsys, "fit", "--model", "logistic", "--prior", "skeptical",
+                     "--priors", str(robust_file), "--outcome", "remission", "--json")
+    assert out["method"] == "exact"
+    assert sum(out["posterior_weights"]) == pytest.approx(1.0)
+    assert out["posterior_weights"][1] < 0.2 + 0.1  # these counts hardly conflict
+    # the vague component lets the data pull further from no effect
+    assert out["p_benefit"] > plain["p_benefit"]
+    lo, hi = out["odds_ratio"]["ci95"]
+    assert lo < out["odds_ratio"]["median"] < hi

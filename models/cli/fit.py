@@ -190,10 +190,21 @@ def parse_crp_values(text: str | None) -> tuple[float, ...]:
 
 def _aggregate_exact(args: argparse.Namespace, prior: "NamedPrior") -> dict[str, Any]:
     from models.exact.beta_binomial import ARD_THRESHOLDS
+    from models.exact.logistic_mixture import LogisticMixturePosterior
     from models.exact.logistic_posterior import LogisticPosterior
 
     counts = trial_counts(args)
-    posterior = LogisticPosterior(counts, prior.logistic.intercept, prior.logistic.treatment)
+    robust: dict[str, Any] = {}
+    posterior: LogisticPosterior | LogisticMixturePosterior
+    if prior.robust is None:
+        posterior = LogisticPosterior(counts, prior.logistic.intercept, prior.logistic.treatment)
+    else:
+        mixture = prior.log_odds_ratio_mixture
+        posterior = LogisticMixturePosterior(counts, prior.logistic.intercept, mixture)
+        robust = {"robust_weight": prior.robust.weight,
+                  "posterior_weights": list(posterior.weights),
+                  "mixture": {"prior": _mixture_json(mixture.weights, mixture.components,
+                                                     ("mean", "sd"))}}
     summary = posterior.summary(ARD_THRESHOLDS)
     odds_ratio = summary.odds_ratio
     return {
@@ -203,6 +214,7 @@ def _aggregate_exact(args: argparse.Namespace, prior: "NamedPrior") -> dict[str,
         **effects_json(summary, counts.direction),
         "log_odds_ratio": {"median": math.log(odds_ratio.median),
                            "ci95": [math.log(odds_ratio.lower), math.log(odds_ratio.upper)]},
+        **robust,
     }
 
 
@@ -267,10 +279,11 @@ def _ipd(args: argparse.Namespace, prior: "NamedPrior") -> dict[str, Any]:
 
 def fit_logistic(args: argparse.Namespace, prior: "NamedPrior") -> dict[str, Any]:
     """One logistic fit (aggregate, or the interaction model with ``--ipd``)."""
-    if prior.robust is not None:
-        raise InputError(f"priors.{prior.name}.robust", "is not used by the logistic models "
-                         "yet (their log-OR prior is one normal): fit this prior with --model "
-                         "beta-binomial or --model normal, or remove the block")
+    if prior.robust is not None and (args.ipd or args.mcmc):
+        flag = "--ipd" if args.ipd else "--mcmc"
+        raise InputError(flag, f"does not apply to prior {prior.name!r}, which has a robust "
+                         "block: the sampled logistic models take one normal log-OR prior; "
+                         "the exact aggregate model (without --mcmc) takes the mixture")
     head = {"model": "logistic", "prior": prior.name, "prior_label": prior.label}
     if args.ipd:
         return {**head, "method": "mcmc", **_ipd(args, prior)}

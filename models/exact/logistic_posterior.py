@@ -86,8 +86,70 @@ NEWTON_STEPS = 60
 """Newton steps for the conditional modes of b (the conditional is log-concave)."""
 
 
+class EffectProbabilities:
+    """Quantiles and the effect summary of a posterior that answers P(ARD > d), P(RR > r),
+    P(OR > r), P(benefit) and P(benefit of more than d): shared by the logistic posterior
+    with one normal log-OR prior and with a mixture of them
+    (:mod:`models.exact.logistic_mixture`)."""
+
+    def p_benefit(self) -> float:
+        raise NotImplementedError
+
+    def p_benefit_greater(self, d: float) -> float:
+        raise NotImplementedError
+
+    def p_ard_greater(self, d: float) -> float:
+        raise NotImplementedError
+
+    def p_rr_greater(self, r: float) -> float:
+        raise NotImplementedError
+
+    def p_or_greater(self, r: float) -> float:
+        raise NotImplementedError
+
+    def _quantile(self, above: Callable[[float], float], probability: float,
+                  low: float, high: float) -> float:
+        """The working-scale value x with P(measure > x) = 1 - probability (brentq)."""
+        def gap(x: float) -> float:
+            return (1.0 - above(x)) - probability
+
+        while gap(low) > 0:
+            low -= high - low
+        while gap(high) < 0:
+            high += high - low
+        return float(optimize.brentq(gap, low, high, xtol=QUANTILE_TOLERANCE, rtol=1e-15))
+
+    def interval(self, measure: str) -> Interval:
+        """Median and central 95% interval of ``"ard"`` (proportion), ``"rr"`` or ``"or"``
+        (ratios)."""
+        tail = (1.0 - INTERVAL_PROBABILITY) / 2.0
+        if measure == "ard":
+            values = [self._quantile(self.p_ard_greater, q, -0.999999, 0.999999)
+                      for q in (0.5, tail, 1.0 - tail)]
+            return Interval(*values)
+        above = ((lambda x: self.p_rr_greater(float(np.exp(x)))) if measure == "rr"
+                 else (lambda x: self.p_or_greater(float(np.exp(x)))))
+        values = [float(np.exp(self._quantile(above, q, -3.0, 3.0)))
+                  for q in (0.5, tail, 1.0 - tail)]
+        return Interval(*values)
+
+    def summary(self, thresholds: tuple[float, ...]) -> EffectSummary:
+        """The effect summary every analysis reports, every probability exact (no MCSE)."""
+        benefit = Probability(self.p_benefit())  # benefit > 0 is the same event as it
+        return EffectSummary(                       # for the log OR
+            method="exact",
+            p_benefit=benefit,
+            p_benefit_greater={d: benefit if d == 0 else Probability(self.p_benefit_greater(d))
+                               for d in thresholds},
+            risk_difference=self.interval("ard"),
+            risk_ratio=self.interval("rr"),
+            odds_ratio=self.interval("or"),
+        )
+
+
+
 @dataclass(frozen=True)
-class LogisticPosterior:
+class LogisticPosterior(EffectProbabilities):
     """The posterior of (a, b) for one pair of arm counts and normal priors.
 
     ``intercept`` is the prior of a (log-odds on control), ``log_odds_ratio`` that of b.
@@ -235,6 +297,27 @@ class LogisticPosterior:
                              f"not settle to {LOGISTIC_ACCURACY:g} (last change "
                              f"{abs(probability - previous):.2g})")
 
+    @functools.cached_property
+    def log_evidence(self) -> float:
+        """log of the marginal likelihood of the counts, the integral of likelihood x
+        priors over (a, b), up to the binomial coefficients (which depend on the counts
+        only): what weighs the components of a mixture prior. The rule is refined as for
+        the probabilities, until two levels agree to ``LOGISTIC_ACCURACY`` (relative)."""
+        normalising = -np.log(2.0 * np.pi * self.log_odds_ratio.sd * self.intercept.sd)
+
+        def at_level(level: int) -> float:
+            _, outer_weights, _, _, inner_total, shift = self._grid(level)
+            return float(np.log(np.sum(outer_weights * inner_total)) + shift + normalising)
+
+        previous = at_level(0)
+        for level in range(1, MAX_LEVEL + 1):
+            value = at_level(level)
+            if abs(value - previous) < LOGISTIC_ACCURACY:
+                return value
+            previous = value
+        raise NumericalError(f"the logistic marginal likelihood for {self.counts.name} did "
+                             f"not settle to {LOGISTIC_ACCURACY:g}")
+
     def p_benefit(self) -> float:
         """P(treatment beats control): P(log OR > 0) when more events is better, P(log OR
         < 0) when fewer is (the outcome's ``direction``)."""
@@ -264,48 +347,6 @@ class LogisticPosterior:
     def p_or_greater(self, r: float) -> float:
         """P(OR > r) = P(b > log r)."""
         return self.probability_above(lambda a: np.full_like(a, np.log(r)))
-
-    # ------------------------------------------------------------------ quantiles
-
-    def _quantile(self, above: Callable[[float], float], probability: float,
-                  low: float, high: float) -> float:
-        """The working-scale value x with P(measure > x) = 1 - probability (brentq)."""
-        def gap(x: float) -> float:
-            return (1.0 - above(x)) - probability
-
-        while gap(low) > 0:
-            low -= high - low
-        while gap(high) < 0:
-            high += high - low
-        return float(optimize.brentq(gap, low, high, xtol=QUANTILE_TOLERANCE, rtol=1e-15))
-
-    def interval(self, measure: str) -> Interval:
-        """Median and central 95% interval of ``"ard"`` (proportion), ``"rr"`` or ``"or"``
-        (ratios)."""
-        tail = (1.0 - INTERVAL_PROBABILITY) / 2.0
-        if measure == "ard":
-            values = [self._quantile(self.p_ard_greater, q, -0.999999, 0.999999)
-                      for q in (0.5, tail, 1.0 - tail)]
-            return Interval(*values)
-        above = ((lambda x: self.p_rr_greater(float(np.exp(x)))) if measure == "rr"
-                 else (lambda x: self.p_or_greater(float(np.exp(x)))))
-        values = [float(np.exp(self._quantile(above, q, -3.0, 3.0)))
-                  for q in (0.5, tail, 1.0 - tail)]
-        return Interval(*values)
-
-    def summary(self, thresholds: tuple[float, ...]) -> EffectSummary:
-        """The effect summary every analysis reports, every probability exact (no MCSE)."""
-        benefit = Probability(self.p_benefit())  # benefit > 0 is the same event as it
-        return EffectSummary(                       # for the log OR
-            method="exact",
-            p_benefit=benefit,
-            p_benefit_greater={d: benefit if d == 0 else Probability(self.p_benefit_greater(d))
-                               for d in thresholds},
-            risk_difference=self.interval("ard"),
-            risk_ratio=self.interval("rr"),
-            odds_ratio=self.interval("or"),
-        )
-
 
 def _ard_threshold(a: Array, d: float) -> Array:
     """The log-OR bound of "ARD > d" given control log-odds a."""
