@@ -153,3 +153,46 @@ def test_bad_mixtures_are_refused(weights, message):
         BetaMixture(weights, (BetaPrior(1, 1), BetaPrior(2, 2)))
     with pytest.raises(ValueError, match="strictly between 0 and 1"):
         BetaMixture.robust(BetaPrior(2, 2), 1.0)
+
+
+# --- prior-data conflict ----------------------------------------------------------------
+
+
+def box_p(treatment: BetaMixture, control: BetaMixture, observed: tuple[int, int],
+          n: tuple[int, int]) -> float:
+    from models.exact.beta_mixture import predictive_pmf
+    from models.exact.prior_predictive import mixture_prior_predictive
+
+    predictive = mixture_prior_predictive(predictive_pmf(treatment, n[0]),
+                                          predictive_pmf(control, n[1]))
+    return predictive.p_conflict(*observed)
+
+
+def test_box_p_of_flat_priors_is_one():
+    flat = BetaMixture.single(BetaPrior(1, 1))  # every count equally probable
+    assert box_p(flat, flat, (0, 16), (13, 16)) == pytest.approx(1.0)
+
+
+def test_box_p_matches_simulation():
+    informative = BetaMixture.single(BetaPrior(30, 70))
+    rng = np.random.default_rng(5)
+    draws = 200_000
+    n = (20, 20)
+    p_t, p_c = rng.beta(30, 70, draws), rng.beta(30, 70, draws)
+    x_t, x_c = rng.binomial(n[0], p_t), rng.binomial(n[1], p_c)
+    from models.exact.beta_mixture import predictive_pmf
+
+    marginal = predictive_pmf(informative, 20)
+    simulated_density = marginal[x_t] * marginal[x_c]
+    observed = marginal[14] * marginal[6]
+    expected = float(np.mean(simulated_density <= observed * (1 + 1e-9)))
+    value = box_p(informative, informative, (14, 6), n)
+    assert abs(value - expected) < 4 * math.sqrt(expected * (1 - expected) / draws)
+
+
+def test_a_robust_prior_conflicts_less_with_surprising_data():
+    informative = BetaMixture.single(BetaPrior(30, 70))
+    robust = BetaMixture.robust(BetaPrior(30, 70), 0.2)
+    surprising = box_p(informative, informative, (18, 6), (20, 20))
+    assert surprising < 0.001
+    assert box_p(robust, robust, (18, 6), (20, 20)) > 10 * surprising

@@ -84,6 +84,8 @@ def test_beta_binomial_fit_of_a_robust_prior_matches_brute_force(capsys, robust_
     assert out["posterior_weights"]["treatment"][1] > 0.2
     lo, hi = out["risk_difference"]["ci95"]
     assert lo < out["risk_difference"]["median"] < hi
+    conflict = out["prior_data_conflict"]
+    assert 0 < conflict["box_p_informative"] < conflict["box_p"] <= 1
 
 
 def test_normal_fit_of_a_robust_prior_matches_brute_force(capsys, robust_file, trial):

@@ -29,6 +29,7 @@ from models.report import format as fmt
 if TYPE_CHECKING:
     from models.core.direction import Direction
     from models.data.trial import OutcomeCounts
+    from models.exact.beta_mixture import MixtureArms
     from models.mcmc.diagnostics import Diagnostics
     from models.mcmc.sampling import SamplerSettings
     from models.priors.prior_set import NamedPrior
@@ -158,7 +159,21 @@ def _robust_beta_binomial(args: argparse.Namespace, prior: "NamedPrior",
             "robust_weight": prior.robust.weight if prior.robust else None,
             "posterior_weights": {arm: list(getattr(posterior, arm).weights)
                                   for arm in ("treatment", "control")},
+            "prior_data_conflict": {
+                "box_p": _box_p(prior_arms, counts),
+                "box_p_informative": _box_p(MixtureArms.of(prior.beta_binomial), counts)},
             "mixtures": mixtures}
+
+
+def _box_p(arms: "MixtureArms", counts: "OutcomeCounts") -> float:
+    """Box's prior predictive p-value of the observed counts under independent mixture
+    arms (:meth:`models.exact.prior_predictive.PriorPredictive.p_conflict`)."""
+    from models.exact.beta_mixture import predictive_pmf
+    from models.exact.prior_predictive import mixture_prior_predictive
+
+    predictive = mixture_prior_predictive(predictive_pmf(arms.treatment, counts.treatment.n),
+                                          predictive_pmf(arms.control, counts.control.n))
+    return predictive.p_conflict(counts.treatment.events, counts.control.events)
 
 
 # --- logistic ---------------------------------------------------------------------------

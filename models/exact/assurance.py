@@ -27,10 +27,10 @@ from scipy import stats
 from models.core.direction import Direction
 from models.core.distributions import BetaBinomialPrior, BetaPrior
 from models.core.errors import InputError
-from models.core.mixtures import BetaMixture
 from models.data.trial import OutcomeCounts
 from models.exact.beta_binomial import p_benefit, posterior
 from models.exact.beta_mixture import MixtureArms
+from models.exact.beta_mixture import predictive_pmf as mixture_predictive_pmf
 from models.exact.success_rule import SuccessRule
 
 PLATEAU_STEP = 50
@@ -56,15 +56,6 @@ def check_rate(value: object, field: str) -> float:
 def predictive_pmf(arm: BetaPrior, n: int) -> NDArray[np.float64]:
     """Beta-binomial predictive P(k events of n), k = 0..n, for a rate ~ ``arm``."""
     return np.asarray(stats.betabinom.pmf(np.arange(n + 1), n, arm.alpha, arm.beta),
-                      dtype=float)
-
-
-def mixture_predictive_pmf(mixture: BetaMixture, n: int) -> NDArray[np.float64]:
-    """The predictive P(k events of n) for a rate ~ a Beta mixture: the weighted sum of
-    its components' beta-binomials."""
-    return np.asarray(sum(w * predictive_pmf(c, n) for w, c in zip(mixture.weights,
-                                                                    mixture.components,
-                                                                    strict=True)),
                       dtype=float)
 
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy import optimize, special
+from scipy import optimize, special, stats
 
 from models.core.direction import DEFAULT_DIRECTION, Direction
 from models.core.distributions import BetaBinomialPrior
@@ -48,6 +48,15 @@ def updated(prior: BetaMixture, events: int, n: int) -> BetaMixture:
     weights = np.exp(log_weights - special.logsumexp(log_weights))
     return BetaMixture(tuple(float(w) for w in weights / weights.sum()),
                        tuple(c.updated(events, n) for c in prior.components))
+
+
+def predictive_pmf(mixture: BetaMixture, n: int) -> NDArray[np.float64]:
+    """The predictive P(k events of n), k = 0..n, for a rate ~ ``mixture``: the weighted
+    sum of its components' beta-binomials."""
+    k = np.arange(n + 1)
+    return np.asarray(sum(w * stats.betabinom.pmf(k, n, c.alpha, c.beta)
+                          for w, c in zip(mixture.weights, mixture.components, strict=True)),
+                      dtype=float)
 
 
 @dataclass(frozen=True)

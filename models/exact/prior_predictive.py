@@ -56,8 +56,13 @@ from models.data.trial import OutcomeCounts
 from models.exact.errors import NumericalError
 from models.exact.logistic_counts import binomial_loglik
 
-__all__ = ["MAX_NODES", "PREDICTIVE_ACCURACY", "SUM_TOLERANCE", "Z_LIMIT", "Arm",
-           "PriorPredictive", "beta_binomial_prior_predictive", "logistic_prior_predictive"]
+__all__ = ["MAX_NODES", "PREDICTIVE_ACCURACY", "SUM_TOLERANCE", "TIE_TOLERANCE", "Z_LIMIT",
+           "Arm", "PriorPredictive", "beta_binomial_prior_predictive",
+           "logistic_prior_predictive", "mixture_prior_predictive"]
+
+TIE_TOLERANCE = 1e-9
+"""Relative difference below which two prior predictive probabilities count as equal in
+Box's p-value (a flat prior's are all equal up to rounding)."""
 
 Array = NDArray[np.float64]
 Arm = Literal["treatment", "control"]
@@ -208,6 +213,14 @@ class PriorPredictive:
                              f"got {observed}")
         return float(self.marginal(arm)[observed:].sum())
 
+    def p_conflict(self, treatment_events: int, control_events: int) -> float:
+        """Box's prior predictive p-value of the observed counts: the prior predictive
+        probability of every result no more probable than the one observed (ties within a
+        relative ``TIE_TOLERANCE`` count as equal). Near 0: the data were improbable under
+        the prior, a prior-data conflict; a flat prior gives 1."""
+        observed = self.pmf[treatment_events, control_events]
+        return float(min(1.0, self.pmf[self.pmf <= observed * (1.0 + TIE_TOLERANCE)].sum()))
+
     def p_all_or_none(self) -> float:
         """Prior predictive probability that both arms have no events or both have all
         events (where a prior wide on the log-odds scale puts much of its mass)."""
@@ -234,6 +247,12 @@ class PriorPredictive:
         mirrored = PriorPredictive(self.pmf[::-1, ::-1], self.n_treatment, self.n_control)
         return mirrored.p_risk_difference_at_least(self.n_treatment - treatment_events,
                                                    self.n_control - control_events)
+
+
+def mixture_prior_predictive(treatment: Array, control: Array) -> PriorPredictive:
+    """The prior predictive of independent arms from their marginal pmfs over 0..n (for
+    example of Beta mixtures, :func:`models.exact.beta_mixture.predictive_pmf`)."""
+    return PriorPredictive(np.outer(treatment, control), len(treatment) - 1, len(control) - 1)
 
 
 def beta_binomial_prior_predictive(prior: BetaBinomialPrior,
