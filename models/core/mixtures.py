@@ -21,6 +21,14 @@ WEIGHT_TOLERANCE = 1e-9
 """How far the weights of a mixture may sum from 1 (rounding of a weight update)."""
 
 
+def robust_weights(weight: float) -> tuple[float, float]:
+    """(1 - weight, weight): the informative and the vague component's prior weights;
+    ``ValueError`` unless 0 < weight < 1."""
+    if not 0.0 < weight < 1.0:
+        raise ValueError(f"the robust weight must be strictly between 0 and 1, got {weight}")
+    return 1.0 - weight, weight
+
+
 def _check_weights(weights: tuple[float, ...], components: int) -> None:
     """``ValueError`` unless there is one positive weight per component and they sum to 1."""
     if len(weights) != components or not weights:
@@ -56,9 +64,7 @@ class BetaMixture:
     def robust(cls, informative: BetaPrior, weight: float,
                vague: BetaPrior = VAGUE_BETA) -> "BetaMixture":
         """(1 - weight) informative + weight vague, 0 < weight < 1."""
-        if not 0.0 < weight < 1.0:
-            raise ValueError(f"the robust weight must be strictly between 0 and 1, got {weight}")
-        return cls((1.0 - weight, weight), (informative, vague))
+        return cls(robust_weights(weight), (informative, vague))
 
     @property
     def mean(self) -> float:
@@ -103,9 +109,7 @@ class NormalMixture:
     def robust(cls, informative: NormalPrior, weight: float,
                vague: NormalPrior = VAGUE_LOG_ODDS_RATIO) -> "NormalMixture":
         """(1 - weight) informative + weight vague, 0 < weight < 1."""
-        if not 0.0 < weight < 1.0:
-            raise ValueError(f"the robust weight must be strictly between 0 and 1, got {weight}")
-        return cls((1.0 - weight, weight), (informative, vague))
+        return cls(robust_weights(weight), (informative, vague))
 
     def __str__(self) -> str:
         return " + ".join(f"{w:.3g} x {c}"
@@ -122,9 +126,7 @@ class Robustness:
     vague_log_odds_ratio: NormalPrior = VAGUE_LOG_ODDS_RATIO
 
     def __post_init__(self) -> None:
-        if not 0.0 < self.weight < 1.0:
-            raise ValueError(f"the robust weight must be strictly between 0 and 1, got "
-                             f"{self.weight}")
+        robust_weights(self.weight)
 
     def beta(self, informative: BetaPrior) -> BetaMixture:
         return BetaMixture.robust(informative, self.weight, self.vague_beta)
