@@ -230,8 +230,7 @@ def test_twelve_priors_figures_show_every_prior_once(twelve, tmp_path, draw):
 def test_twelve_priors_assurance_figure_names_every_prior_once(twelve, tmp_path):
     fig = figures.assurance_curves(twelve.planning)
     try:
-        [legend] = fig.legends
-        labels = [t.get_text() for t in legend.get_texts()]
+        labels = [t.get_text() for legend in fig.legends for t in legend.get_texts()]
         assert [f"Prior number {i + 1}" for i in range(TWELVE)] == \
             [label for label in labels if label.startswith("Prior number")]
         for ax in fig.axes:  # one solid curve and one dotted ceiling per prior, per panel

@@ -91,8 +91,8 @@ def test_without_a_design_effect_there_is_no_power_and_assurance_is_quoted_at_20
     try:
         assert not [line for ax in fig.axes for line in ax.get_lines()
                     if line.get_linestyle() == "--"]
-        assert "power at the design effect" not in [t.get_text()
-                                                    for t in fig.legends[0].get_texts()]
+        assert "power at the design effect" not in [t.get_text() for legend in fig.legends
+                                                    for t in legend.get_texts()]
     finally:
         plt.close(fig)
 
