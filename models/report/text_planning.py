@@ -37,10 +37,10 @@ def _design_clause(results: ReportResults) -> str:
             f"odds ratio {fmt.ratio(design.odds_ratio)}")
 
 
-def _gain() -> str:
-    """The plateau's gain in words, e.g. "1 percentage point"."""
+def _gain(short: bool = False) -> str:
+    """The plateau's gain in words, e.g. "1 percentage point" (``short``: "1 point")."""
     points = fmt.general(100 * PLATEAU_GAIN)
-    return f"{points} percentage point" + ("" if points == "1" else "s")
+    return f"{points} {'' if short else 'percentage '}point" + ("" if points == "1" else "s")
 
 
 def _quoted(outcome: OutcomePlanning, planning: Planning) -> tuple[int, dict[str, float], str]:
@@ -84,21 +84,19 @@ def planning_reading(results: ReportResults) -> str:
         "and harm (@fig-assurance; exact).")
     _, values, how = _quoted(outcome, planning)
     quoted = ", ".join(f"{fmt.prob(value)} ({labels[name]})" for name, value in values.items())
-    ceilings = ", ".join(f"{labels[name]} {fmt.prob(curve.ceiling)}"
-                         for name, curve in outcome.assurance.items())
     sentences = [
         f"{how}; for {fmt.markdown_text(outcome.label.lower())} its assurance is then "
         f"{quoted}.",
-        f"As *n* grows, assurance approaches this model's current P(benefit), not 1 (dotted: "
-        f"{ceilings}): no size lifts the chance of success above today's probability of any "
+        "As *n* grows, assurance approaches this model's current P(benefit) (dotted lines), "
+        "not 1: no size lifts the chance of success above today's probability of any "
         "benefit, however small."]
     first = results.first_prior
     first_curve = outcome.assurance[first]
     reached = next((n for n, value in zip(first_curve.n_per_arm, first_curve.assurance,
                                           strict=True) if value >= ASSURANCE_GOAL), None)
-    goal = (f"no size up to {planning.sizes[-1]} per arm reaches an assurance of "
+    goal = (f"no size up to {planning.sizes[-1]} per arm reaches "
             f"{fmt.general(ASSURANCE_GOAL)}" if reached is None else
-            f"an assurance of {fmt.general(ASSURANCE_GOAL)} needs about {reached} per arm")
+            f"assurance reaches {fmt.general(ASSURANCE_GOAL)} at about {reached} per arm")
     parts, rising = [], []
     for name in dict.fromkeys((first, results.skeptical_prior)):
         plateau = outcome.plateau(name)
@@ -108,8 +106,8 @@ def planning_reading(results: ReportResults) -> str:
             if name == first:
                 parts.append(f"under the {labels[name]} prior {goal}")
         else:
-            parts.append(f"{lead}from {plateau} per arm on {PLATEAU_STEP} more per arm add "
-                         f"under {_gain()}")
+            parts.append(f"{lead}beyond {plateau} per arm {PLATEAU_STEP} more add under "
+                         f"{_gain(short=True)}")
     if rising:
         parts.append(f"under the {' and '.join(rising)} prior{'s' if len(rising) > 1 else ''}"
                      f" assurance is still rising at {planning.sizes[-1] - PLATEAU_STEP}")
@@ -123,11 +121,11 @@ def next_trial_clause(results: ReportResults) -> str:
     planning = results.planning
     outcome = planning.outcomes[0]
     n, values, _ = _quoted(outcome, planning)
-    sized = (f"sized for {fmt.percent(POWER_TARGET)} power at the design effect ({n} per arm)"
-             if n == outcome.power_size else f"with {n} per arm")
-    return (f"Nor that a confirmatory trial would succeed: {sized}, its assurance "
+    sized = (f"at {n} per arm ({fmt.percent(POWER_TARGET)} power at the design effect)"
+             if n == outcome.power_size else f"at {n} per arm")
+    return (f"Nor that a confirmatory trial would succeed: {sized} its assurance "
             f"(beta-binomial model) for {fmt.markdown_text(outcome.label.lower())} is "
-            f"{fmt.span(list(values.values()))} across the priors (@sec-next-trial).")
+            f"{fmt.span(list(values.values()))} (@sec-next-trial).")
 
 
 def _assurance_against_power(outcome: OutcomePlanning, planning: Planning, prior_label: str,
