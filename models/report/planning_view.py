@@ -102,9 +102,11 @@ def design_effect(prior_set: PriorSet) -> DesignEffect | None:
 def smallest_size_for_power(power: Sequence[float], sizes: Sequence[int],
                             rule_power: Callable[[int], float],
                             target: float = POWER_TARGET) -> int | None:
-    """The smallest whole size whose power reaches ``target``: the first drawn size that
-    does, then every whole size between it and the drawn size before it, in order
-    (``rule_power(n)`` is the power at n). ``None`` when no drawn size reaches it."""
+    """The smallest whole size whose power reaches ``target``, searched between the first
+    drawn size that reaches it and the drawn size before it (``rule_power(n)`` is the power
+    at n). Power rises with the size apart from small discrete steps, so a smaller size
+    would need a step larger than the rise over the grid's spacing; the tests check the
+    shipped case against a scan of every size. ``None`` when no drawn size reaches it."""
     first = next((i for i, p in enumerate(power) if p >= target), None)
     if first is None:
         return None
