@@ -265,3 +265,12 @@ def test_logistic_fit_of_a_robust_prior_gives_weights_and_summaries(capsys, robu
     assert out["p_benefit"] > plain["p_benefit"]
     lo, hi = out["odds_ratio"]["ci95"]
     assert lo < out["odds_ratio"]["median"] < hi
+
+
+@pytest.mark.parametrize("model", ["beta-binomial", "normal", "logistic"])
+def test_text_output_shows_the_posterior_weights(capsys, robust_file, model):
+    assert main(["fit", "--model", model, "--prior", "skeptical_robust", "--priors",
+                 str(robust_file), "--outcome", "remission"]) == 0
+    out = capsys.readouterr().out
+    assert "posterior weights (informative, vague):" in out
+    assert ("prior-data conflict (Box's prior predictive p)" in out) == (model == "beta-binomial")

@@ -451,6 +451,7 @@ def format_normal(result: dict[str, Any]) -> str:
         f"({'fewer' if result['direction'] == 'lower' else 'more'} events is better)",
         f"  {name}: median {fmt.ratio(effect['median'], 3)}, 95% interval "
         f"{fmt.ratio(lo, 3)} to {fmt.ratio(hi, 3)}",
+        *_robust_lines(result),
     ])
 
 
@@ -477,7 +478,24 @@ def format_fit(result: dict[str, Any]) -> str:
                      f"interval {_effect(label, lo)} to {_effect(label, hi)}")
     if "diagnostics" in result:
         lines.append(f"  diagnostics: {result['diagnostics']}")
-    return "\n".join(lines)
+    return "\n".join(lines + _robust_lines(result))
+
+
+def _robust_lines(result: dict[str, Any]) -> list[str]:
+    """A robust prior's posterior weights (informative, vague) and, for the beta-binomial
+    model, Box's prior predictive p-value, as text lines (none for other priors)."""
+    if "posterior_weights" not in result:
+        return []
+    weights = result["posterior_weights"]
+    per_arm = (weights.items() if isinstance(weights, dict) else [("log OR", weights)])
+    lines = ["  posterior weights (informative, vague): " + "; ".join(
+        f"{arm} {', '.join(f'{w:.3f}' for w in values)}" for arm, values in per_arm)]
+    if "prior_data_conflict" in result:
+        conflict = result["prior_data_conflict"]
+        lines.append(f"  prior-data conflict (Box's prior predictive p): robust "
+                     f"{conflict['box_p']:.3f}, informative part alone "
+                     f"{conflict['box_p_informative']:.3f}")
+    return lines
 
 
 def run(args: argparse.Namespace) -> None:
