@@ -40,28 +40,18 @@ def assurance_result(args: argparse.Namespace) -> dict[str, Any]:
     prior = load_priors(args.priors).get(args.prior)
     rule = SuccessRule.per_arm(n, threshold, counts.direction)
     if prior.robust is not None:
-        return {**_head(args, n, threshold, prior, counts),
-                **_robust_assurance(rule, prior, counts)}
+        return {**_head(n, threshold, prior, counts), **_robust_assurance(rule, prior, counts)}
     arms = posterior(prior.beta_binomial, counts)
     return {
         "assurance": assurance(rule, arms),
-        "n_per_arm": n,
-        "threshold": threshold,
-        "prior": prior.name,
-        "prior_label": prior.label,
-        "outcome": counts.name,
-        "direction": counts.direction,
-        "method": "exact",
-        "model": "beta-binomial",
-        "counts": {"treatment": str(counts.treatment), "control": str(counts.control)},
+        **_head(n, threshold, prior, counts),
         "posterior": {"treatment": {"alpha": arms.treatment.alpha, "beta": arms.treatment.beta},
                       "control": {"alpha": arms.control.alpha, "beta": arms.control.beta}},
         "ceiling": assurance_ceiling(prior.beta_binomial, counts),
-        "outcomes_enumerated": (n + 1) ** 2,
     }
 
 
-def _head(args: argparse.Namespace, n: int, threshold: float, prior: "NamedPrior",
+def _head(n: int, threshold: float, prior: "NamedPrior",
           counts: "OutcomeCounts") -> dict[str, Any]:
     """The keys every assurance result shares."""
     return {"n_per_arm": n, "threshold": threshold, "prior": prior.name,

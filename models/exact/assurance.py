@@ -25,13 +25,13 @@ from numpy.typing import NDArray
 from scipy import stats
 
 from models.core.direction import Direction
-from models.core.distributions import BetaBinomialPrior, BetaPrior
+from models.core.distributions import BetaBinomialPrior
 from models.core.errors import InputError
 from models.data.trial import OutcomeCounts
 from models.exact.beta_binomial import p_benefit, posterior
 from models.exact.beta_mixture import MixtureArms
 from models.exact.beta_mixture import predictive_pmf as mixture_predictive_pmf
-from models.exact.success_rule import SuccessRule
+from models.exact.success_rule import SuccessRule, parse_number
 
 PLATEAU_STEP = 50
 """Extra participants per arm over which the assurance gain is judged (see
@@ -44,19 +44,10 @@ per arm add less than this (1 percentage point)."""
 
 def check_rate(value: object, field: str) -> float:
     """A true event rate on the 0-1 scale; ``InputError`` naming ``field`` otherwise."""
-    try:
-        number = float(str(value).strip())
-    except ValueError:
-        number = float("nan")
+    number = parse_number(value)
     if not 0.0 <= number <= 1.0:
         raise InputError(field, f"must be a rate from 0 to 1, got {str(value).strip()!r}")
     return number
-
-
-def predictive_pmf(arm: BetaPrior, n: int) -> NDArray[np.float64]:
-    """Beta-binomial predictive P(k events of n), k = 0..n, for a rate ~ ``arm``."""
-    return np.asarray(stats.betabinom.pmf(np.arange(n + 1), n, arm.alpha, arm.beta),
-                      dtype=float)
 
 
 def mixture_assurance(rule: SuccessRule, arms: MixtureArms) -> float:
@@ -74,8 +65,7 @@ def binomial_pmf(rate: float, n: int) -> NDArray[np.float64]:
 def assurance(rule: SuccessRule, arms: BetaBinomialPrior) -> float:
     """P(success) of ``rule`` when each arm's rate follows ``arms`` (independent Betas,
     usually the current posterior): the future counts are beta-binomial."""
-    return rule.p_success(predictive_pmf(arms.treatment, rule.n_treatment),
-                          predictive_pmf(arms.control, rule.n_control))
+    return mixture_assurance(rule, MixtureArms.of(arms))
 
 
 def operating_characteristics(rule: SuccessRule, control_rate: float,

@@ -42,14 +42,20 @@ MAX_PARTICIPANTS_PER_ARM = 5000
 (about 10 s and 1 GB on two cores)."""
 
 
+def parse_number(value: object) -> float:
+    """A command-line value as a number, NaN when it is not one (so that every range
+    check refuses it)."""
+    try:
+        return float(str(value).strip())
+    except ValueError:
+        return float("nan")
+
+
 def check_arm_size(value: object, field: str) -> int:
     """An arm size as a whole number from 2 to :data:`MAX_PARTICIPANTS_PER_ARM`;
     ``InputError`` naming ``field`` otherwise."""
     text = str(value).strip()
-    try:
-        number = float(text)
-    except ValueError:
-        number = float("nan")
+    number = parse_number(value)
     if not np.isfinite(number) or number != int(number):
         raise InputError(field, f"must be a whole number of participants per arm, got {text!r}")
     if not 2 <= number <= MAX_PARTICIPANTS_PER_ARM:
@@ -60,10 +66,7 @@ def check_arm_size(value: object, field: str) -> int:
 
 def check_threshold(value: object, field: str = "--threshold") -> float:
     """A success threshold strictly between 0 and 1; ``InputError`` naming ``field``."""
-    try:
-        number = float(str(value).strip())
-    except ValueError:
-        number = float("nan")
+    number = parse_number(value)
     if not 0.0 < number < 1.0:
         raise InputError(field, f"must be a probability strictly between 0 and 1, got {value!r}")
     return number
