@@ -133,19 +133,16 @@ def _mixture_json(weights: tuple[float, ...], components: tuple[Any, ...],
 
 def _robust_beta_binomial(args: argparse.Namespace, prior: "NamedPrior",
                           counts: "OutcomeCounts") -> dict[str, Any]:
-    """The exact beta-binomial analysis with the robust prior's Beta mixtures: the mixture
-    posterior's summaries and, per arm, the prior and posterior mixtures (their weights
-    updated by each component's marginal likelihood)."""
+    """The beta-binomial analysis with the robust prior's Beta mixtures: the mixture
+    posterior's summaries (exact, or sampled with ``--mcmc`` beside the exact P(benefit))
+    and, per arm, the prior and posterior mixtures (their weights updated by each
+    component's marginal likelihood)."""
     from models.exact.beta_binomial import ARD_THRESHOLDS
     from models.exact.beta_mixture import MixtureArms
+    from models.priors.posteriors import beta_mixture_posterior, beta_mixture_prior
 
-    if args.mcmc:
-        raise InputError("--mcmc", f"does not apply to prior {prior.name!r}, which has a "
-                         "robust block: its beta-binomial posterior is a Beta mixture, "
-                         "computed exactly; drop --mcmc")
-    prior_arms = MixtureArms(*prior.beta_mixtures)
-    posterior = prior_arms.updated((counts.treatment.events, counts.treatment.n),
-                                   (counts.control.events, counts.control.n))
+    prior_arms = beta_mixture_prior(prior)
+    posterior = beta_mixture_posterior(prior, counts)
     mixtures = {arm: {"prior": _mixture_json(getattr(prior_arms, arm).weights,
                                              getattr(prior_arms, arm).components,
                                              ("alpha", "beta")),
@@ -153,9 +150,19 @@ def _robust_beta_binomial(args: argparse.Namespace, prior: "NamedPrior",
                                                  getattr(posterior, arm).components,
                                                  ("alpha", "beta"))}
                 for arm in ("treatment", "control")}
-    return {"method": "exact", **effects_json(posterior.summary(ARD_THRESHOLDS,
-                                                                counts.direction),
-                                              counts.direction),
+    exact = posterior.summary(ARD_THRESHOLDS, counts.direction)
+    if args.mcmc:
+        from models.core.progress import interactive, say
+        from models.mcmc.beta_binomial import fit_mcmc
+
+        say(f"sampling beta-binomial mixture posterior ({counts.name}, prior {prior.name})...")
+        mcmc = fit_mcmc(prior_arms, counts, progress=interactive())
+        effects = {"method": "mcmc", **effects_json(mcmc.summary, counts.direction),
+                   **sampler_json(mcmc.diagnostics, mcmc.settings),
+                   "exact_p_benefit": exact.p_benefit.estimate}
+    else:
+        effects = {"method": "exact", **effects_json(exact, counts.direction)}
+    return {**effects,
             "robust_weight": prior.robust.weight if prior.robust else None,
             "posterior_weights": {arm: list(getattr(posterior, arm).weights)
                                   for arm in ("treatment", "control")},
@@ -235,14 +242,14 @@ def _aggregate_exact(args: argparse.Namespace, prior: "NamedPrior") -> dict[str,
 
 def _aggregate(args: argparse.Namespace, prior: "NamedPrior") -> dict[str, Any]:
     from models.core.progress import interactive, say
-    from models.exact.logistic_posterior import LogisticPosterior
     from models.mcmc.aggregate import fit_aggregate
+    from models.priors.posteriors import logistic_posterior
 
     counts = trial_counts(args)
-    exact = LogisticPosterior(counts, prior.logistic.intercept,
-                              prior.logistic.treatment).p_benefit()
+    exact = logistic_posterior(prior, counts).p_benefit()
     say(f"sampling logistic posterior ({counts.name}, prior {prior.name})...")
-    result = fit_aggregate(prior.logistic, counts, progress=interactive())
+    result = fit_aggregate(prior.logistic, counts, progress=interactive(),
+                           mixture=prior.log_odds_ratio_mixture)
     out = {
         "counts": _counts_json(counts),
         **effects_json(result.summary, counts.direction),
@@ -265,7 +272,8 @@ def _ipd(args: argparse.Namespace, prior: "NamedPrior") -> dict[str, Any]:
     ipd = load_ipd(args.ipd)
     say(f"sampling logistic IPD posterior ({args.outcome}, prior {prior.name})...")
     try:
-        result = fit_ipd(prior.logistic, ipd, args.outcome, progress=interactive())
+        result = fit_ipd(prior.logistic, ipd, args.outcome, progress=interactive(),
+                         mixture=prior.log_odds_ratio_mixture)
     except InputError as error:
         if error.field == "outcome":
             raise InputError("--outcome", error.message) from None
@@ -294,11 +302,6 @@ def _ipd(args: argparse.Namespace, prior: "NamedPrior") -> dict[str, Any]:
 
 def fit_logistic(args: argparse.Namespace, prior: "NamedPrior") -> dict[str, Any]:
     """One logistic fit (aggregate, or the interaction model with ``--ipd``)."""
-    if prior.robust is not None and (args.ipd or args.mcmc):
-        flag = "--ipd" if args.ipd else "--mcmc"
-        raise InputError(flag, f"does not apply to prior {prior.name!r}, which has a robust "
-                         "block: the sampled logistic models take one normal log-OR prior; "
-                         "the exact aggregate model (without --mcmc) takes the mixture")
     head = {"model": "logistic", "prior": prior.name, "prior_label": prior.label}
     if args.ipd:
         return {**head, "method": "mcmc", **_ipd(args, prior)}

@@ -14,6 +14,7 @@ import numpy as np
 import xarray as xr
 
 from models.core.direction import benefit_sign
+from models.core.mixtures import NormalMixture
 from models.core.types import EffectSummary, Interval, Probability
 from models.data.trial import OutcomeCounts
 from models.exact.beta_binomial import ARD_THRESHOLDS
@@ -21,10 +22,9 @@ from models.mcmc import sampling
 from models.mcmc.diagnostics import Diagnostics, diagnose
 from models.mcmc.draws import coefficient_intervals, interval, probability, summarise_draws
 from models.mcmc.logistic_models import (
-    AGGREGATE_MODEL_KEY,
     AGGREGATE_TERMS,
     aggregate_model_data,
-    build_aggregate_model,
+    aggregate_structure,
 )
 from models.priors.prior_set import LogisticPrior
 
@@ -80,23 +80,30 @@ def _exp_interval(log_interval: Interval) -> Interval:
 
 def sample_aggregate(prior: LogisticPrior, counts: OutcomeCounts,
                      settings: sampling.SamplerSettings = sampling.DEFAULT_SAMPLER,
-                     progress: bool = False, use_cache: bool = True) -> xr.DataTree:
+                     progress: bool = False, use_cache: bool = True,
+                     mixture: NormalMixture | None = None) -> xr.DataTree:
     """Sample the aggregate model (compiled once per process) for one prior and counts.
 
-    ``use_cache``: read/write the on-disk posterior cache (:mod:`models.mcmc.cache`).
+    ``use_cache``: read/write the on-disk posterior cache (:mod:`models.mcmc.cache`);
+    ``mixture``: a robust prior's log-OR mixture (the robust structure samples it).
     """
-    data = aggregate_model_data(prior, counts)
-    return sampling.sample(AGGREGATE_MODEL_KEY, build_aggregate_model, data, settings, progress,
-                           use_cache=use_cache)
+    data = aggregate_model_data(prior, counts, mixture)
+    key, build = aggregate_structure(data)
+    return sampling.sample(key, build, data, settings, progress, use_cache=use_cache)
 
 
 def fit_aggregate(prior: LogisticPrior, counts: OutcomeCounts,
                   settings: sampling.SamplerSettings = sampling.DEFAULT_SAMPLER,
                   progress: bool = False,
                   thresholds: tuple[float, ...] = ARD_THRESHOLDS, *,
-                  use_cache: bool = True) -> AggregateResult:
-    """Fit the aggregate logistic model and summarise P(OR > 1), OR, ARD, RR."""
-    idata = sample_aggregate(prior, counts, settings, progress, use_cache)
+                  use_cache: bool = True,
+                  mixture: NormalMixture | None = None) -> AggregateResult:
+    """Fit the aggregate logistic model and summarise P(OR > 1), OR, ARD, RR.
+
+    ``mixture``: a robust prior's mixture on the log OR, which then replaces
+    ``prior.treatment`` (see :func:`~models.mcmc.logistic_models.aggregate_model_data`).
+    """
+    idata = sample_aggregate(prior, counts, settings, progress, use_cache, mixture)
     posterior = idata["posterior"].to_dataset()
     p = posterior["p"]
     log_or = interval(posterior["treatment"])
@@ -112,5 +119,5 @@ def fit_aggregate(prior: LogisticPrior, counts: OutcomeCounts,
         diagnostics=diagnose(idata, list(AGGREGATE_TERMS)),
         settings=settings,
         idata=idata,
-        model_data=aggregate_model_data(prior, counts),
+        model_data=aggregate_model_data(prior, counts, mixture),
     )

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from models.core.mixtures import NormalMixture
 from models.core.types import EffectSummary, Interval, Probability
 from models.data.ipd import IpdData, ipd_data
 from models.exact.beta_binomial import ARD_THRESHOLDS
@@ -29,7 +30,7 @@ from models.mcmc.crp_effects import (
 )
 from models.mcmc.diagnostics import Diagnostics, diagnose
 from models.mcmc.draws import coefficient_intervals, positive_probabilities, summarise_draws
-from models.mcmc.logistic_models import IPD_MODEL_KEY, IPD_TERMS, build_ipd_model, ipd_model_data
+from models.mcmc.logistic_models import IPD_TERMS, ipd_model_data, ipd_structure
 from models.priors.prior_set import LogisticPrior
 
 
@@ -111,19 +112,23 @@ class IpdResult:
 
 def sample_ipd(prior: LogisticPrior, data: IpdData,
                settings: sampling.SamplerSettings = sampling.DEFAULT_SAMPLER,
-               progress: bool = False, use_cache: bool = True) -> xr.DataTree:
+               progress: bool = False, use_cache: bool = True,
+               mixture: NormalMixture | None = None) -> xr.DataTree:
     """Sample the IPD model (compiled once per process, any number of participants).
 
     ``use_cache``: read/write the on-disk posterior cache (:mod:`models.mcmc.cache`);
     the simulation study turns it off (it caches its own summaries instead).
+    ``mixture``: a robust prior's log-OR mixture (the robust structure samples it).
     """
-    return sampling.sample(IPD_MODEL_KEY, build_ipd_model, ipd_model_data(prior, data),
-                           settings, progress, use_cache=use_cache)
+    model_data = ipd_model_data(prior, data, mixture)
+    key, build = ipd_structure(model_data)
+    return sampling.sample(key, build, model_data, settings, progress, use_cache=use_cache)
 
 
 def summarise_ipd(idata: xr.DataTree, prior: LogisticPrior, data: IpdData,
                   settings: sampling.SamplerSettings,
-                  thresholds: tuple[float, ...] = ARD_THRESHOLDS) -> IpdResult:
+                  thresholds: tuple[float, ...] = ARD_THRESHOLDS,
+                  mixture: NormalMixture | None = None) -> IpdResult:
     """All summaries of an IPD-model posterior (pure given the draws)."""
     posterior = idata["posterior"].to_dataset()
     curves = conditional_effects(posterior, data)
@@ -140,7 +145,7 @@ def summarise_ipd(idata: xr.DataTree, prior: LogisticPrior, data: IpdData,
         diagnostics=diagnose(idata, list(IPD_TERMS)),
         settings=settings,
         idata=idata,
-        model_data=ipd_model_data(prior, data),
+        model_data=ipd_model_data(prior, data, mixture),
     )
 
 
@@ -148,11 +153,12 @@ def fit_ipd(prior: LogisticPrior, ipd: pd.DataFrame, outcome: str,
             settings: sampling.SamplerSettings = sampling.DEFAULT_SAMPLER,
             progress: bool = False,
             thresholds: tuple[float, ...] = ARD_THRESHOLDS, *,
-            use_cache: bool = True) -> IpdResult:
-    """Fit the IPD interaction model to the complete cases of ``outcome`` and summarise it."""
+            use_cache: bool = True, mixture: NormalMixture | None = None) -> IpdResult:
+    """Fit the IPD interaction model to the complete cases of ``outcome`` and summarise it
+    (``mixture``: a robust prior's log-OR mixture, replacing ``prior.treatment``)."""
     data = ipd_data(ipd, outcome)
-    idata = sample_ipd(prior, data, settings, progress, use_cache)
-    return summarise_ipd(idata, prior, data, settings, thresholds)
+    idata = sample_ipd(prior, data, settings, progress, use_cache, mixture)
+    return summarise_ipd(idata, prior, data, settings, thresholds, mixture)
 
 
 def truth_table(result: IpdResult, truth: Mapping[str, Mapping[str, Any]]) -> pd.DataFrame:

@@ -18,8 +18,8 @@ from models.mcmc.interaction import IpdResult
 from models.mcmc.logistic_models import (
     AGGREGATE_TERMS,
     IPD_TERMS,
-    build_aggregate_model,
-    build_ipd_model,
+    aggregate_structure,
+    ipd_structure,
 )
 
 PSENSE_THRESHOLD = 0.05
@@ -32,10 +32,10 @@ def _log_density_tree(result: AggregateResult | IpdResult) -> xr.DataTree:
 
     terms: tuple[str, ...]
     if isinstance(result, IpdResult):
-        model = build_ipd_model(result.model_data)
+        model = ipd_structure(result.model_data)[1](result.model_data)
         terms = IPD_TERMS
     else:
-        model = build_aggregate_model(result.model_data)
+        model = aggregate_structure(result.model_data)[1](result.model_data)
         terms = AGGREGATE_TERMS
     posterior = result.idata["posterior"].to_dataset()[list(terms)]
     tree = xr.DataTree.from_dict({"posterior": posterior})
