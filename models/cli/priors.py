@@ -33,8 +33,8 @@ def _show_robust(prior: "NamedPrior") -> None:
     robust = prior.robust
     if robust is None:
         return
-    print(f"  robust: weight {robust.weight:g} on the vague components (statements above and "
-          "below are for the informative ones)")
+    print(f"  robust: weight {robust.weight:g} on the vague components (the probabilities and "
+          "effective sample sizes shown are the mixtures', by ELIR)")
     for arm, mixture in zip(("treatment", "control"), prior.beta_mixtures, strict=True):
         print(f"    {arm}: {mixture}; prior ESS {ess_elir(mixture):.1f} (ELIR), "
               f"{ess_moment(mixture):.1f} (moment) participants")
@@ -70,7 +70,7 @@ def show_priors(args: argparse.Namespace) -> None:
               f"biomarker {lg.biomarker}, interaction {lg.interaction}")
         print(f"    prior P(OR {better} 1) = {s['logistic_p_benefit']:.3f}, median OR "
               f"{s['logistic_or_median']:.2f}, effective sample size ~ {s['logistic_ess']:.0f}"
-              " participants (approximation)")
+              " participants (ELIR at the assumed control rate)")
         if "logistic_p_beyond_design" in s:
             print(f"    prior P(OR {better} design OR) = {s['logistic_p_beyond_design']:.3f}")
 

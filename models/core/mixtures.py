@@ -115,6 +115,33 @@ class NormalMixture:
         return " + ".join(f"{w:.3g} x {c}"
                           for w, c in zip(self.weights, self.components, strict=True))
 
+    def cdf(self, value: float) -> float:
+        """P(X <= value), the weighted sum of the components' normal distribution functions."""
+        from scipy import stats
+
+        return float(sum(w * stats.norm.cdf(value, c.mean, c.sd)
+                         for w, c in zip(self.weights, self.components, strict=True)))
+
+    def sf(self, value: float) -> float:
+        """P(X > value)."""
+        from scipy import stats
+
+        return float(sum(w * stats.norm.sf(value, c.mean, c.sd)
+                         for w, c in zip(self.weights, self.components, strict=True)))
+
+    def ppf(self, probability: float) -> float:
+        """The quantile at ``probability`` (0 < probability < 1), by Brent's method between
+        the components' own quantiles (the mixture's lies between the smallest and the
+        largest of them); absolute tolerance 1e-12 on the log scale."""
+        from scipy import optimize, stats
+
+        ends = [float(stats.norm.ppf(probability, c.mean, c.sd)) for c in self.components]
+        low, high = min(ends), max(ends)
+        if high - low < 1e-12:
+            return low
+        return float(optimize.brentq(lambda x: self.cdf(x) - probability, low, high,
+                                     xtol=1e-12))
+
 
 @dataclass(frozen=True)
 class Robustness:

@@ -28,7 +28,7 @@ from models.core.direction import Direction
 from models.core.distributions import BetaBinomialPrior
 from models.core.errors import InputError
 from models.data.trial import OutcomeCounts
-from models.exact.beta_binomial import p_benefit, posterior
+from models.exact.beta_binomial import p_benefit
 from models.exact.beta_mixture import MixtureArms
 from models.exact.beta_mixture import predictive_pmf as mixture_predictive_pmf
 from models.exact.success_rule import SuccessRule, parse_number
@@ -114,16 +114,21 @@ def rule_for(n: int, threshold: float, direction: Direction,
     return rules[key]
 
 
-def assurance_curve(prior: BetaBinomialPrior, counts: OutcomeCounts, sizes: Sequence[int],
-                    threshold: float,
+def assurance_curve(prior: BetaBinomialPrior | MixtureArms, counts: OutcomeCounts,
+                    sizes: Sequence[int], threshold: float,
                     rules: dict[tuple[int, float, str], SuccessRule] | None = None
                     ) -> AssuranceCurve:
     """Assurance of a future trial of each size (per arm), from the posterior of ``prior``
-    given ``counts``; ``rules`` shares the success rules between calls."""
-    arms = posterior(prior, counts)
-    values = tuple(assurance(rule_for(n, threshold, counts.direction, rules), arms)
+    (single Betas, or a robust prior's Beta mixtures) given ``counts``; ``rules`` shares
+    the success rules between calls."""
+    mixture = MixtureArms.of(prior) if isinstance(prior, BetaBinomialPrior) else prior
+    arms = mixture.updated((counts.treatment.events, counts.treatment.n),
+                           (counts.control.events, counts.control.n))
+    values = tuple(mixture_assurance(rule_for(n, threshold, counts.direction, rules), arms)
                    for n in sizes)
-    return AssuranceCurve(tuple(sizes), values, assurance_ceiling(prior, counts))
+    ceiling = (assurance_ceiling(prior, counts) if isinstance(prior, BetaBinomialPrior)
+               else float(arms.benefit_probabilities((0.0,), counts.direction)[0]))
+    return AssuranceCurve(tuple(sizes), values, ceiling)
 
 
 def plateau_n(sizes: Sequence[int], values: Sequence[float], step: int = PLATEAU_STEP,

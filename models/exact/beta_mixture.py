@@ -94,7 +94,14 @@ class MixtureArms:
         return np.asarray(sum(w * BetaContrast.of(arms, measure).sf(values)
                               for w, arms in self.pairs()), dtype=float)
 
-    def benefit_probabilities(self, thresholds: Sequence[float],
+    def pdf(self, value: float | Sequence[float] | NDArray[np.float64],
+            measure: Measure = "ard") -> NDArray[np.float64]:
+        """The density of the measure (per unit of it), the weighted sum over pairs."""
+        values = np.asarray(value, dtype=float)
+        return np.asarray(sum(w * BetaContrast.of(arms, measure).pdf(values)
+                              for w, arms in self.pairs()), dtype=float)
+
+    def benefit_probabilities(self, thresholds: Sequence[float] | NDArray[np.float64],
                               direction: Direction = DEFAULT_DIRECTION) -> NDArray[np.float64]:
         """P(benefit of more than d) for each d (proportion units): P(ARD > d) when more
         events is better, P(ARD < -d) when fewer is."""
@@ -142,3 +149,14 @@ class MixtureArms:
                                for d, p in zip(thresholds, survival[1:], strict=True)},
             risk_difference=interval("ard"), risk_ratio=interval("rr"),
             odds_ratio=interval("or"))
+
+
+@dataclass(frozen=True)
+class MixtureResult:
+    """The exact beta-binomial analysis of one outcome under a Beta-mixture prior per arm
+    (a robust prior): prior and posterior mixtures and the posterior's effect summary, what
+    :class:`~models.exact.beta_binomial.ExactResult` holds for single Betas."""
+
+    prior: MixtureArms
+    posterior: MixtureArms
+    summary: EffectSummary

@@ -41,6 +41,7 @@ convergent trapezoidal rule. SIAM Review 56:385-458.
 """
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Literal
@@ -253,6 +254,15 @@ def mixture_prior_predictive(treatment: Array, control: Array) -> PriorPredictiv
     """The prior predictive of independent arms from their marginal pmfs over 0..n (for
     example of Beta mixtures, :func:`models.exact.beta_mixture.predictive_pmf`)."""
     return PriorPredictive(np.outer(treatment, control), len(treatment) - 1, len(control) - 1)
+
+
+def weighted_prior_predictive(weights: Sequence[float],
+                              predictives: Sequence[PriorPredictive]) -> PriorPredictive:
+    """The prior predictive of a mixture prior: the weighted sum of its components' joint
+    pmfs (each component's predictive weighted by its prior weight)."""
+    first = predictives[0]
+    pmf = sum(w * p.pmf for w, p in zip(weights, predictives, strict=True))
+    return PriorPredictive(np.asarray(pmf, dtype=float), first.n_treatment, first.n_control)
 
 
 def beta_binomial_prior_predictive(prior: BetaBinomialPrior,

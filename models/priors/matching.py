@@ -13,13 +13,15 @@ from models.priors.prior_set import PriorSet
 def check_priors_fit_trial(prior_set: PriorSet, trial: Trial) -> None:
     """Refuse priors calibrated for the other direction than an outcome's (an enthusiastic
     prior calibrated for "more events is better" expects harm on a mortality outcome), and
-    robust priors, which the report's models do not take yet."""
+    robust priors with outcomes given only as a published ratio, whose section of the
+    report takes one normal prior on the log ratio."""
     for prior in prior_set.priors.values():
-        if prior.robust is not None:
-            raise InputError(f"priors.{prior.name}.robust", "is not used by the report yet "
-                             "(its models take one Beta per arm and one normal log-OR prior): "
-                             "use reanalysis fit --model beta-binomial or normal with this "
-                             "prior, or remove the block to render the report")
+        if prior.robust is not None and trial.estimates:
+            raise InputError(f"priors.{prior.name}.robust", "is not used by the report for "
+                             "outcomes given only as a published ratio (here "
+                             f"{', '.join(map(repr, trial.estimates))}): use reanalysis fit "
+                             "--model normal with this prior, or remove the block to render "
+                             "the report")
     calibration = prior_set.calibration
     if calibration is None:
         return

@@ -9,8 +9,10 @@ prior alike: the aggregate logistic model by deterministic integration
 model as Beta-mixture arms (:class:`~models.exact.beta_mixture.MixtureArms`).
 """
 
+from models.core.distributions import BetaBinomialPrior
 from models.data.trial import OutcomeCounts
-from models.exact.beta_mixture import MixtureArms
+from models.exact.beta_binomial import ARD_THRESHOLDS, ExactResult, fit_exact, posterior
+from models.exact.beta_mixture import MixtureArms, MixtureResult
 from models.exact.logistic_mixture import LogisticMixturePosterior
 from models.exact.logistic_posterior import LogisticPosterior
 from models.priors.prior_set import NamedPrior
@@ -35,3 +37,29 @@ def beta_mixture_posterior(prior: NamedPrior, counts: OutcomeCounts) -> MixtureA
     component's marginal likelihood."""
     return beta_mixture_prior(prior).updated(
         (counts.treatment.events, counts.treatment.n), (counts.control.events, counts.control.n))
+
+
+def fit_beta_binomial(prior: NamedPrior, counts: OutcomeCounts,
+                      thresholds: tuple[float, ...] = ARD_THRESHOLDS,
+                      ) -> ExactResult | MixtureResult:
+    """The exact beta-binomial analysis under ``prior``: conjugate Betas
+    (:func:`~models.exact.beta_binomial.fit_exact`) or, for a robust prior, Beta mixtures."""
+    if prior.robust is None:
+        return fit_exact(prior.beta_binomial, counts, thresholds)
+    posterior = beta_mixture_posterior(prior, counts)
+    return MixtureResult(beta_mixture_prior(prior), posterior,
+                         posterior.summary(thresholds, counts.direction))
+
+
+def beta_binomial_arms(prior: NamedPrior) -> BetaBinomialPrior | MixtureArms:
+    """A named prior's Beta arms as the beta-binomial functions take them (sampled model,
+    densities, assurance): single Betas, or a robust prior's mixtures."""
+    return prior.beta_binomial if prior.robust is None else beta_mixture_prior(prior)
+
+
+def beta_binomial_posterior(prior: NamedPrior,
+                            counts: OutcomeCounts) -> BetaBinomialPrior | MixtureArms:
+    """The conjugate posterior arms under a named prior (mixtures for a robust prior)."""
+    if prior.robust is None:
+        return posterior(prior.beta_binomial, counts)
+    return beta_mixture_posterior(prior, counts)

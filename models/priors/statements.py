@@ -8,6 +8,11 @@ ratio from two arms of m participants each at control rate p0 (Woolf):
 var = 2 / (m p0 (1 - p0)) when both arms share p0, so a N(., s) prior is worth about
 2m = 4 / (p0 (1 - p0) s^2) participants in total. It is an approximation for
 orientation, not an exact equivalence.
+
+A robust prior (its ``robust`` block) states the same things of its mixtures: the Beta
+arms' statements from :class:`~models.exact.beta_mixture.MixtureArms`, the log-OR tail
+areas and median from the normal mixture, and both effective sample sizes by ELIR
+(:mod:`models.priors.ess`; for one component ELIR equals a + b and the Woolf value).
 """
 
 import math
@@ -19,7 +24,9 @@ from models.core.distributions import NormalPrior
 from models.core.types import Interval
 from models.exact.beta_binomial import INTERVAL_PROBABILITY
 from models.exact.beta_contrast import BetaContrast
+from models.exact.beta_mixture import MixtureArms
 from models.priors.calibration import design_risk_difference
+from models.priors.ess import ess_elir, ess_elir_normal
 from models.priors.prior_set import Calibration, NamedPrior
 
 DEFAULT_CONTROL_RATE_FOR_ESS = 0.5
@@ -60,6 +67,8 @@ def implied_statements(prior: NamedPrior, calibration: Calibration | None,
     """
     if calibration is not None:
         direction = calibration.direction
+    if prior.robust is not None:
+        return _robust_statements(prior, calibration, direction)
     higher = direction == "higher"
     bb = prior.beta_binomial
     ard = BetaContrast.of(bb, "ard")
@@ -90,5 +99,41 @@ def implied_statements(prior: NamedPrior, calibration: Calibration | None,
         out["bb_p_beyond_design"] = float(ard.sf(design_ard) if higher else ard.cdf(design_ard))
         out["bb_p_or_beyond_design"] = float(odds_ratio.sf(design_or) if higher
                                              else odds_ratio.cdf(design_or))
+        out["logistic_p_beyond_design"] = above_design if higher else 1.0 - above_design
+    return out
+
+
+def _robust_statements(prior: NamedPrior, calibration: Calibration | None,
+                       direction: Direction) -> dict[str, float]:
+    """:func:`implied_statements` of a robust prior: the same keys, from its mixtures."""
+    higher = direction == "higher"
+    arms = MixtureArms(*prior.beta_mixtures)
+    p_benefit = float(arms.sf(0.0) if higher else arms.cdf(0.0))
+    tail = (1.0 - INTERVAL_PROBABILITY) / 2.0
+    median, lower, upper = (arms.ppf(q) for q in (0.5, tail, 1.0 - tail))
+    log_or = prior.log_odds_ratio_mixture
+    control_rate = calibration.placebo_rate if calibration else DEFAULT_CONTROL_RATE_FOR_ESS
+    above_1 = log_or.sf(0.0)
+    out = {
+        "bb_p_benefit": p_benefit,
+        "bb_p_harm": 1.0 - p_benefit,
+        "bb_ard_median": median,
+        "bb_ard_lower": lower,
+        "bb_ard_upper": upper,
+        "bb_ess_treatment": ess_elir(arms.treatment),
+        "bb_ess_control": ess_elir(arms.control),
+        "logistic_p_benefit": above_1 if higher else 1.0 - above_1,
+        "logistic_or_median": math.exp(log_or.ppf(0.5)),
+        "logistic_ess": ess_elir_normal(log_or, control_rate),
+    }
+    if calibration is not None:
+        design_ard = design_risk_difference(calibration)
+        design_or = calibration.design_odds_ratio
+        above_design = log_or.sf(math.log(design_or))
+        out["design_ard"] = design_ard
+        out["bb_p_beyond_design"] = float(arms.sf(design_ard) if higher
+                                          else arms.cdf(design_ard))
+        out["bb_p_or_beyond_design"] = float(arms.sf(design_or, "or") if higher
+                                             else arms.cdf(design_or, "or"))
         out["logistic_p_beyond_design"] = above_design if higher else 1.0 - above_design
     return out

@@ -22,13 +22,20 @@ from scipy import stats
 from models.core.direction import DEFAULT_DIRECTION, Direction
 from models.core.distributions import BetaBinomialPrior
 from models.data.trial import Trial
-from models.exact.beta_binomial import benefit_probabilities, posterior
+from models.exact.beta_binomial import posterior
 from models.exact.beta_contrast import BetaContrast
+from models.exact.beta_mixture import MixtureArms
 from models.exact.errors import NumericalError
+from models.exact.logistic_mixture import LogisticMixturePosterior
 from models.exact.logistic_posterior import LogisticPosterior
 from models.exact.normal_normal import NormalFit
 from models.mcmc.interaction import IpdResult
 from models.priors.calibration import REFERENCE_BETA
+from models.priors.posteriors import (
+    beta_binomial_arms,
+    beta_binomial_posterior,
+    beta_mixture_posterior,
+)
 from models.priors.prior_set import PriorSet
 from models.sensitivity.heat_map import SensitivityResults
 
@@ -203,12 +210,14 @@ class StudyHistograms:
     detected: float
 
 
-def ard_density(arms: BetaBinomialPrior) -> Array:
-    """The ARD density of two Beta arms on ``ARD_GRID``, or NaN everywhere (matplotlib then
-    draws nothing) when it cannot be computed to the stated accuracy: e.g. Beta(0.01, 0.01)
-    in both arms, whose mass sits within a hair of 0 and 1 (``NumericalError``). A curve
-    is left out rather than drawn wrong."""
+def ard_density(arms: BetaBinomialPrior | MixtureArms) -> Array:
+    """The ARD density of two Beta (or Beta-mixture) arms on ``ARD_GRID``, or NaN everywhere
+    (matplotlib then draws nothing) when it cannot be computed to the stated accuracy: e.g.
+    Beta(0.01, 0.01) in both arms, whose mass sits within a hair of 0 and 1
+    (``NumericalError``). A curve is left out rather than drawn wrong."""
     try:
+        if isinstance(arms, MixtureArms):
+            return arms.pdf(ARD_GRID)
         return BetaContrast.of(arms).pdf(ARD_GRID)
     except NumericalError:
         return np.full(ARD_GRID.shape, np.nan)
@@ -222,14 +231,13 @@ def prior_data_posterior(trial: Trial, priors: PriorSet) -> TriplotCurves:
     for outcome in trial.outcomes.values():
         panels = []
         for prior in priors.priors.values():
-            updated_arms = posterior(prior.beta_binomial, outcome)
-            updated = BetaContrast.of(updated_arms)
+            updated_arms = beta_mixture_posterior(prior, outcome)
             panels.append(TriplotPanel(
                 prior=prior.name,
-                prior_density=ard_density(prior.beta_binomial),
-                posterior_density=ard_density(updated_arms),
-                p_benefit=float(updated.sf(0.0) if outcome.direction == "higher"
-                                else updated.cdf(0.0)),
+                prior_density=ard_density(beta_binomial_arms(prior)),
+                posterior_density=ard_density(beta_binomial_posterior(prior, outcome)),
+                p_benefit=float(updated_arms.benefit_probabilities((0.0,),
+                                                                   outcome.direction)[0]),
             ))
         data_alone = BetaContrast.of(posterior(flat, outcome)).pdf(ARD_GRID)
         rows.append(TriplotRow(outcome.label, data_alone, tuple(panels), outcome.direction))
@@ -243,7 +251,9 @@ COMPARISON_MODEL_LABEL = "beta-binomial"
 
 
 def benefit_curves(trial: Trial, priors: PriorSet, thresholds: tuple[float, ...],
-                   primary: Mapping[tuple[str, str], LogisticPosterior]) -> BenefitCurves:
+                   primary: Mapping[tuple[str, str],
+                                    LogisticPosterior | LogisticMixturePosterior],
+                   ) -> BenefitCurves:
     """Posterior P(benefit of more than d) on ``BENEFIT_GRID`` per outcome and prior, both
     exact: the
     primary model's (``primary``, the exact logistic posteriors by (prior, outcome) name)
@@ -258,8 +268,8 @@ def benefit_curves(trial: Trial, priors: PriorSet, thresholds: tuple[float, ...]
     comparison = tuple(
         OutcomeCurves(outcome.label, tuple(
             Curve(p.name, p.label,
-                  benefit_probabilities(posterior(p.beta_binomial, outcome), BENEFIT_GRID,
-                                        outcome.direction))
+                  beta_mixture_posterior(p, outcome).benefit_probabilities(
+                      BENEFIT_GRID, outcome.direction))
             for p in priors.priors.values()), outcome.direction)
         for outcome in trial.outcomes.values()
     )

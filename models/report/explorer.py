@@ -111,7 +111,8 @@ margin-right:0.3rem;border-top:2.5px solid var(--pe-color)}
 
 
 def explorer_data(trial: Trial, priors: PriorSet) -> dict[str, Any]:
-    """The JSON the explorer embeds: arm names, outcomes with counts, named priors."""
+    """The JSON the explorer embeds: arm names, outcomes with counts, and the named priors
+    with one Beta per arm (robust priors, Beta mixtures, are not presets of its sliders)."""
     colors = prior_colors(priors)
     return {
         "arms": {"treatment": trial.treatment_name, "control": trial.control_name},
@@ -142,6 +143,7 @@ def explorer_data(trial: Trial, priors: PriorSet) -> dict[str, Any]:
                 },
             }
             for prior in priors.priors.values()
+            if prior.robust is None  # the explorer moves single Betas, not mixtures
         ],
     }
 

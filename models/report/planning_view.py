@@ -18,15 +18,15 @@ from models.exact.assurance import (
     PLATEAU_GAIN,
     PLATEAU_STEP,
     AssuranceCurve,
-    assurance,
     assurance_curve,
+    mixture_assurance,
     operating_characteristics,
     plateau_n,
     rule_for,
 )
-from models.exact.beta_binomial import posterior
 from models.exact.success_rule import DEFAULT_SUCCESS_THRESHOLD, SuccessRule
 from models.priors.calibration import design_treatment_rate
+from models.priors.posteriors import beta_binomial_arms, beta_mixture_posterior
 from models.priors.prior_set import PriorSet
 
 PLANNING_SIZES = tuple(range(20, 401, 10))
@@ -123,7 +123,8 @@ def planning(trial: Trial, prior_set: PriorSet, sizes: tuple[int, ...] = PLANNIN
     rules: dict[tuple[int, float, str], SuccessRule] = {}
     outcomes = []
     for outcome in trial.outcomes.values():
-        curves = {name: assurance_curve(prior.beta_binomial, outcome, sizes, threshold, rules)
+        curves = {name: assurance_curve(beta_binomial_arms(prior), outcome, sizes,
+                                        threshold, rules)
                   for name, prior in prior_set.priors.items()}
         power, power_size, at_power_size = None, None, None
         if design is not None:
@@ -137,7 +138,8 @@ def planning(trial: Trial, prior_set: PriorSet, sizes: tuple[int, ...] = PLANNIN
             power_size = smallest_size_for_power(power, sizes, rule_power)
             if power_size is not None:
                 rule = rule_for(power_size, threshold, outcome.direction, rules)
-                at_power_size = {name: assurance(rule, posterior(prior.beta_binomial, outcome))
+                at_power_size = {name: mixture_assurance(rule,
+                                                         beta_mixture_posterior(prior, outcome))
                                  for name, prior in prior_set.priors.items()}
         outcomes.append(OutcomePlanning(outcome.name, outcome.label, outcome.direction, curves,
                                         power, power_size, at_power_size))

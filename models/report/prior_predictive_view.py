@@ -9,6 +9,8 @@ means the prior did not expect data like these). The figure draws the prior pred
 distribution of the ARD per prior, with the observed ARD.
 
 The logistic family (the report's primary model) comes first, the beta-binomial second.
+A robust prior's prior predictive is its mixture's: the components' predictives weighted by
+their prior weights.
 A prior whose prior predictive cannot be computed to its stated accuracy (a logistic
 prior far wider than N(0, 30) on the log-odds scale) is shown as "not computable" in the
 table and left out of the figure (its legend entry says so), never shown wrong.
@@ -28,11 +30,14 @@ from matplotlib.lines import Line2D
 
 import models.report.format as fmt
 from models.data.trial import OutcomeCounts, Trial
+from models.exact.beta_mixture import predictive_pmf
 from models.exact.errors import NumericalError
 from models.exact.prior_predictive import (
     PriorPredictive,
     beta_binomial_prior_predictive,
     logistic_prior_predictive,
+    mixture_prior_predictive,
+    weighted_prior_predictive,
 )
 from models.priors.prior_set import NamedPrior, PriorSet
 from models.report.figures import POINTS, label_text, prior_colors
@@ -78,11 +83,18 @@ class PriorPredictiveChecks:
 
 def _predictive(prior: NamedPrior, outcome: OutcomeCounts,
                 family: Family) -> PriorPredictive | None:
+    """One prior predictive; a robust prior's is its mixture's (the components' weighted)."""
     try:
         if family == "logistic":
-            return logistic_prior_predictive(prior.logistic.intercept,
-                                             prior.logistic.treatment, outcome)
-        return beta_binomial_prior_predictive(prior.beta_binomial, outcome)
+            mixture = prior.log_odds_ratio_mixture
+            return weighted_prior_predictive(mixture.weights, [
+                logistic_prior_predictive(prior.logistic.intercept, component, outcome)
+                for component in mixture.components])
+        if prior.robust is None:
+            return beta_binomial_prior_predictive(prior.beta_binomial, outcome)
+        treatment, control = prior.beta_mixtures
+        return mixture_prior_predictive(predictive_pmf(treatment, outcome.treatment.n),
+                                        predictive_pmf(control, outcome.control.n))
     except NumericalError:
         return None
 

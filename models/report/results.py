@@ -27,9 +27,10 @@ from models.core.progress import say
 from models.core.types import EffectSummary, Probability
 from models.data.ipd import load_ipd, outcome_column
 from models.data.trial import ArmCounts, OutcomeCounts, Trial, load_trial
-from models.exact.beta_binomial import ARD_THRESHOLDS, ExactResult, fit_exact
-from models.exact.beta_binomial import p_benefit as beta_binomial_p_benefit
+from models.exact.beta_binomial import ARD_THRESHOLDS, ExactResult
+from models.exact.beta_mixture import MixtureResult
 from models.exact.frequentist import FrequentistSummary, frequentist_summary
+from models.exact.logistic_mixture import LogisticMixturePosterior
 from models.exact.logistic_posterior import (
     InterceptPriorEffect,
     LogisticPosterior,
@@ -45,6 +46,12 @@ from models.mcmc.predictive import ppc_aggregate, ppc_ipd_tertiles
 from models.mcmc.sampling import DEFAULT_SAMPLER, SamplerSettings, interaction_settings
 from models.priors.calibration import design_risk_difference
 from models.priors.matching import check_priors_fit_trial
+from models.priors.posteriors import (
+    beta_binomial_arms,
+    beta_mixture_posterior,
+    fit_beta_binomial,
+    logistic_posterior,
+)
 from models.priors.prior_set import PriorSet
 from models.priors.priors_file import load_priors
 from models.priors.statements import implied_statements
@@ -204,7 +211,7 @@ class ReportResults:
     prior_set: PriorSet
     ipd: pd.DataFrame | None = field(repr=False)
     logistic: dict[Key, EffectSummary]
-    exact: dict[Key, ExactResult]
+    exact: dict[Key, ExactResult | MixtureResult]
     mcmc: dict[Key, McmcResult]
     aggregate: dict[Key, AggregateResult]
     interaction: dict[Key, IpdResult]
@@ -333,10 +340,10 @@ class ReportResults:
         return summary[summary["term"] == term].iloc[0]
 
     @functools.cached_property
-    def logistic_posteriors(self) -> dict[Key, LogisticPosterior]:
-        """The primary model's exact posteriors, for curves beyond the summaries."""
-        return {(prior.name, outcome.name): LogisticPosterior(
-                    outcome, prior.logistic.intercept, prior.logistic.treatment)
+    def logistic_posteriors(self) -> dict[Key, LogisticPosterior | LogisticMixturePosterior]:
+        """The primary model's exact posteriors, for curves beyond the summaries (mixtures
+        for robust priors)."""
+        return {(prior.name, outcome.name): logistic_posterior(prior, outcome)
                 for prior in self.prior_set.priors.values()
                 for outcome in self.trial.outcomes.values()}
 
@@ -389,9 +396,9 @@ def _missing_scenarios(trial: Trial, prior_set: PriorSet,
     for prior in prior_set.priors.values():
         for outcome in trial.outcomes.values():
             for label, counts in imputed_counts(outcome, missing_treatment):
-                logistic = LogisticPosterior(counts, prior.logistic.intercept,
-                                             prior.logistic.treatment).p_benefit()
-                exact = beta_binomial_p_benefit(prior.beta_binomial, counts)
+                logistic = logistic_posterior(prior, counts).p_benefit()
+                exact = float(beta_mixture_posterior(prior, counts).benefit_probabilities(
+                    (0.0,), counts.direction)[0])
                 scenarios.append(MissingScenario(prior.name, outcome.name, label,
                                                  counts.treatment, counts.control, exact,
                                                  logistic))
@@ -424,11 +431,10 @@ def build_results(priors_file: str | Path, *, settings: SamplerSettings = DEFAUL
             key = (prior.name, outcome.name)
             say(f"  integrating the logistic model (exact): {outcome.name}, "
                 f"prior {prior.name}")
-            logistic[key] = LogisticPosterior(outcome, prior.logistic.intercept,
-                                              prior.logistic.treatment).summary(ARD_THRESHOLDS)
-            exact[key] = fit_exact(prior.beta_binomial, outcome)
+            logistic[key] = logistic_posterior(prior, outcome).summary(ARD_THRESHOLDS)
+            exact[key] = fit_beta_binomial(prior, outcome)
             say(f"  fitting beta-binomial (MCMC): {outcome.name}, prior {prior.name}")
-            mcmc[key] = fit_mcmc(prior.beta_binomial, outcome, settings)
+            mcmc[key] = fit_mcmc(beta_binomial_arms(prior), outcome, settings)
     normal = {(prior.name, outcome.name): fit_normal(prior.logistic.treatment,
                                                      from_estimate(outcome.estimate),
                                                      outcome.direction)
@@ -437,12 +443,14 @@ def build_results(priors_file: str | Path, *, settings: SamplerSettings = DEFAUL
         for outcome in trial.outcomes.values():
             key = (prior.name, outcome.name)
             say(f"  fitting logistic (counts): {outcome.name}, prior {prior.name}")
-            aggregate[key] = fit_aggregate(prior.logistic, outcome, settings)
+            aggregate[key] = fit_aggregate(prior.logistic, outcome, settings,
+                                           mixture=prior.log_odds_ratio_mixture)
             if ipd is not None:
                 say(f"  fitting interaction model (simulated IPD): {outcome.name}, "
                     f"prior {prior.name}")
                 interaction[key] = fit_ipd(prior.logistic, ipd, outcome.name,
-                                           interaction_settings(settings))
+                                           interaction_settings(settings),
+                                           mixture=prior.log_odds_ratio_mixture)
 
     truth: dict[str, dict[str, float]] = {}
     truth_tables: dict[Key, pd.DataFrame] = {}

@@ -15,10 +15,12 @@ import pandas as pd
 
 import models.report.format as fmt
 from models.core.direction import Direction
+from models.core.distributions import NormalPrior
 from models.data.trial import ArmCounts
 from models.exact.normal_normal import benefit_ratio
 from models.mcmc.crp_effects import CRP_READ_OUT_MG_L
 from models.mcmc.power_scaling import PSENSE_THRESHOLD
+from models.priors.prior_set import NamedPrior
 from models.priors.statements import placebo_rate_interval
 from models.report.results import HEADLINE_ARD, WORTHWHILE_RELATIVE, ReportResults
 
@@ -125,11 +127,36 @@ def counts(results: ReportResults) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _normal(prior: NormalPrior) -> str:
+    return f"N({prior.mean:.2f}, {prior.sd:.2f})"
+
+
+def _log_ratio_prior(prior: NamedPrior) -> str:
+    """The prior on the log ratio: N(mean, SD), or for a robust prior its informative part
+    and the vague part's weight, e.g. "N(0.00, 0.56) + 20% N(0.00, 2.50)"."""
+    if prior.robust is None:
+        return _normal(prior.logistic.treatment)
+    return (f"{_normal(prior.logistic.treatment)} + {fmt.percent(prior.robust.weight)} "
+            f"{_normal(prior.robust.vague_log_odds_ratio)}")
+
+
+def _beta_arm(prior: NamedPrior, arm: int) -> str:
+    """One arm's Beta prior as (alpha, beta), or for a robust prior its informative part and
+    the vague part's weight, e.g. "(5.83, 17.48) + 20% (1.00, 1.00)"."""
+    mixture = prior.beta_mixtures[arm]
+    parts = [f"({c.alpha:.2f}, {c.beta:.2f})" for c in mixture.components]
+    if len(parts) == 1:
+        return parts[0]
+    return f"{parts[0]} + {fmt.percent(mixture.weights[1])} {parts[1]}"
+
+
 def priors(results: ReportResults) -> pd.DataFrame:
     """Each prior as the primary (logistic) model holds it: the belief in words, the normal
-    prior on the log OR, the placebo rate its intercept prior implies (median and 95%
-    interval, percent), and what it implies before the data (P(OR > 1); P(OR > design)
-    with a calibration block)."""
+    prior (or robust mixture) on the log OR, the placebo rate its intercept prior implies
+    (median and 95% interval, percent), what it implies before the data (P(OR > 1);
+    P(OR > design) with a calibration block) and, for counts, its worth in participants
+    (ELIR effective sample size of the log-OR prior, both arms, at the assumed control
+    rate: :func:`models.priors.ess.ess_elir_normal`)."""
     rows = []
     sign = _sign(results.priors_direction)
     trial = results.trial
@@ -139,7 +166,7 @@ def priors(results: ReportResults) -> pd.DataFrame:
         s = results.implied[prior.name]
         lg = prior.logistic
         row = {"Prior": prior.label, "Belief": prior.description,
-               f"Log {ratio} prior": f"N({lg.treatment.mean:.2f}, {lg.treatment.sd:.2f})"}
+               f"Log {ratio} prior": _log_ratio_prior(prior)}
         if trial.outcomes:
             row[f"{fmt.upper_first(trial.control_name)} rate prior"] = fmt.rate_interval(
                 placebo_rate_interval(lg.intercept))
@@ -147,37 +174,35 @@ def priors(results: ReportResults) -> pd.DataFrame:
         if "design_ard" in s and results.prior_set.calibration is not None:
             design = results.prior_set.calibration.design_odds_ratio
             row[f"P({ratio} {sign} {design:g})"] = fmt.prob(s["logistic_p_beyond_design"])
+        if trial.outcomes:
+            row["Worth (ELIR)"] = fmt.number(s["logistic_ess"], ".0f")
         rows.append(row)
     return pd.DataFrame(rows)
 
 
 def prior_parameters(results: ReportResults) -> pd.DataFrame:
-    """Appendix: the parameters the primary table does not show. Beta per arm with its
-    worth in participants and what the Beta priors imply before the data (P(ARD > 0);
-    P(ARD > design) with a calibration block); the intercept, hs-CRP slope and interaction
-    priors of the logistic models (log-odds scale); the log-OR prior's approximate worth."""
+    """Appendix: the parameters the primary table does not show. Beta per arm (a robust
+    prior's mixture written out) with its worth in participants (ELIR) and what the Beta
+    priors imply before the data (P(ARD > 0); P(ARD > design) with a calibration block);
+    the intercept, hs-CRP slope and interaction priors of the logistic models (log-odds
+    scale)."""
     rows = []
     sign = _sign(results.priors_direction)
     trial = results.trial
     for prior in results.prior_set.priors.values():
         s = results.implied[prior.name]
-        bbp, lg = prior.beta_binomial, prior.logistic
+        lg = prior.logistic
         row = {
             "Prior": prior.label,
-            f"{fmt.upper_first(trial.treatment_name)} Beta":
-                f"({bbp.treatment.alpha:.2f}, {bbp.treatment.beta:.2f})",
-            f"{fmt.upper_first(trial.control_name)} Beta":
-                f"({bbp.control.alpha:.2f}, {bbp.control.beta:.2f})",
-            "Beta worth per arm": f"{fmt.number(s['bb_ess_treatment'], '.0f')} / "
-                                  f"{fmt.number(s['bb_ess_control'], '.0f')}",
+            f"{fmt.upper_first(trial.treatment_name)} Beta": _beta_arm(prior, 0),
+            f"{fmt.upper_first(trial.control_name)} Beta": _beta_arm(prior, 1),
+            "Beta worth per arm (ELIR)": f"{fmt.number(s['bb_ess_treatment'], '.0f')} / "
+                                         f"{fmt.number(s['bb_ess_control'], '.0f')}",
             f"Beta: P(ARD {sign} 0)": fmt.prob(s["bb_p_benefit"]),
         }
         if "design_ard" in s:
             row[f"Beta: P(ARD {sign} design)"] = fmt.prob(s["bb_p_beyond_design"])
-        row.update({
-            "Intercept": f"N({lg.intercept.mean:.2f}, {lg.intercept.sd:.2f})",
-            "Log-OR worth": fmt.number(s["logistic_ess"], ".0f"),
-        })
+        row["Intercept"] = _normal(lg.intercept)
         if results.has_ipd:
             row.update({
                 "hs-CRP slope": f"N({lg.biomarker.mean:.2f}, {lg.biomarker.sd:.2f})",

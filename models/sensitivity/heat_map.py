@@ -85,7 +85,8 @@ def outcome_likelihood(trial: Trial, name: str, intercept: NormalPrior) -> LogOr
 def sensitivity_all(trial: Trial, priors: PriorSet) -> SensitivityResults:
     """P(benefit) over prior mean x SD of the log ratio for each outcome (counts or a
     published estimate), the tipping-point SDs for P(benefit) = 0.9 and 0.95 under priors
-    centred on no effect, and the value at each named prior. The intercept prior of the
+    centred on no effect, and the value at each named prior (robust priors, mixtures on the
+    log ratio, are not points of the map and are left out). The intercept prior of the
     count outcomes is held at the first prior's (named in the result), so the map isolates
     the treatment prior."""
     first = priors.priors[priors.names[0]]
@@ -100,6 +101,8 @@ def sensitivity_all(trial: Trial, priors: PriorSet) -> SensitivityResults:
         for target in BENEFIT_TARGETS:
             tipping[(name, target)] = tipping_sd(likelihood, target)
         for prior in priors.priors.values():
+            if prior.robust is not None:
+                continue  # a mixture on the log ratio is not a point (mean, SD) of the map
             treatment = prior.logistic.treatment
             rows.append({"prior": prior.name, "label": prior.label, "outcome": name,
                          "mean": treatment.mean, "sd": treatment.sd,
