@@ -39,7 +39,7 @@ def assurance_result(args: argparse.Namespace) -> dict[str, Any]:
     counts = trial.outcome(args.outcome)
     prior = load_priors(args.priors).get(args.prior)
     rule = SuccessRule.per_arm(n, threshold, counts.direction)
-    if prior.robust is not None:
+    if prior.has_mixtures:
         return {**_head(n, threshold, prior, counts), **_robust_assurance(rule, prior, counts)}
     arms = posterior(prior.beta_binomial, counts)
     return {

@@ -109,7 +109,7 @@ def fit_beta_binomial(args: argparse.Namespace, prior: "NamedPrior") -> dict[str
         "prior_label": prior.label,
         "counts": _counts_json(counts),
     }
-    if prior.robust is not None:
+    if prior.has_mixtures:
         return {**out, **_robust_beta_binomial(args, prior, counts)}
     exact = fit_exact(prior.beta_binomial, counts).summary
     if not args.mcmc:
@@ -168,7 +168,8 @@ def _robust_beta_binomial(args: argparse.Namespace, prior: "NamedPrior",
                                   for arm in ("treatment", "control")},
             "prior_data_conflict": {
                 "box_p": _box_p(prior_arms, counts),
-                "box_p_informative": _box_p(MixtureArms.of(prior.beta_binomial), counts)},
+                "box_p_informative": _box_p(MixtureArms(*prior.informative_beta_mixtures),
+                                            counts)},
             "mixtures": mixtures}
 
 

@@ -75,6 +75,16 @@ def _add_priors(commands: "argparse._SubParsersAction[OneLineParser]") -> None:
     calibrate.add_argument("--interaction-or", type=float, default=2.0,
                            help="interaction OR per SD of log hs-CRP exceeded with prob. g")
     calibrate.set_defaults(func=priors.run)
+    meta_analytic = actions.add_parser(
+        "map", help="a MAP prior for the control rate from historical control arms; prints "
+        "YAML to paste")
+    meta_analytic.add_argument("--historical", required=True,
+                               help="historical controls YAML file (study, events, n, source)")
+    meta_analytic.add_argument("--tau-sd", default="1",
+                               help="half-normal scale of the between-trial SD on the "
+                               "log-odds scale (default 1)")
+    meta_analytic.add_argument("--json", action="store_true", help="print JSON, not YAML")
+    meta_analytic.set_defaults(func=priors.run)
 
 
 def _add_planning(commands: "argparse._SubParsersAction[OneLineParser]") -> None:

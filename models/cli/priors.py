@@ -26,15 +26,19 @@ def _higher(calibration: "Calibration | None") -> bool:
     return calibration is None or calibration.direction == "higher"
 
 
-def _show_robust(prior: "NamedPrior") -> None:
-    """A robust prior's mixtures and their effective sample sizes (ELIR and moment)."""
+def _show_mixtures(prior: "NamedPrior") -> None:
+    """A prior's Beta mixtures (robust, or given in the file) and their effective sample
+    sizes (ELIR and moment)."""
     from models.priors.ess import ess_elir, ess_moment
 
     robust = prior.robust
-    if robust is None:
-        return
-    print(f"  robust: weight {robust.weight:g} on the vague components (the probabilities and "
-          "effective sample sizes shown are the mixtures', by ELIR)")
+    if robust is not None:
+        print(f"  robust: weight {robust.weight:g} on the vague components (the probabilities "
+              "and effective sample sizes shown are the mixtures', by ELIR)")
+    else:
+        print("  Beta mixtures given in the file (the Beta shown above for such an arm is its "
+              "moment-matched stand-in; the probabilities and effective sample sizes shown "
+              "are the mixtures', by ELIR)")
     for arm, mixture in zip(("treatment", "control"), prior.beta_mixtures, strict=True):
         print(f"    {arm}: {mixture}; prior ESS {ess_elir(mixture):.1f} (ELIR), "
               f"{ess_moment(mixture):.1f} (moment) participants")
@@ -64,8 +68,8 @@ def show_priors(args: argparse.Namespace) -> None:
             print(f"    prior P(ARD {better} design ARD {s['design_ard']:.3f}) = "
                   f"{s['bb_p_beyond_design']:.3f}")
         lg = prior.logistic
-        if prior.robust is not None:
-            _show_robust(prior)
+        if prior.has_mixtures:
+            _show_mixtures(prior)
         print(f"  logistic: intercept {lg.intercept}, treatment (log OR) {lg.treatment}, "
               f"biomarker {lg.biomarker}, interaction {lg.interaction}")
         print(f"    prior P(OR {better} 1) = {s['logistic_p_benefit']:.3f}, median OR "
@@ -113,5 +117,9 @@ def run(args: argparse.Namespace) -> None:
     """``reanalysis priors [calibrate]``."""
     if getattr(args, "priors_action", None) == "calibrate":
         calibrate(args)
+    elif getattr(args, "priors_action", None) == "map":
+        from models.cli.map_prior import run as run_map
+
+        run_map(args)
     else:
         show_priors(args)

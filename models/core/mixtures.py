@@ -61,10 +61,22 @@ class BetaMixture:
         return cls((1.0,), (component,))
 
     @classmethod
-    def robust(cls, informative: BetaPrior, weight: float,
+    def robust(cls, informative: "BetaPrior | BetaMixture", weight: float,
                vague: BetaPrior = VAGUE_BETA) -> "BetaMixture":
-        """(1 - weight) informative + weight vague, 0 < weight < 1."""
-        return cls(robust_weights(weight), (informative, vague))
+        """(1 - weight) informative + weight vague, 0 < weight < 1; an informative mixture
+        keeps its components, their weights scaled by 1 - weight, the vague one last."""
+        keep, add = robust_weights(weight)
+        if isinstance(informative, BetaPrior):
+            return cls((keep, add), (informative, vague))
+        return cls((*(keep * w for w in informative.weights), add),
+                   (*informative.components, vague))
+
+    def moment_beta(self) -> BetaPrior:
+        """The single Beta with this mixture's mean and variance (moment matching): a
+        stand-in where one Beta is needed, e.g. a one-line summary."""
+        mean, variance = self.mean, self.variance
+        size = mean * (1.0 - mean) / variance - 1.0
+        return BetaPrior(mean * size, (1.0 - mean) * size)
 
     @property
     def mean(self) -> float:
@@ -155,7 +167,7 @@ class Robustness:
     def __post_init__(self) -> None:
         robust_weights(self.weight)
 
-    def beta(self, informative: BetaPrior) -> BetaMixture:
+    def beta(self, informative: BetaPrior | BetaMixture) -> BetaMixture:
         return BetaMixture.robust(informative, self.weight, self.vague_beta)
 
     def log_odds_ratio(self, informative: NormalPrior) -> NormalMixture:

@@ -29,9 +29,10 @@ ARM_NAMES = ("treatment", "control")
 MODEL_KEY = "beta_binomial"
 MIXTURE_MODEL_KEY = "beta_binomial_mixture"
 
-MIXTURE_COMPONENTS = 2
-"""Components per arm of the mixture structure (a robust prior's informative and vague
-Betas); a one-component arm is padded with a zero-weight copy of its component."""
+MIXTURE_COMPONENTS = 5
+"""Components per arm of the mixture structure: up to four from the priors file (a MAP
+prior's fit) and a robust prior's vague one; an arm with fewer is padded with zero-weight
+copies of its first component."""
 
 
 def build_model():  # -> pm.Model

@@ -44,7 +44,7 @@ def fit_beta_binomial(prior: NamedPrior, counts: OutcomeCounts,
                       ) -> ExactResult | MixtureResult:
     """The exact beta-binomial analysis under ``prior``: conjugate Betas
     (:func:`~models.exact.beta_binomial.fit_exact`) or, for a robust prior, Beta mixtures."""
-    if prior.robust is None:
+    if not prior.has_mixtures:
         return fit_exact(prior.beta_binomial, counts, thresholds)
     posterior = beta_mixture_posterior(prior, counts)
     return MixtureResult(beta_mixture_prior(prior), posterior,
@@ -54,12 +54,12 @@ def fit_beta_binomial(prior: NamedPrior, counts: OutcomeCounts,
 def beta_binomial_arms(prior: NamedPrior) -> BetaBinomialPrior | MixtureArms:
     """A named prior's Beta arms as the beta-binomial functions take them (sampled model,
     densities, assurance): single Betas, or a robust prior's mixtures."""
-    return prior.beta_binomial if prior.robust is None else beta_mixture_prior(prior)
+    return prior.beta_binomial if not prior.has_mixtures else beta_mixture_prior(prior)
 
 
 def beta_binomial_posterior(prior: NamedPrior,
                             counts: OutcomeCounts) -> BetaBinomialPrior | MixtureArms:
     """The conjugate posterior arms under a named prior (mixtures for a robust prior)."""
-    if prior.robust is None:
+    if not prior.has_mixtures:
         return posterior(prior.beta_binomial, counts)
     return beta_mixture_posterior(prior, counts)

@@ -12,7 +12,7 @@ Researchers edit the YAML file (``data/priors.yml`` by default; read and validat
 ``models.priors.priors_file``); nothing here holds prior numbers.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from models.core.direction import Direction
@@ -46,14 +46,33 @@ class NamedPrior:
     robust: Robustness | None = None
     """The file's ``robust`` block: each Beta prior and the normal prior on the log odds
     ratio become mixtures with a vague component of this weight (``None``: no mixing)."""
+    arm_mixtures: dict[str, BetaMixture] = field(default_factory=dict)
+    """Arms whose rate prior the file gives as a Beta ``mixture`` (e.g. a MAP prior for the
+    control rate), by arm name; ``beta_binomial`` then holds each such arm's moment-matched
+    single Beta, a stand-in only (every analysis uses :attr:`beta_mixtures`)."""
+
+    @property
+    def has_mixtures(self) -> bool:
+        """Whether the Beta arms are mixtures (robust, or a mixture given in the file): the
+        beta-binomial analyses then take the mixture paths."""
+        return self.robust is not None or bool(self.arm_mixtures)
+
+    @property
+    def informative_beta_mixtures(self) -> tuple[BetaMixture, BetaMixture]:
+        """The (treatment, control) rate priors before any robust block's vague component:
+        the file's mixture, or one Beta, per arm."""
+        arms = tuple(self.arm_mixtures.get(arm) or
+                     BetaMixture.single(getattr(self.beta_binomial, arm))
+                     for arm in BETA_ARMS)
+        return arms[0], arms[1]
 
     @property
     def beta_mixtures(self) -> tuple[BetaMixture, BetaMixture]:
-        """The (treatment, control) rate priors as mixtures: one component each, or two
-        for a robust prior."""
-        arms = (self.beta_binomial.treatment, self.beta_binomial.control)
+        """The (treatment, control) rate priors as mixtures: the file's mixture or one
+        Beta per arm, each with the vague component added for a robust prior."""
+        arms = self.informative_beta_mixtures
         if self.robust is None:
-            return BetaMixture.single(arms[0]), BetaMixture.single(arms[1])
+            return arms[0], arms[1]
         return self.robust.beta(arms[0]), self.robust.beta(arms[1])
 
     @property

@@ -10,7 +10,7 @@ from typing import Any
 
 from models.core.distributions import BetaBinomialPrior, BetaPrior, NormalPrior
 from models.core.errors import InputError
-from models.core.mixtures import Robustness
+from models.core.mixtures import BetaMixture, Robustness
 from models.core.paths import DEFAULT_PRIORS_FILE
 from models.core.provenance import file_sha256
 from models.core.yaml_io import kind, read_yaml_mapping, strict_mapping
@@ -61,6 +61,39 @@ def _beta(value: Any, field: str) -> BetaPrior:
                      _positive(block["beta"], f"{field}.beta"))
 
 
+MIXTURE_WEIGHT_TOLERANCE = 1e-3
+"""How far a file's mixture weights may sum from 1 (printed weights are rounded)."""
+
+
+MAX_MIXTURE_COMPONENTS = 4
+"""Most components of a Beta mixture given in a priors file (a MAP prior's fit has at most
+four; a robust block adds a fifth)."""
+
+
+def _beta_arm(value: Any, field: str) -> tuple[BetaPrior, BetaMixture | None]:
+    """An arm's rate prior: ``{alpha, beta}``, or ``{mixture: [{weight, alpha, beta}, ...]}``
+    with positive weights summing to 1 (to 1e-3; rescaled exactly). A mixture arm returns
+    its moment-matched Beta beside the mixture."""
+    if not (isinstance(value, dict) and "mixture" in value):
+        return _beta(value, field), None
+    block = strict_mapping(value, field, ("mixture",))
+    items = block["mixture"]
+    if not isinstance(items, list) or not 1 <= len(items) <= MAX_MIXTURE_COMPONENTS:
+        raise InputError(f"{field}.mixture", f"must be a list of 1 to {MAX_MIXTURE_COMPONENTS} "
+                         f"components {{weight, alpha, beta}}, got {kind(items)}")
+    pairs = []
+    for index, item in enumerate(items):
+        where = f"{field}.mixture[{index}]"
+        component = strict_mapping(item, where, ("weight", "alpha", "beta"))
+        pairs.append((_positive(component["weight"], f"{where}.weight"),
+                      _beta({"alpha": component["alpha"], "beta": component["beta"]}, where)))
+    total = math.fsum(w for w, _ in pairs)
+    if abs(total - 1.0) > MIXTURE_WEIGHT_TOLERANCE:
+        raise InputError(f"{field}.mixture", f"weights must sum to 1, got {total:g}")
+    mixture = BetaMixture.of(pairs)
+    return mixture.moment_beta() if len(pairs) > 1 else mixture.components[0], mixture
+
+
 def _normal(value: Any, field: str) -> NormalPrior:
     block = strict_mapping(value, field, ("mean", "sd"))
     return NormalPrior(_number(block["mean"], f"{field}.mean"),
@@ -90,13 +123,14 @@ def _named_prior(name: str, value: Any, field: str) -> NamedPrior:
                            ("robust",))
     bb = strict_mapping(block["beta_binomial"], f"{field}.beta_binomial", BETA_ARMS)
     logistic = strict_mapping(block["logistic"], f"{field}.logistic", LOGISTIC_TERMS)
+    arms = {arm: _beta_arm(bb[arm], f"{field}.beta_binomial.{arm}") for arm in BETA_ARMS}
     return NamedPrior(
         name=name,
         label=_text(block["label"], f"{field}.label"),
         description=_text(block["description"], f"{field}.description"),
-        beta_binomial=BetaBinomialPrior(
-            *(_beta(bb[arm], f"{field}.beta_binomial.{arm}") for arm in BETA_ARMS)
-        ),
+        beta_binomial=BetaBinomialPrior(*(arms[arm][0] for arm in BETA_ARMS)),
+        arm_mixtures={arm: mixture for arm, (_, mixture) in arms.items()
+                      if mixture is not None},
         logistic=LogisticPrior(
             *(_normal(logistic[term], f"{field}.logistic.{term}") for term in LOGISTIC_TERMS)
         ),
@@ -171,7 +205,13 @@ def prior_to_mapping(prior: NamedPrior) -> dict[str, Any]:
         "label": prior.label,
         "description": prior.description,
         "beta_binomial": {
-            arm: {"alpha": _round(getattr(bb, arm).alpha), "beta": _round(getattr(bb, arm).beta)}
+            arm: ({"mixture": [{"weight": w, "alpha": _round(c.alpha), "beta": _round(c.beta)}
+                               for w, c in zip(prior.arm_mixtures[arm].weights,
+                                               prior.arm_mixtures[arm].components,
+                                               strict=True)]}
+                  if arm in prior.arm_mixtures else
+                  {"alpha": _round(getattr(bb, arm).alpha),
+                   "beta": _round(getattr(bb, arm).beta)})
             for arm in BETA_ARMS
         },
         "logistic": {

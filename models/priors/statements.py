@@ -67,7 +67,7 @@ def implied_statements(prior: NamedPrior, calibration: Calibration | None,
     """
     if calibration is not None:
         direction = calibration.direction
-    if prior.robust is not None:
+    if prior.has_mixtures:
         return _robust_statements(prior, calibration, direction)
     higher = direction == "higher"
     bb = prior.beta_binomial

@@ -61,9 +61,10 @@ def conflicts(results: ReportResults) -> list[Conflict]:
             exact = results.exact[key]
             weight_logistic = (logistic.weights[0]
                                if isinstance(logistic, LogisticMixturePosterior) else None)
-            weight_arms = ((exact.posterior.treatment.weights[0],
-                            exact.posterior.control.weights[0])
-                           if isinstance(exact, MixtureResult) else None)
+            # The vague component is the last one (BetaMixture.robust).
+            weight_arms = ((1.0 - exact.posterior.treatment.weights[-1],
+                            1.0 - exact.posterior.control.weights[-1])
+                           if isinstance(exact, MixtureResult) and prior.robust else None)
             rows.append(Conflict(
                 prior.name, outcome.name, boxes[0], boxes[1],
                 prior_weight=1.0 - prior.robust.weight if prior.robust else None,

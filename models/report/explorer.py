@@ -143,7 +143,7 @@ def explorer_data(trial: Trial, priors: PriorSet) -> dict[str, Any]:
                 },
             }
             for prior in priors.priors.values()
-            if prior.robust is None  # the explorer moves single Betas, not mixtures
+            if not prior.has_mixtures  # the explorer moves single Betas, not mixtures
         ],
     }
 

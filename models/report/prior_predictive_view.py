@@ -90,7 +90,7 @@ def _predictive(prior: NamedPrior, outcome: OutcomeCounts,
             return weighted_prior_predictive(mixture.weights, [
                 logistic_prior_predictive(prior.logistic.intercept, component, outcome)
                 for component in mixture.components])
-        if prior.robust is None:
+        if not prior.has_mixtures:
             return beta_binomial_prior_predictive(prior.beta_binomial, outcome)
         treatment, control = prior.beta_mixtures
         return mixture_prior_predictive(predictive_pmf(treatment, outcome.treatment.n),

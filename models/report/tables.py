@@ -15,7 +15,7 @@ import pandas as pd
 
 import models.report.format as fmt
 from models.core.direction import Direction
-from models.core.distributions import NormalPrior
+from models.core.distributions import BetaPrior, NormalPrior
 from models.data.trial import ArmCounts
 from models.exact.normal_normal import benefit_ratio
 from models.mcmc.crp_effects import CRP_READ_OUT_MG_L
@@ -140,14 +140,23 @@ def _log_ratio_prior(prior: NamedPrior) -> str:
             f"{_normal(prior.robust.vague_log_odds_ratio)}")
 
 
+def _beta(prior: BetaPrior) -> str:
+    return f"({prior.alpha:.2f}, {prior.beta:.2f})"
+
+
 def _beta_arm(prior: NamedPrior, arm: int) -> str:
-    """One arm's Beta prior as (alpha, beta), or for a robust prior its informative part and
-    the vague part's weight, e.g. "(5.83, 17.48) + 20% (1.00, 1.00)"."""
-    mixture = prior.beta_mixtures[arm]
-    parts = [f"({c.alpha:.2f}, {c.beta:.2f})" for c in mixture.components]
-    if len(parts) == 1:
-        return parts[0]
-    return f"{parts[0]} + {fmt.percent(mixture.weights[1])} {parts[1]}"
+    """One arm's Beta prior as (alpha, beta); a mixture from the file as its weighted
+    components, e.g. "58% (5.95, 17.35) + 42% (32.79, 99.70)"; a robust prior's vague part
+    added with its weight, e.g. "(5.83, 17.48) + 20% (1.00, 1.00)"."""
+    mixture = prior.informative_beta_mixtures[arm]
+    if len(mixture.components) == 1:
+        text = _beta(mixture.components[0])
+    else:
+        text = " + ".join(f"{fmt.percent(w)} {_beta(c)}"
+                          for w, c in zip(mixture.weights, mixture.components, strict=True))
+    if prior.robust is not None:
+        text += f" + {fmt.percent(prior.robust.weight)} {_beta(prior.robust.vague_beta)}"
+    return text
 
 
 def priors(results: ReportResults) -> pd.DataFrame:
