@@ -62,7 +62,8 @@ def test_mcmc_fit_json_has_diagnostics(capsys):
         (["--control", "5/0"], r"--control.n must be > 0, got 0"),
         (["--control", "five"], r"--control must look like EVENTS/N"),
         (["--prior", "optimistic"], r"--prior must be one of reference, skeptical, "
-                                    r"enthusiastic, got 'optimistic'"),
+                                    r"enthusiastic, skeptical_robust, enthusiastic_robust, "
+                                    r"got 'optimistic'"),
         (["--outcome", "relapse"], r"--outcome must be one of remission, response"),
         (["--priors", "/nonexistent/priors.yml"], r"priors file /nonexistent/priors.yml does "
                                                   r"not exist"),

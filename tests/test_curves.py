@@ -15,7 +15,12 @@ from matplotlib import pyplot as plt  # noqa: E402
 from scipy import special, stats  # noqa: E402
 
 from models.exact.beta_binomial import ARD_THRESHOLDS, posterior  # noqa: E402
-from models.exact.logistic_posterior import LogisticPosterior  # noqa: E402
+from models.exact.beta_mixture import MixtureArms  # noqa: E402
+from models.priors.posteriors import (  # noqa: E402
+    beta_mixture_posterior,
+    beta_mixture_prior,
+    logistic_posterior,
+)
 from models.report import curves, figures  # noqa: E402
 from models.sensitivity.heat_map import SensitivityResults  # noqa: E402
 from models.sensitivity.prior_map import (  # noqa: E402
@@ -31,20 +36,25 @@ def _mean_and_variance(ard: np.ndarray, density: np.ndarray) -> tuple[float, flo
     return float(mean), float(np.trapezoid((ard - mean) ** 2 * density, ard))
 
 
-def _beta_moments(alpha: float, beta: float) -> tuple[float, float]:
-    total = alpha + beta
-    return alpha / total, alpha * beta / (total**2 * (total + 1))
+def _arm_moments(mixture) -> tuple[float, float]:
+    """Mean and variance of a rate under a Beta mixture (one Beta is a mixture of one)."""
+    mean = sum(w * c.alpha / (c.alpha + c.beta)
+               for w, c in zip(mixture.weights, mixture.components, strict=True))
+    second = sum(w * (c.alpha * (c.alpha + 1)) / ((c.alpha + c.beta) * (c.alpha + c.beta + 1))
+                 for w, c in zip(mixture.weights, mixture.components, strict=True))
+    return mean, second - mean**2
 
 
 def test_triplot_densities_have_the_moments_of_the_right_betas(trial, prior_set):
     """Each density's mean and variance equal the closed-form moments of p_t - p_c for the
-    prior, the flat-prior posterior (data alone) and the posterior of its panel."""
+    prior, the flat-prior posterior (data alone) and the posterior of its panel (Beta
+    mixtures for the robust priors)."""
     result = curves.prior_data_posterior(trial, prior_set)
     assert list(result.labels) == prior_set.names
+    assert any(prior.robust is not None for prior in prior_set.priors.values())
 
-    def check(density: np.ndarray, arms) -> None:
-        (m_t, v_t), (m_c, v_c) = (_beta_moments(a.alpha, a.beta)
-                                  for a in (arms.treatment, arms.control))
+    def check(density: np.ndarray, arms: MixtureArms) -> None:
+        (m_t, v_t), (m_c, v_c) = (_arm_moments(a) for a in (arms.treatment, arms.control))
         mean, variance = _mean_and_variance(result.ard, density)
         assert mean == pytest.approx(m_t - m_c, abs=1e-4)
         assert variance == pytest.approx(v_t + v_c, rel=1e-3)
@@ -52,18 +62,30 @@ def test_triplot_densities_have_the_moments_of_the_right_betas(trial, prior_set)
     for row, outcome in zip(result.rows, trial.outcomes.values(), strict=True):
         assert row.outcome_label == outcome.label
         flat = prior_set.get("reference").beta_binomial  # Beta(1, 1) per arm
-        check(row.data_alone, posterior(flat, outcome))
+        check(row.data_alone, MixtureArms.of(posterior(flat, outcome)))
         for panel, name in zip(row.panels, prior_set.names, strict=True):
-            prior = prior_set.get(name).beta_binomial
+            prior = prior_set.get(name)
             assert panel.prior == name
-            check(panel.posterior_density, posterior(prior, outcome))
-            if name != "reference":  # the uniform prior's ARD reaches beyond the grid
-                check(panel.prior_density, prior)
+            check(panel.posterior_density, beta_mixture_posterior(prior, outcome))
+            if name != "reference" and prior.robust is None:  # uniform parts reach beyond
+                check(panel.prior_density, beta_mixture_prior(prior))  # the grid
 
 
 def primary_posteriors(trial, prior_set) -> dict:
-    return {(p.name, o.name): LogisticPosterior(o, p.logistic.intercept, p.logistic.treatment)
+    return {(p.name, o.name): logistic_posterior(p, o)
             for p in prior_set.priors.values() for o in trial.outcomes.values()}
+
+
+def _mixture_draws(rng, mixture, size: int) -> np.ndarray:
+    """Draws from a normal or Beta mixture (component first, then the value)."""
+    which = rng.choice(len(mixture.weights), size=size, p=np.array(mixture.weights))
+    out = np.empty(size)
+    for k, component in enumerate(mixture.components):
+        chosen = which == k
+        out[chosen] = (rng.beta(component.alpha, component.beta, chosen.sum())
+                       if hasattr(component, "alpha")
+                       else rng.normal(component.mean, component.sd, chosen.sum()))
+    return out
 
 
 def test_benefit_curves_against_monte_carlo(trial, prior_set):
@@ -76,13 +98,15 @@ def test_benefit_curves_against_monte_carlo(trial, prior_set):
     size = 400_000
     for panel, outcome in zip(result.panels, trial.outcomes.values(), strict=True):
         for curve, name in zip(panel.curves, prior_set.names, strict=True):
-            logistic = prior_set.get(name).logistic
-            at_zero = p_benefit(log_or_likelihood(outcome, logistic.intercept),
-                                np.asarray(logistic.treatment.mean),
-                                np.asarray(logistic.treatment.sd))
-            assert curve.y[20] == pytest.approx(float(at_zero), abs=2e-6)  # d = 0
+            prior = prior_set.get(name)
+            logistic = prior.logistic
+            if prior.robust is None:  # the map's integration takes one normal log-OR prior
+                at_zero = p_benefit(log_or_likelihood(outcome, logistic.intercept),
+                                    np.asarray(logistic.treatment.mean),
+                                    np.asarray(logistic.treatment.sd))
+                assert curve.y[20] == pytest.approx(float(at_zero), abs=2e-6)  # d = 0
             a = rng.normal(logistic.intercept.mean, logistic.intercept.sd, size)
-            b = rng.normal(logistic.treatment.mean, logistic.treatment.sd, size)
+            b = _mixture_draws(rng, prior.log_odds_ratio_mixture, size)
             t, c = outcome.treatment, outcome.control
             log_w = (stats.binom.logpmf(c.events, c.n, special.expit(a))
                      + stats.binom.logpmf(t.events, t.n, special.expit(a + b)))
@@ -95,9 +119,9 @@ def test_benefit_curves_against_monte_carlo(trial, prior_set):
             assert np.all(np.diff(curve.y) <= 1e-9)
     for panel, outcome in zip(result.comparison, trial.outcomes.values(), strict=True):
         for curve, name in zip(panel.curves, prior_set.names, strict=True):
-            post = posterior(prior_set.get(name).beta_binomial, outcome)
-            ard = (rng.beta(post.treatment.alpha, post.treatment.beta, size)
-                   - rng.beta(post.control.alpha, post.control.beta, size))
+            post = beta_mixture_posterior(prior_set.get(name), outcome)
+            ard = (_mixture_draws(rng, post.treatment, size)
+                   - _mixture_draws(rng, post.control, size))
             for index in (0, 20, 30, 50):  # d = -20, 0, +10, +30 points
                 d, p = result.thresholds_grid[index], curve.y[index]
                 se = math.sqrt(p * (1 - p) / size)

@@ -60,6 +60,11 @@ def fragment(trial: Trial, researcher_priors: PriorSet) -> str:
     return explorer_html(trial, researcher_priors)
 
 
+def _single_beta_priors(prior_set: PriorSet) -> dict[str, Any]:
+    """The named priors with one Beta per arm, the explorer's presets."""
+    return {name: prior for name, prior in prior_set.priors.items() if not prior.has_mixtures}
+
+
 def _embedded_data(html: str) -> dict[str, Any]:
     match = re.search(r'<script type="application/json" class="pe-data">(.*?)</script>', html,
                       re.DOTALL)
@@ -82,9 +87,14 @@ def test_fragment_embeds_every_named_prior(fragment: str, trial: Trial,
     assert data == explorer_data(trial, researcher_priors)
     colors = prior_colors(researcher_priors)
     embedded = {prior["name"]: prior for prior in data["priors"]}
-    assert list(embedded) == researcher_priors.names
+    single = _single_beta_priors(researcher_priors)
+    assert list(embedded) == list(single)
     assert "pessimistic_researcher" in embedded
-    for name, prior in researcher_priors.priors.items():
+    # Robust priors are Beta mixtures: not presets of the explorer's single-Beta sliders.
+    mixtures = [name for name in researcher_priors.names if name not in single]
+    assert mixtures and not any(f'<option value="{name}">' in fragment for name in mixtures)
+    assert "such as the robust ones, are not in the list" in fragment
+    for name, prior in single.items():
         entry = embedded[name]
         assert entry["label"] == prior.label and entry["color"] == colors[name]
         for arm in ("treatment", "control"):
@@ -196,7 +206,7 @@ def test_explorer_matches_python_for_every_named_prior(explorer_page, trial: Tri
     """window.priorExplorer.compute and the displayed readouts both equal BetaContrast."""
     page, log = explorer_page
     problems = []
-    for name, prior in researcher_priors.priors.items():
+    for name, prior in _single_beta_priors(researcher_priors).items():
         bb = prior.beta_binomial
         for outcome in trial.outcomes.values():
             where = f"{name}/{outcome.name}"

@@ -159,7 +159,7 @@ def twelve_priors(results: ReportResults) -> ReportResults:
 
     named = results.sensitivity.named.set_index("prior")
     named_rows = [named.loc[[p.name]].assign(prior=name, label=priors[name].label)
-                  for name, p in source.items()]
+                  for name, p in source.items() if p.name in named.index]  # not robust
     return replace(
         results, prior_set=replace(results.prior_set, priors=priors),
         logistic=by_key(results.logistic), exact=by_key(results.exact),

@@ -11,10 +11,11 @@ import pytest
 
 import models.report.format as fmt
 from models.core.direction import Direction
-from models.exact.assurance import assurance, operating_characteristics
+from models.exact.assurance import assurance, mixture_assurance, operating_characteristics
 from models.exact.beta_binomial import p_benefit, posterior
 from models.exact.success_rule import SuccessRule
 from models.priors.calibration import design_treatment_rate
+from models.priors.posteriors import beta_mixture_posterior
 from models.report import figures, text, text_planning
 
 
@@ -38,11 +39,19 @@ def test_reading_quotes_assurance_at_the_size_for_90_percent_power(report_result
     assert f"it needs {n} per arm" in sentence
     remission = trial.outcome("remission")
     for name in prior_set.names:
-        arms = posterior(prior_set.get(name).beta_binomial, remission)
-        value = fmt.prob(assurance(SuccessRule.per_arm(n), arms))
-        assert f"{value} ({name})" in sentence
-        ceiling = p_benefit(prior_set.get(name).beta_binomial, remission)
-        assert report_results.planning.outcomes[0].assurance[name].ceiling == ceiling
+        prior = prior_set.get(name)
+        arms = beta_mixture_posterior(prior, remission)  # one Beta per arm unless robust
+        value = fmt.prob(mixture_assurance(SuccessRule.per_arm(n), arms))
+        assert f"{value} ({prior.label.lower()})" in sentence
+        if prior.robust is None:
+            ceiling = p_benefit(prior.beta_binomial, remission)
+            assert assurance(SuccessRule.per_arm(n), posterior(prior.beta_binomial,
+                                                                remission)) == \
+                pytest.approx(mixture_assurance(SuccessRule.per_arm(n), arms), abs=1e-15)
+        else:
+            ceiling = float(arms.benefit_probabilities((0.0,))[0])
+        assert report_results.planning.outcomes[0].assurance[name].ceiling == \
+            pytest.approx(ceiling, abs=1e-15)
     assert "25% on placebo, 45% on tocilizumab: odds ratio 2.50" in sentence
     assert "@fig-assurance" in sentence
 

@@ -285,7 +285,7 @@ def test_table_cells_come_from_the_exact_layer(trial, prior_set):
 
 def test_table_escapes_a_hostile_label(trial, hostile_priors):
     table = prior_predictive_table(trial, hostile_priors)
-    assert len(table) == 4 * len(trial.outcomes) * len(FAMILIES)
+    assert len(table) == len(hostile_priors.names) * len(trial.outcomes) * len(FAMILIES)
     assert HOSTILE_LABEL in set(table["Prior"])  # plain text here; escaped when printed
     markdown = fmt.markdown_table(table)
     assert fmt.markdown_text(HOSTILE_LABEL) in markdown

@@ -8,6 +8,7 @@ MCMC cells are compared within Monte Carlo error, not digit by digit.
 
 import re
 from dataclasses import replace
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -18,6 +19,7 @@ import models.report.format as fmt
 from models.data.trial import ArmCounts
 from models.exact.beta_binomial import fit_exact
 from models.mcmc.crp_effects import CRP_READ_OUT_MG_L
+from models.priors.posteriors import fit_beta_binomial
 from models.report import tables
 from models.report.results import MCSE_AGREEMENT
 from models.sensitivity.prior_map import log_or_likelihood, p_benefit
@@ -39,16 +41,41 @@ def numbers(text: str) -> list[float]:
     return [float(v) for v in NUMBER.findall(text)]
 
 
+def mixture_draws(mixture, rng, size: int = MC_DRAWS) -> np.ndarray:
+    """Draws from a Beta or normal mixture (a single Beta or normal is one component)."""
+    if not hasattr(mixture, "weights"):
+        mixture = SimpleNamespace(weights=(1.0,), components=(mixture,))
+    which = rng.choice(len(mixture.weights), size=size, p=np.array(mixture.weights))
+    out = np.empty(size)
+    for k, c in enumerate(mixture.components):
+        chosen = which == k
+        out[chosen] = (rng.beta(c.alpha, c.beta, chosen.sum()) if hasattr(c, "alpha")
+                       else rng.normal(c.mean, c.sd, chosen.sum()))
+    return out
+
+
 def beta_draws(posterior, rng) -> tuple[np.ndarray, np.ndarray]:
-    return (rng.beta(posterior.treatment.alpha, posterior.treatment.beta, MC_DRAWS),
-            rng.beta(posterior.control.alpha, posterior.control.beta, MC_DRAWS))
+    """Draws of both arms' rates from single Betas or Beta mixtures."""
+    return mixture_draws(posterior.treatment, rng), mixture_draws(posterior.control, rng)
 
 
 def logistic_p_benefit(prior, outcome) -> float:
-    """P(log OR > 0) of the aggregate logistic model by deterministic integration."""
+    """P(log OR > 0) of the aggregate logistic model by deterministic integration (the
+    sensitivity map's; a robust prior's mixture by the brute-force grid below)."""
+    if prior.robust is not None:
+        grid = GridPosterior(prior, outcome, 1601)
+        return grid.probability(grid.b > 0)
     likelihood = log_or_likelihood(outcome, prior.logistic.intercept)
     return float(p_benefit(likelihood, np.asarray(prior.logistic.treatment.mean),
                            np.asarray(prior.logistic.treatment.sd)))
+
+
+def _log_or_prior(prior, b: np.ndarray) -> np.ndarray:
+    """The log density of the log-OR prior: normal, or a robust prior's normal mixture."""
+    mixture = prior.log_odds_ratio_mixture
+    return special.logsumexp([np.log(w) + stats.norm.logpdf(b, c.mean, c.sd)
+                              for w, c in zip(mixture.weights, mixture.components,
+                                              strict=True)], axis=0)
 
 
 class GridPosterior:
@@ -67,7 +94,7 @@ class GridPosterior:
         log_post = (stats.binom.logpmf(c.events, c.n, special.expit(self.a))
                     + stats.binom.logpmf(t.events, t.n, special.expit(self.a + self.b))
                     + stats.norm.logpdf(self.a, lg.intercept.mean, lg.intercept.sd)
-                    + stats.norm.logpdf(self.b, lg.treatment.mean, lg.treatment.sd))
+                    + _log_or_prior(prior, self.b))
         weight = np.exp(log_post - log_post.max())
         self.weight = weight / weight.sum()
         self.ard = special.expit(self.a + self.b) - special.expit(self.a)
@@ -102,7 +129,7 @@ def test_beta_binomial_cells_equal_the_exact_fit_and_monte_carlo(report_results,
     assert len(table) == len(prior_set.names) * len(trial.outcomes)
     for prior in prior_set.priors.values():
         for outcome in trial.outcomes.values():
-            fit = fit_exact(prior.beta_binomial, outcome)
+            fit = fit_beta_binomial(prior, outcome)  # Beta mixtures for a robust prior
             where = {"Prior": prior.label, "Outcome": outcome.label}
             assert cell(table, "P(better)", **where) == fmt.prob(fit.summary.p_benefit.estimate)
             t, c = beta_draws(fit.posterior, rng)
@@ -186,28 +213,33 @@ def test_prior_tables_carry_the_file_and_its_implied_probabilities(report_result
     design_or = prior_set.calibration.design_odds_ratio
     for prior in prior_set.priors.values():
         bb, lg = prior.beta_binomial, prior.logistic
-        t = rng.beta(bb.treatment.alpha, bb.treatment.beta, MC_DRAWS)
-        c = rng.beta(bb.control.alpha, bb.control.beta, MC_DRAWS)
+        t, c = (mixture_draws(arm, rng) for arm in prior.beta_mixtures)
         assert float(cell(parameters, "Beta: P(ARD > 0)", Prior=prior.label)) == \
             pytest.approx(np.mean(t > c), abs=0.004)
         assert float(cell(parameters, "Beta: P(ARD > design)", Prior=prior.label)) == \
             pytest.approx(np.mean(t - c > design_ard), abs=0.004)
-        assert cell(beliefs, "P(OR > 1)", Prior=prior.label) == fmt.prob(
-            stats.norm.sf(0, lg.treatment.mean, lg.treatment.sd))
+        mixture = prior.log_odds_ratio_mixture
+        def above(x, mixture=mixture):
+            return sum(w * stats.norm.sf(x, m.mean, m.sd)
+                       for w, m in zip(mixture.weights, mixture.components, strict=True))
+        assert cell(beliefs, "P(OR > 1)", Prior=prior.label) == fmt.prob(above(0.0))
         assert cell(beliefs, f"P(OR > {design_or:g})", Prior=prior.label) == fmt.prob(
-            stats.norm.sf(np.log(design_or), lg.treatment.mean, lg.treatment.sd))
+            above(np.log(design_or)))
         assert cell(beliefs, "Belief", Prior=prior.label) == prior.description
-        assert cell(beliefs, "Log OR prior", Prior=prior.label) == \
-            f"N({lg.treatment.mean:.2f}, {lg.treatment.sd:.2f})"
+        normal = f"N({lg.treatment.mean:.2f}, {lg.treatment.sd:.2f})"
+        assert cell(beliefs, "Log OR prior", Prior=prior.label) == (
+            normal if prior.robust is None else f"{normal} + 20% N(0.00, 2.50)")
         rate = special.expit(rng.normal(lg.intercept.mean, lg.intercept.sd, MC_DRAWS))
         shown = [v / 100 for v in numbers(cell(beliefs, "Placebo rate prior",
                                                Prior=prior.label))]
         assert shown == pytest.approx(np.quantile(rate, [0.5, 0.025, 0.975]), abs=0.006)
-        assert cell(parameters, "Tocilizumab Beta", Prior=prior.label) == \
-            f"({bb.treatment.alpha:.2f}, {bb.treatment.beta:.2f})"
-        worth = f"{bb.treatment.alpha + bb.treatment.beta:.0f} / " \
-                f"{bb.control.alpha + bb.control.beta:.0f}"
-        assert cell(parameters, "Beta worth per arm", Prior=prior.label) == worth
+        single = f"({bb.treatment.alpha:.2f}, {bb.treatment.beta:.2f})"
+        assert cell(parameters, "Tocilizumab Beta", Prior=prior.label) == (
+            single if prior.robust is None else f"{single} + 20% (1.00, 1.00)")
+        if prior.robust is None:  # ELIR of one Beta is alpha + beta
+            worth = f"{bb.treatment.alpha + bb.treatment.beta:.0f} / " \
+                    f"{bb.control.alpha + bb.control.beta:.0f}"
+            assert cell(parameters, "Beta worth per arm (ELIR)", Prior=prior.label) == worth
         assert cell(parameters, "Interaction", Prior=prior.label) == \
             f"N({lg.interaction.mean:.2f}, {lg.interaction.sd:.2f})"
     assert "Log OR prior" not in parameters.columns  # shown once, in the main table
@@ -230,7 +262,11 @@ def test_sensitivity_named_matches_importance_sampling(report_results, prior_set
     table = tables.sensitivity_named(report_results)
     rng = np.random.default_rng(4)
     intercept = prior_set.priors[prior_set.names[0]].logistic.intercept
+    labels = set(table["Prior"])
     for prior in prior_set.priors.values():
+        if prior.robust is not None:  # a mixture is not a point of the map
+            assert prior.label not in labels
+            continue
         outcome = trial.outcome("remission")
         a = rng.normal(intercept.mean, intercept.sd, MC_DRAWS)
         b = rng.normal(prior.logistic.treatment.mean, prior.logistic.treatment.sd, MC_DRAWS)
@@ -309,7 +345,7 @@ def test_missing_participant_rows_count_the_participant_both_ways(report_results
         assert rows["missing = no event"]["Remission: counts"] == "7/14 vs 5/16"
         event = remission.with_counts(ArmCounts(8, 14), None)
         assert rows["missing = event"]["Remission: beta-binomial"] == fmt.prob(
-            fit_exact(prior.beta_binomial, event).summary.p_benefit.estimate)
+            fit_beta_binomial(prior, event).summary.p_benefit.estimate)
         logistic = float(rows["missing = event"]["Remission: logistic"])
         assert logistic == pytest.approx(logistic_p_benefit(prior, event), abs=6e-4)
 
@@ -354,7 +390,7 @@ def test_exact_vs_mcmc_cells(report_results, prior_set, trial):
             key = (prior.name, outcome.name)
             for model, exact, mcmc in (
                 ("beta-binomial",
-                 fit_exact(prior.beta_binomial, outcome).summary.p_benefit.estimate,
+                 fit_beta_binomial(prior, outcome).summary.p_benefit.estimate,
                  report_results.mcmc[key].idata["posterior"]["p"]),
                 ("logistic (counts)", logistic_p_benefit(prior, outcome),
                  report_results.aggregate[key].idata["posterior"]["treatment"])):

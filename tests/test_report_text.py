@@ -31,11 +31,34 @@ def exact_p(prior_set, prior: str, outcome) -> float:
 
 
 def logistic_p(prior_set, prior: str, outcome) -> float:
-    """P(benefit) of the primary model, by the sensitivity map's independent integration."""
+    """P(benefit) of the primary model, by the sensitivity map's independent integration (a
+    robust prior's normal mixture by brute force on a fine (a, b) grid)."""
+    if prior_set.get(prior).robust is not None:
+        return _grid_p_benefit(prior_set.get(prior), outcome)
     logistic = prior_set.get(prior).logistic
     likelihood = log_or_likelihood(outcome, logistic.intercept)
     return float(p_benefit(likelihood, np.asarray(logistic.treatment.mean),
                            np.asarray(logistic.treatment.sd)))
+
+
+def _grid_p_benefit(prior, outcome) -> float:
+    """P(log OR > 0) on a 1201 x 2401 grid of (intercept, log OR), mixture prior on b."""
+    from scipy import special, stats
+
+    intercept = prior.logistic.intercept
+    a = np.linspace(intercept.mean - 9 * intercept.sd, intercept.mean + 9 * intercept.sd,
+                    1201)[:, None]
+    b = np.linspace(-12.0, 12.0, 2401)[None, :]
+    mixture = prior.log_odds_ratio_mixture
+    log_prior_b = special.logsumexp([np.log(w) + stats.norm.logpdf(b, c.mean, c.sd)
+                                     for w, c in zip(mixture.weights, mixture.components,
+                                                     strict=True)], axis=0)
+    t, c = outcome.treatment, outcome.control
+    log_post = (stats.norm.logpdf(a, intercept.mean, intercept.sd) + log_prior_b
+                + stats.binom.logpmf(c.events, c.n, special.expit(a))
+                + stats.binom.logpmf(t.events, t.n, special.expit(a + b)))
+    weight = np.exp(log_post - log_post.max())
+    return float(weight[:, b[0] > 0].sum() / weight.sum())
 
 
 def test_summary_bullets_carry_the_ranges_and_the_priors_worth(report_results, prior_set,
@@ -50,7 +73,9 @@ def test_summary_bullets_carry_the_ranges_and_the_priors_worth(report_results, p
     assert "**The prior matters:**" in bullets
     skeptical = prior_set.get("skeptical").logistic.treatment
     worth = 4 / (0.25 * 0.75 * skeptical.sd**2)  # Woolf, at the calibration's placebo rate
-    assert f"about {worth:.0f} (skeptical, enthusiastic) participants" in bullets
+    robust = min(report_results.implied[name]["logistic_ess"] for name in prior_set.names
+                 if prior_set.get(name).robust is not None)  # ELIR of the mixtures
+    assert f"about {robust:.0f} to {worth:.0f} participants" in bullets
     assert f"up to {round(worth) / 29:.1f} times the trial's 29" in bullets
     assert "(reference)" not in bullets  # N(0, 2.5) is worth about 3 participants
     assert "specified after the results were public" in bullets
@@ -388,11 +413,15 @@ def test_prior_predictive_reading_carries_each_tail_and_the_all_or_none_mass(rep
     for outcome in trial.outcomes.values():
         assert f"for {outcome.label.lower()}, " in sentence
         for prior in prior_set.priors.values():
-            predictive = logistic_prior_predictive(prior.logistic.intercept,
-                                                   prior.logistic.treatment, outcome)
-            tail = predictive.p_risk_difference_at_least(outcome.treatment.events,
-                                                         outcome.control.events)
+            mixture = prior.log_odds_ratio_mixture  # one component unless robust
+            pmf = sum(w * logistic_prior_predictive(prior.logistic.intercept, c, outcome).pmf
+                      for w, c in zip(mixture.weights, mixture.components, strict=True))
+            numerators = (np.arange(outcome.treatment.n + 1)[:, None] * outcome.control.n
+                          - np.arange(outcome.control.n + 1)[None, :] * outcome.treatment.n)
+            observed = (outcome.treatment.events * outcome.control.n
+                        - outcome.control.events * outcome.treatment.n)
+            tail = float(pmf[numerators >= observed].sum())
             assert f"{fmt.prob(tail)} ({prior.label.lower()})" in sentence
-            extreme = max(extreme, float(predictive.pmf[0, 0] + predictive.pmf[-1, -1]))
+            extreme = max(extreme, float(pmf[0, 0] + pmf[-1, -1]))
     assert "so no prior finds the observed difference surprising" in sentence
     assert f"puts {fmt.prob(extreme)} on both arms having no events or all events" in sentence

@@ -1,12 +1,13 @@
 """Robust mixture priors in the priors file (issue 13, second part): the ``robust`` block,
 the exact beta-binomial and normal-normal fits with mixture priors against brute-force
 integration, assurance from a mixture posterior, the sampled models (beta-binomial,
-aggregate logistic, interaction) against the exact mixture posteriors, and what is refused
-until the report takes mixtures."""
+aggregate logistic, interaction) against the exact mixture posteriors, and the one place
+the report refuses them."""
 
 import copy
 import json
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -181,10 +182,21 @@ def test_unknown_key_and_bad_vague_component_are_refused(capsys, tmp_path):
     refused(capsys, ["priors", "--priors", str(path)], r"robust.vague_beta.alpha must be > 0")
 
 
-def test_the_report_does_not_take_mixtures_yet(capsys, robust_file, tmp_path):
+def test_the_report_refuses_a_robust_prior_only_for_published_ratios(capsys, tmp_path):
+    """The report takes robust priors for counts (the shipped file has two); an outcome
+    given only as a published ratio takes one normal prior, so a robust prior is refused
+    by name before anything runs."""
+    document = yaml.safe_load(Path("data/examples/andromeda_shock_priors.yml").read_text(
+        encoding="utf-8"))
+    first = next(iter(document["priors"]))
+    document["priors"][first]["robust"] = {"weight": 0.2}
+    path = tmp_path / "robust_andromeda.yml"
+    path.write_text(yaml.dump(document, Dumper=_NoAliases, sort_keys=False))
     output = tmp_path / "r.html"
-    refused(capsys, ["report", "--priors", str(robust_file), "--output", str(output)],
-            r"priors.skeptical_robust.robust is not used by the report yet")
+    refused(capsys, ["report", "--priors", str(path), "--trial",
+                     "data/examples/andromeda_shock_mortality.yml", "--output", str(output)],
+            rf"priors.{first}.robust is not used by the report for outcomes given only as a "
+            "published ratio")
     assert not output.exists()
 
 

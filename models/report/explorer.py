@@ -187,6 +187,11 @@ def _arm_controls(prefix: str, arm: str, name: str) -> list[str]:
     ]
 
 
+MIXTURES_LEFT_OUT = (" (the sliders hold one Beta per arm, so priors given as mixtures, such"
+                     " as the robust ones, are not in the list)")
+"""Said in the explorer's lead when some named priors are mixtures (not presets)."""
+
+
 def explorer_html(trial: Trial, priors: PriorSet, *, element_id: str = "prior-explorer") -> str:
     """The explorer as one HTML fragment (a <div> with inline <style> and <script>).
 
@@ -222,7 +227,9 @@ def explorer_html(trial: Trial, priors: PriorSet, *, element_id: str = "prior-ex
         '<div class="pe-title">Explore the prior</div>',
         '<p class="pe-lead">Pick a named prior, or move the sliders to state your own belief'
         f" about each arm's rate; the posterior for the {escape(treatment)} vs"
-        f" {escape(control)} difference is recomputed exactly as you move them.</p>",
+        f" {escape(control)} difference is recomputed exactly as you move them"
+        f"{MIXTURES_LEFT_OUT if any(p.has_mixtures for p in priors.priors.values()) else ''}"
+        ".</p>",
         '<noscript><p class="pe-noscript">The prior explorer needs JavaScript; the tables'
         " above give the same numbers for the named priors.</p></noscript>",
         '<div class="pe-top">',

@@ -50,8 +50,9 @@ def prior_strength(results: ReportResults) -> str:
     """The informative log-OR priors' approximate worth in participants (both arms; see
     :func:`~models.priors.statements.logistic_effective_sample_size`), those worth more than
     two thirds of the trial's participants (analysed, or randomised for a trial given only
-    as published ratios), priors of equal worth together, e.g. "about 69 (skeptical,
-    enthusiastic) participants, up to 2.4 times the trial's 29"."""
+    as published ratios): one worth with its priors, e.g. "about 69 (skeptical,
+    enthusiastic) participants, up to 2.4 times the trial's 29", or the range of several,
+    "about 44 to 69 participants, up to 2.4 times the trial's 29"."""
     size = results.analysed if results.has_counts else results.randomised
     by_worth: dict[int, list[str]] = {}
     for name in results.prior_set.names:
@@ -61,7 +62,11 @@ def prior_strength(results: ReportResults) -> str:
                 fmt.markdown_text(results.labels[name].lower()))
     if not by_worth:
         return "far fewer participants than the trial"
-    groups = " and ".join(f"{worth} ({', '.join(names)})" for worth, names in by_worth.items())
+    if len(by_worth) == 1:
+        groups = " and ".join(f"{worth} ({', '.join(names)})"
+                              for worth, names in by_worth.items())
+    else:  # a range, so that the sentence does not grow with the number of priors
+        groups = f"{min(by_worth)} to {max(by_worth)}"
     if size <= 0:
         return f"about {groups} participants"
     return (f"about {groups} participants, up to {max(by_worth) / size:.1f} "
@@ -83,12 +88,11 @@ def summary_intro(results: ReportResults) -> str:
     question in the trial's own arm names, and the priors it is answered under."""
     trial = results.trial
     described = fmt.markdown_text(trial.description) + " " if trial.description else ""
-    labels = ", ".join(fmt.markdown_text(results.labels[name].lower())
-                       for name in results.prior_set.names)
+    count = len(results.prior_set.names)
     return (
         f"{described}How probable is it that {wording.treatment(trial)} does better than "
         f"{wording.control(trial)}? That depends on prior belief, so the answer is given "
-        f"under each prior in {fmt.code_span(priors_file_name(results))} ({labels})."
+        f"under each of the {count} priors in {fmt.code_span(priors_file_name(results))}."
     )
 
 
