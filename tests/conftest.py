@@ -14,7 +14,14 @@ from models.core.cache_root import DIRECTORY_ENV
 from models.core.paths import DEFAULT_PRIORS_FILE
 from models.data.trial import load_trial
 from models.priors.priors_file import load_priors
-from models.report import tables, text, text_planning, text_sensitivity, text_simulated
+from models.report import (
+    conflict_view,
+    tables,
+    text,
+    text_planning,
+    text_sensitivity,
+    text_simulated,
+)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -123,6 +130,7 @@ REPORT_TABLES = [
     tables.summary, tables.counts, tables.priors, tables.prior_parameters, tables.primary,
     tables.beta_binomial, tables.interaction, tables.truth, tables.missing_participant,
     tables.sensitivity_named, tables.psense, tables.exact_vs_mcmc, tables.ppc,
+    conflict_view.conflict_table,
 ]
 REPORT_SENTENCES = [
     text.summary_bullets, text.trial_description, text.calibration, text.model_comparison,
@@ -133,6 +141,7 @@ REPORT_SENTENCES = [
     text_simulated.crp_benefit_edges, text.prior_predictive_reading, text.summary_intro,
     text.caveats_box, text.references, text.checklist, text_sensitivity.heat_map_intro,
     text_planning.planning_reading, text_planning.planning_details, text_planning.next_trial_clause,
+    text.robust_priors_sentence, conflict_view.conflict_reading,
 ]
 
 # --------------------------------------------------------------------------- browser

@@ -134,3 +134,18 @@ def test_a_conflicting_prior_loses_weight_and_is_named(report_results, trial, pr
     weight = logistic_posterior(harm, outcome).weights[0]
     assert weight < 0.8
     assert np.isfinite(weight) and priors.get("harm") is harm
+
+
+def test_the_priors_section_says_what_the_robust_priors_are(report_results):
+    from models.report import text
+
+    sentence = text.robust_priors_sentence(report_results)
+    assert sentence.startswith("The robust skeptical and robust enthusiastic priors move 20% "
+                               "of their weight to a vague prior")
+    assert "@sec-conflict" in sentence
+    from dataclasses import replace
+
+    plain = replace(report_results.prior_set, priors={
+        name: prior for name, prior in report_results.prior_set.priors.items()
+        if prior.robust is None})
+    assert text.robust_priors_sentence(replace(report_results, prior_set=plain)) == ""

@@ -38,11 +38,11 @@ def test_reading_quotes_assurance_at_the_size_for_90_percent_power(report_result
     n = size_for_90_percent_power(prior_set)
     assert f"it needs {n} per arm" in sentence
     remission = trial.outcome("remission")
+    values = {}
     for name in prior_set.names:
         prior = prior_set.get(name)
         arms = beta_mixture_posterior(prior, remission)  # one Beta per arm unless robust
-        value = fmt.prob(mixture_assurance(SuccessRule.per_arm(n), arms))
-        assert f"{value} ({prior.label.lower()})" in sentence
+        values[name] = mixture_assurance(SuccessRule.per_arm(n), arms)
         if prior.robust is None:
             ceiling = p_benefit(prior.beta_binomial, remission)
             assert assurance(SuccessRule.per_arm(n), posterior(prior.beta_binomial,
@@ -52,6 +52,10 @@ def test_reading_quotes_assurance_at_the_size_for_90_percent_power(report_result
             ceiling = float(arms.benefit_probabilities((0.0,))[0])
         assert report_results.planning.outcomes[0].assurance[name].ceiling == \
             pytest.approx(ceiling, abs=1e-15)
+    low, high = min(values, key=values.get), max(values, key=values.get)
+    assert len(values) > text_planning.LISTED_PRIORS  # the shipped file: the range
+    assert (f"from {fmt.prob(values[low])} ({prior_set.get(low).label.lower()}) to "
+            f"{fmt.prob(values[high])} ({prior_set.get(high).label.lower()})") in sentence
     assert "25% on placebo, 45% on tocilizumab: odds ratio 2.50" in sentence
     assert "@fig-assurance" in sentence
 

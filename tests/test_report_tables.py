@@ -23,6 +23,7 @@ from models.priors.posteriors import fit_beta_binomial
 from models.report import tables
 from models.report.results import MCSE_AGREEMENT
 from models.sensitivity.prior_map import log_or_likelihood, p_benefit
+from tests.test_robust_priors import brute_force_logistic
 
 MC_DRAWS = 400_000
 NUMBER = re.compile(r"[+\-]?\d+(?:\.\d+)?")
@@ -62,9 +63,9 @@ def beta_draws(posterior, rng) -> tuple[np.ndarray, np.ndarray]:
 def logistic_p_benefit(prior, outcome) -> float:
     """P(log OR > 0) of the aggregate logistic model by deterministic integration (the
     sensitivity map's; a robust prior's mixture by the brute-force grid below)."""
-    if prior.robust is not None:
-        grid = GridPosterior(prior, outcome, 1601)
-        return grid.probability(grid.b > 0)
+    if prior.robust is not None:  # Simpson's rule on a fine grid with a node at b = 0
+        return brute_force_logistic(outcome, prior.logistic.intercept,
+                                    prior.log_odds_ratio_mixture)[2]
     likelihood = log_or_likelihood(outcome, prior.logistic.intercept)
     return float(p_benefit(likelihood, np.asarray(prior.logistic.treatment.mean),
                            np.asarray(prior.logistic.treatment.sd)))

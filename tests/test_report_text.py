@@ -15,50 +15,34 @@ from scipy import stats
 import models.report.format as fmt
 from models.core.types import Probability
 from models.data.trial import ArmCounts
-from models.exact.beta_binomial import PROBABILITY_ACCURACY, QUANTILE_ACCURACY, fit_exact
+from models.exact.beta_binomial import PROBABILITY_ACCURACY, QUANTILE_ACCURACY
 from models.mcmc.diagnostics import Diagnostics
 from models.mcmc.power_scaling import PSENSE_THRESHOLD
 from models.mcmc.sampling import SamplerSettings
+from models.priors.posteriors import fit_beta_binomial
 from models.report import text, text_sensitivity, text_simulated
 from models.report.provenance import Provenance, priors_argument, reproduce_box
 from models.report.results import MCSE_AGREEMENT
 from models.sensitivity.prior_map import BENEFIT_TARGETS, log_or_likelihood, p_benefit
 from models.simulation.process import DEFAULT_PROCESS
+from tests.test_robust_priors import brute_force_logistic
 
 
 def exact_p(prior_set, prior: str, outcome) -> float:
-    return fit_exact(prior_set.get(prior).beta_binomial, outcome).summary.p_benefit.estimate
+    return fit_beta_binomial(prior_set.get(prior), outcome).summary.p_benefit.estimate
 
 
 def logistic_p(prior_set, prior: str, outcome) -> float:
     """P(benefit) of the primary model, by the sensitivity map's independent integration (a
     robust prior's normal mixture by brute force on a fine (a, b) grid)."""
-    if prior_set.get(prior).robust is not None:
-        return _grid_p_benefit(prior_set.get(prior), outcome)
+    if prior_set.get(prior).robust is not None:  # Simpson's rule, a node at b = 0
+        robust = prior_set.get(prior)
+        return brute_force_logistic(outcome, robust.logistic.intercept,
+                                    robust.log_odds_ratio_mixture)[2]
     logistic = prior_set.get(prior).logistic
     likelihood = log_or_likelihood(outcome, logistic.intercept)
     return float(p_benefit(likelihood, np.asarray(logistic.treatment.mean),
                            np.asarray(logistic.treatment.sd)))
-
-
-def _grid_p_benefit(prior, outcome) -> float:
-    """P(log OR > 0) on a 1201 x 2401 grid of (intercept, log OR), mixture prior on b."""
-    from scipy import special, stats
-
-    intercept = prior.logistic.intercept
-    a = np.linspace(intercept.mean - 9 * intercept.sd, intercept.mean + 9 * intercept.sd,
-                    1201)[:, None]
-    b = np.linspace(-12.0, 12.0, 2401)[None, :]
-    mixture = prior.log_odds_ratio_mixture
-    log_prior_b = special.logsumexp([np.log(w) + stats.norm.logpdf(b, c.mean, c.sd)
-                                     for w, c in zip(mixture.weights, mixture.components,
-                                                     strict=True)], axis=0)
-    t, c = outcome.treatment, outcome.control
-    log_post = (stats.norm.logpdf(a, intercept.mean, intercept.sd) + log_prior_b
-                + stats.binom.logpmf(c.events, c.n, special.expit(a))
-                + stats.binom.logpmf(t.events, t.n, special.expit(a + b)))
-    weight = np.exp(log_post - log_post.max())
-    return float(weight[:, b[0] > 0].sum() / weight.sum())
 
 
 def test_summary_bullets_carry_the_ranges_and_the_priors_worth(report_results, prior_set,

@@ -253,9 +253,10 @@ def test_mixture_shared_data_pad_a_single_component_with_zero_weight():
                        BetaMixture.robust(prior_set.get("skeptical").beta_binomial.control,
                                           0.2))
     data = mixture_model_data(arms, counts)
-    assert data["w"].tolist() == [[1.0, 0.0], [0.8, 0.2]]
-    assert data["alpha"][1].tolist() == [prior_set.get("skeptical").beta_binomial.control.alpha,
-                                         1.0]
+    assert data["w"].tolist() == [[1.0, 0.0, 0.0, 0.0, 0.0], [0.8, 0.2, 0.0, 0.0, 0.0]]
+    informative = prior_set.get("skeptical").beta_binomial.control.alpha
+    assert data["alpha"][1].tolist() == [informative, 1.0, informative, informative,
+                                         informative]  # padded with copies of the first
 
 
 # --- the exact logistic model with a mixture prior on the log OR ------------------------

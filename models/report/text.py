@@ -316,6 +316,24 @@ def calibration(results: ReportResults) -> str:
     )
 
 
+def robust_priors_sentence(results: ReportResults) -> str:
+    """What the robust priors of the file are (Markdown; labels escaped), or "" without
+    any, e.g. 'The robust skeptical and robust enthusiastic priors move 20% of their weight to a
+    vague prior, so that data in conflict can overrule the informative part
+    (@sec-conflict)'."""
+    robust = [prior for prior in results.prior_set.priors.values() if prior.robust is not None]
+    if not robust:
+        return ""
+    labels = [fmt.markdown_text(prior.label.lower()) for prior in robust]
+    named = labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
+    weights = {fmt.percent(prior.robust.weight) for prior in robust if prior.robust}
+    share = weights.pop() if len(weights) == 1 else "part"
+    several = len(robust) > 1
+    return (f"The {named} prior{'s move' if several else ' moves'} {share} of "
+            f"{'their' if several else 'its'} weight to a vague prior, so that data in "
+            "conflict can overrule the informative part (@sec-conflict).")
+
+
 def calibrating_for_another_trial() -> str:
     """How a researcher calibrates priors for another trial (a fixed how-to paragraph)."""
     return (

@@ -65,6 +65,10 @@ def _labels(planning: Planning) -> dict[str, str]:
     return {name: fmt.markdown_text(label.lower()) for name, label in planning.labels.items()}
 
 
+LISTED_PRIORS = 3
+"""Up to this many priors the reading lists every prior's assurance; beyond, its range."""
+
+
 def planning_reading(results: ReportResults) -> str:
     """What assurance and power are, and what they say for the first outcome given as
     counts: assurance under every prior at the quoted size, its ceiling, whether the first
@@ -83,7 +87,13 @@ def planning_reading(results: ReportResults) -> str:
         "averaging the chance of success over every effect still plausible, including none "
         "and harm (@fig-assurance; exact).")
     _, values, how = _quoted(outcome, planning)
-    quoted = ", ".join(f"{fmt.prob(value)} ({labels[name]})" for name, value in values.items())
+    if len(values) <= LISTED_PRIORS:
+        quoted = ", ".join(f"{fmt.prob(value)} ({labels[name]})"
+                           for name, value in values.items())
+    else:  # the extremes only, so that the sentence does not grow with the priors
+        low, high = min(values, key=values.__getitem__), max(values, key=values.__getitem__)
+        quoted = (f"from {fmt.prob(values[low])} ({labels[low]}) to "
+                  f"{fmt.prob(values[high])} ({labels[high]})")
     sentences = [
         f"{how}; for {fmt.markdown_text(outcome.label.lower())} its assurance is then "
         f"{quoted}.",
