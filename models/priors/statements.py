@@ -72,68 +72,75 @@ def implied_statements(prior: NamedPrior, calibration: Calibration | None,
     higher = direction == "higher"
     bb = prior.beta_binomial
     ard = BetaContrast.of(bb, "ard")
-    p_benefit = float(ard.sf(0.0) if higher else ard.cdf(0.0))
     tail = (1.0 - INTERVAL_PROBABILITY) / 2.0
-    median, lower, upper = (float(v) for v in ard.ppf([0.5, tail, 1.0 - tail]))
     treatment = prior.logistic.treatment
     control_rate = calibration.placebo_rate if calibration else DEFAULT_CONTROL_RATE_FOR_ESS
-    above_1 = normal_tail_above(treatment, 0.0)
-    out = {
-        "bb_p_benefit": p_benefit,
-        "bb_p_harm": 1.0 - p_benefit,
-        "bb_ard_median": median,
-        "bb_ard_lower": lower,
-        "bb_ard_upper": upper,
-        "bb_ess_treatment": bb.treatment.effective_sample_size,
-        "bb_ess_control": bb.control.effective_sample_size,
-        "logistic_p_benefit": above_1 if higher else 1.0 - above_1,
-        "logistic_or_median": math.exp(treatment.mean),
-        "logistic_ess": logistic_effective_sample_size(treatment, control_rate),
-    }
+    out = _statements(
+        higher, float(ard.sf(0.0)), tuple(float(v) for v in ard.ppf([0.5, tail, 1.0 - tail])),
+        (bb.treatment.effective_sample_size, bb.control.effective_sample_size),
+        normal_tail_above(treatment, 0.0), math.exp(treatment.mean),
+        logistic_effective_sample_size(treatment, control_rate))
     if calibration is not None:
         design_ard = design_risk_difference(calibration)
         design_or = calibration.design_odds_ratio
         odds_ratio = BetaContrast.of(bb, "or")
-        above_design = normal_tail_above(treatment, math.log(design_or))
-        out["design_ard"] = design_ard
-        out["bb_p_beyond_design"] = float(ard.sf(design_ard) if higher else ard.cdf(design_ard))
-        out["bb_p_or_beyond_design"] = float(odds_ratio.sf(design_or) if higher
-                                             else odds_ratio.cdf(design_or))
-        out["logistic_p_beyond_design"] = above_design if higher else 1.0 - above_design
+        out.update(_design_statements(
+            higher, design_ard, float(ard.sf(design_ard)), float(odds_ratio.sf(design_or)),
+            normal_tail_above(treatment, math.log(design_or))))
     return out
 
 
-def _robust_statements(prior: NamedPrior, calibration: Calibration | None,
-                       direction: Direction) -> dict[str, float]:
-    """:func:`implied_statements` of a robust prior: the same keys, from its mixtures."""
-    higher = direction == "higher"
-    arms = MixtureArms(*prior.beta_mixtures)
-    p_benefit = float(arms.sf(0.0) if higher else arms.cdf(0.0))
-    tail = (1.0 - INTERVAL_PROBABILITY) / 2.0
-    median, lower, upper = (arms.ppf(q) for q in (0.5, tail, 1.0 - tail))
-    log_or = prior.log_odds_ratio_mixture
-    control_rate = calibration.placebo_rate if calibration else DEFAULT_CONTROL_RATE_FOR_ESS
-    above_1 = log_or.sf(0.0)
-    out = {
+def _statements(higher: bool, ard_above_0: float, ard_quantiles: tuple[float, ...],
+                ess: tuple[float, float], log_or_above_0: float, or_median: float,
+                logistic_ess: float) -> dict[str, float]:
+    """The keys of :func:`implied_statements` without a calibration, from the prior's
+    P(ARD > 0), ARD median and 95% limits, Beta worth per arm, P(log OR > 0), median OR and
+    log-OR worth; benefit follows ``higher``."""
+    p_benefit = ard_above_0 if higher else 1.0 - ard_above_0
+    median, lower, upper = ard_quantiles
+    return {
         "bb_p_benefit": p_benefit,
         "bb_p_harm": 1.0 - p_benefit,
         "bb_ard_median": median,
         "bb_ard_lower": lower,
         "bb_ard_upper": upper,
-        "bb_ess_treatment": ess_elir(arms.treatment),
-        "bb_ess_control": ess_elir(arms.control),
-        "logistic_p_benefit": above_1 if higher else 1.0 - above_1,
-        "logistic_or_median": math.exp(log_or.ppf(0.5)),
-        "logistic_ess": ess_elir_normal(log_or, control_rate),
+        "bb_ess_treatment": ess[0],
+        "bb_ess_control": ess[1],
+        "logistic_p_benefit": log_or_above_0 if higher else 1.0 - log_or_above_0,
+        "logistic_or_median": or_median,
+        "logistic_ess": logistic_ess,
     }
+
+
+def _design_statements(higher: bool, design_ard: float, ard_above: float, or_above: float,
+                       log_or_above: float) -> dict[str, float]:
+    """The calibration's keys of :func:`implied_statements`, from the prior's P(ARD > design
+    ARD), P(OR > design OR) (Beta arms) and P(log OR > log design OR) (normal prior)."""
+    return {
+        "design_ard": design_ard,
+        "bb_p_beyond_design": ard_above if higher else 1.0 - ard_above,
+        "bb_p_or_beyond_design": or_above if higher else 1.0 - or_above,
+        "logistic_p_beyond_design": log_or_above if higher else 1.0 - log_or_above,
+    }
+
+
+def _robust_statements(prior: NamedPrior, calibration: Calibration | None,
+                       direction: Direction) -> dict[str, float]:
+    """:func:`implied_statements` of a prior with Beta or normal mixtures: the same keys,
+    from its mixtures (effective sample sizes by ELIR)."""
+    higher = direction == "higher"
+    arms = MixtureArms(*prior.beta_mixtures)
+    tail = (1.0 - INTERVAL_PROBABILITY) / 2.0
+    log_or = prior.log_odds_ratio_mixture
+    control_rate = calibration.placebo_rate if calibration else DEFAULT_CONTROL_RATE_FOR_ESS
+    out = _statements(
+        higher, float(arms.sf(0.0)), tuple(arms.ppf(q) for q in (0.5, tail, 1.0 - tail)),
+        (ess_elir(arms.treatment), ess_elir(arms.control)), log_or.sf(0.0),
+        math.exp(log_or.ppf(0.5)), ess_elir_normal(log_or, control_rate))
     if calibration is not None:
         design_ard = design_risk_difference(calibration)
         design_or = calibration.design_odds_ratio
-        above_design = log_or.sf(math.log(design_or))
-        out["design_ard"] = design_ard
-        out["bb_p_beyond_design"] = float(arms.sf(design_ard) if higher
-                                          else arms.cdf(design_ard))
-        out["bb_p_or_beyond_design"] = float(arms.sf(design_or, "or") if higher
-                                             else arms.cdf(design_or, "or"))
-        out["logistic_p_beyond_design"] = above_design if higher else 1.0 - above_design
+        out.update(_design_statements(
+            higher, design_ard, float(arms.sf(design_ard)), float(arms.sf(design_or, "or")),
+            log_or.sf(math.log(design_or))))
     return out
