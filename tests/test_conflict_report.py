@@ -113,6 +113,14 @@ def test_conflict_table_and_reading_come_from_the_exact_layer(report_results, tr
     robust = [row.weight_logistic for row in rows if row.weight_logistic is not None]
     assert fmt.span(robust) in reading
     assert ("favoured the informative part" in reading) == all(w >= 0.8 for w in robust)
+    arm_weights = [w for row in rows if row.weight_arms for w in row.weight_arms]
+    assert ("In the beta-binomial model it fell for" in reading) == any(
+        w < 0.8 for w in arm_weights)
+    for row in rows:
+        for arm, weight in zip(("tocilizumab", "placebo"), row.weight_arms or (), strict=True):
+            if weight < 0.8:
+                assert f"{arm} arm, {trial.outcome(row.outcome).label.lower()} " \
+                       f"({weight:.2f})" in reading
     assert len(FAMILIES) == 2  # the table's two Box columns
 
 

@@ -121,17 +121,35 @@ def conflict_reading(results: ReportResults) -> str:
     robust = [row for row in conflicts(results)
               if row.weight_logistic is not None and row.prior_weight is not None]
     if robust:
-        before = robust[0].prior_weight or 0.0
-        after = [row.weight_logistic for row in robust if row.weight_logistic is not None]
-        fell = [row for row in robust if (row.weight_logistic or 0.0) < (row.prior_weight or 0.0)]
-        where = ("the data favoured the informative part everywhere, another sign of no conflict"
-                 if not fell else "it fell for "
-                 + "; ".join(f"{fmt.markdown_text(results.labels[row.prior].lower())}, "
-                             f"{fmt.markdown_text(results.trial.label(row.outcome).lower())}"
-                             for row in fell) + ", where the data overrule the prior")
-        sentence += (
-            " A robust prior's informative part moves from "
-            f"{fmt.number(before, '.2f')} of its weight to {fmt.span(after)} after the data "
-            "(primary model), towards whichever part predicted the data better: "
-            f"{where}.")
+        sentence += " " + _weights_reading(results, robust)
     return sentence
+
+
+def _weights_reading(results: ReportResults, robust: list[Conflict]) -> str:
+    """Where the robust priors' informative weight rose or fell, primary model first, then
+    any beta-binomial arm whose weight fell."""
+    before = robust[0].prior_weight or 0.0
+    after = [row.weight_logistic or 0.0 for row in robust]
+    fell = [row for row in robust if (row.weight_logistic or 0.0) < (row.prior_weight or 0.0)]
+    primary = ("it rose everywhere: the data favoured the informative part" if not fell
+               else "it fell for " + "; ".join(
+                   f"{fmt.markdown_text(results.labels[row.prior].lower())}, "
+                   f"{fmt.markdown_text(results.trial.label(row.outcome).lower())}"
+                   for row in fell) + ": there the data overrule the informative part")
+    text = ("A robust prior's weight moves towards whichever part predicted the data better. "
+            f"In the primary model the informative part's {fmt.number(before, '.2f')} became "
+            f"{fmt.span(after)}; {primary}.")
+    arms = (results.trial.treatment_name, results.trial.control_name)
+    arm_falls = [
+        f"{fmt.markdown_text(results.labels[row.prior].lower())}, "
+        f"{fmt.markdown_text(arm)} arm, "
+        f"{fmt.markdown_text(results.trial.label(row.outcome).lower())} "
+        f"({fmt.number(weight, '.2f')})"
+        for row in robust if row.weight_arms is not None
+        for arm, weight in zip(arms, row.weight_arms, strict=True)
+        if weight < (row.prior_weight or 0.0)]
+    if arm_falls:
+        text += (" In the beta-binomial model it fell for " + "; ".join(arm_falls) + ": that "
+                 "arm's count was better predicted by the vague part than by its informative "
+                 "Beta.")
+    return text
