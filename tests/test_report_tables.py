@@ -229,14 +229,14 @@ def test_prior_tables_carry_the_file_and_its_implied_probabilities(report_result
         assert cell(beliefs, "Belief", Prior=prior.label) == prior.description
         normal = f"N({lg.treatment.mean:.2f}, {lg.treatment.sd:.2f})"
         assert cell(beliefs, "Log OR prior", Prior=prior.label) == (
-            normal if prior.robust is None else f"{normal} + 20% N(0.00, 2.50)")
+            normal if prior.robust is None else f"80% {normal} + 20% N(0.00, 2.50)")
         rate = special.expit(rng.normal(lg.intercept.mean, lg.intercept.sd, MC_DRAWS))
         shown = [v / 100 for v in numbers(cell(beliefs, "Placebo rate prior",
                                                Prior=prior.label))]
         assert shown == pytest.approx(np.quantile(rate, [0.5, 0.025, 0.975]), abs=0.006)
         single = f"({bb.treatment.alpha:.2f}, {bb.treatment.beta:.2f})"
         assert cell(parameters, "Tocilizumab Beta", Prior=prior.label) == (
-            single if prior.robust is None else f"{single} + 20% (1.00, 1.00)")
+            single if prior.robust is None else f"80% {single} + 20% (1.00, 1.00)")
         if prior.robust is None:  # ELIR of one Beta is alpha + beta
             worth = f"{bb.treatment.alpha + bb.treatment.beta:.0f} / " \
                     f"{bb.control.alpha + bb.control.beta:.0f}"

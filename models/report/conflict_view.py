@@ -26,6 +26,10 @@ from models.report.results import ReportResults
 CONFLICT_LEVEL = 0.05
 """Box's p below this is read as a prior-data conflict (the conventional 5% tail)."""
 
+WEIGHT_FORMAT = ".3f"
+"""Weights are printed to 3 decimals, so that a small fall (0.800 to 0.795) is not rounded
+away."""
+
 NOT_ROBUST = "not robust"
 """A weight cell of a prior without a ``robust`` block."""
 
@@ -82,19 +86,20 @@ def conflict_table(results: ReportResults) -> pd.DataFrame:
     labels = {o.name: o.label for o in results.trial.outcomes.values()}
     rows = []
     for row in conflicts(results):
-        before = fmt.number(row.prior_weight, ".2f") if row.prior_weight is not None else ""
+        before = (fmt.number(row.prior_weight, WEIGHT_FORMAT) if row.prior_weight is not None
+                  else "")
         rows.append({
             "Prior": results.labels[row.prior],
             "Outcome": labels[row.outcome],
             "Box p, logistic": _box(row.box_p_logistic),
             "Box p, beta-binomial": _box(row.box_p_beta_binomial),
             "Informative weight, logistic": (
-                f"{before} → {fmt.number(row.weight_logistic, '.2f')}"
+                f"{before} → {fmt.number(row.weight_logistic, WEIGHT_FORMAT)}"
                 if row.weight_logistic is not None else NOT_ROBUST),
             f"Informative weight, beta-binomial ({results.trial.treatment_name} / "
             f"{results.trial.control_name})": (
-                f"{before} → {fmt.number(row.weight_arms[0], '.2f')} / "
-                f"{fmt.number(row.weight_arms[1], '.2f')}"
+                f"{before} → {fmt.number(row.weight_arms[0], WEIGHT_FORMAT)} / "
+                f"{fmt.number(row.weight_arms[1], WEIGHT_FORMAT)}"
                 if row.weight_arms is not None else NOT_ROBUST),
         })
     return pd.DataFrame(rows)
@@ -116,8 +121,10 @@ def conflict_reading(results: ReportResults) -> str:
                "conflict")
     sentence = (
         "Box's p is the probability, before the data, of counts no more probable than those "
-        f"observed: near 0 the data surprised the prior. The smallest (primary model) is "
-        f"{fmt.prob(smallest.box_p_logistic)} ({label}, {outcome}), so {verdict}.")
+        f"observed: below {fmt.general(CONFLICT_LEVEL)} the data surprised the prior (a flat "
+        "prior's p is 1 by construction: every count pair is equally probable). The "
+        f"smallest (primary model) is {fmt.prob(smallest.box_p_logistic)} ({label}, "
+        f"{outcome}), so {verdict}.")
     robust = [row for row in conflicts(results)
               if row.weight_logistic is not None and row.prior_weight is not None]
     if robust:
@@ -137,14 +144,14 @@ def _weights_reading(results: ReportResults, robust: list[Conflict]) -> str:
                    f"{fmt.markdown_text(results.trial.label(row.outcome).lower())}"
                    for row in fell) + ": there the data overrule the informative part")
     text = ("A robust prior's weight moves towards whichever part predicted the data better. "
-            f"In the primary model the informative part's {fmt.number(before, '.2f')} became "
-            f"{fmt.span(after)}; {primary}.")
+            "In the primary model the informative part's "
+            f"{fmt.number(before, WEIGHT_FORMAT)} became {fmt.span(after)}; {primary}.")
     arms = (results.trial.treatment_name, results.trial.control_name)
     arm_falls = [
         f"{fmt.markdown_text(results.labels[row.prior].lower())}, "
         f"{fmt.markdown_text(arm)} arm, "
         f"{fmt.markdown_text(results.trial.label(row.outcome).lower())} "
-        f"({fmt.number(weight, '.2f')})"
+        f"({fmt.number(weight, WEIGHT_FORMAT)})"
         for row in robust if row.weight_arms is not None
         for arm, weight in zip(arms, row.weight_arms, strict=True)
         if weight < (row.prior_weight or 0.0)]

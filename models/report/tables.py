@@ -132,12 +132,12 @@ def _normal(prior: NormalPrior) -> str:
 
 
 def _log_ratio_prior(prior: NamedPrior) -> str:
-    """The prior on the log ratio: N(mean, SD), or for a robust prior its informative part
-    and the vague part's weight, e.g. "N(0.00, 0.56) + 20% N(0.00, 2.50)"."""
+    """The prior on the log ratio: N(mean, SD), or a robust prior's mixture with its
+    weights, e.g. "80% N(0.00, 0.56) + 20% N(0.00, 2.50)"."""
     if prior.robust is None:
         return _normal(prior.logistic.treatment)
-    return (f"{_normal(prior.logistic.treatment)} + {fmt.percent(prior.robust.weight)} "
-            f"{_normal(prior.robust.vague_log_odds_ratio)}")
+    return (f"{fmt.percent(1.0 - prior.robust.weight)} {_normal(prior.logistic.treatment)} + "
+            f"{fmt.percent(prior.robust.weight)} {_normal(prior.robust.vague_log_odds_ratio)}")
 
 
 def _beta(prior: BetaPrior) -> str:
@@ -146,8 +146,8 @@ def _beta(prior: BetaPrior) -> str:
 
 def _beta_arm(prior: NamedPrior, arm: int) -> str:
     """One arm's Beta prior as (alpha, beta); a mixture from the file as its weighted
-    components, e.g. "58% (5.95, 17.35) + 42% (32.79, 99.70)"; a robust prior's vague part
-    added with its weight, e.g. "(5.83, 17.48) + 20% (1.00, 1.00)"."""
+    components, e.g. "58% (5.95, 17.35) + 42% (32.79, 99.70)"; a robust prior's mixture
+    with its weights, e.g. "80% (5.83, 17.48) + 20% (1.00, 1.00)"."""
     mixture = prior.informative_beta_mixtures[arm]
     if len(mixture.components) == 1:
         text = _beta(mixture.components[0])
@@ -155,6 +155,8 @@ def _beta_arm(prior: NamedPrior, arm: int) -> str:
         text = " + ".join(f"{fmt.percent(w)} {_beta(c)}"
                           for w, c in zip(mixture.weights, mixture.components, strict=True))
     if prior.robust is not None:
+        keep = fmt.percent(1.0 - prior.robust.weight)
+        text = (f"{keep} {text}" if len(mixture.components) == 1 else f"{keep} x [{text}]")
         text += f" + {fmt.percent(prior.robust.weight)} {_beta(prior.robust.vague_beta)}"
     return text
 

@@ -329,9 +329,18 @@ def robust_priors_sentence(results: ReportResults) -> str:
     weights = {fmt.percent(prior.robust.weight) for prior in robust if prior.robust}
     share = weights.pop() if len(weights) == 1 else "part"
     several = len(robust) > 1
+    vague = {(str(prior.robust.vague_log_odds_ratio), str(prior.robust.vague_beta))
+             for prior in robust if prior.robust}
+    parts = ""
+    if len(vague) == 1:
+        first = robust[0].robust
+        assert first is not None
+        log_or, beta = first.vague_log_odds_ratio, first.vague_beta
+        parts = (f" (N({log_or.mean:g}, {log_or.sd:g}) on the log odds ratio; "
+                 f"Beta({beta.alpha:g}, {beta.beta:g}) per arm in the beta-binomial model)")
     return (f"The {named} prior{'s move' if several else ' moves'} {share} of "
-            f"{'their' if several else 'its'} weight to a vague prior, so that data in "
-            "conflict can overrule the informative part (@sec-conflict).")
+            f"{'their' if several else 'its'} weight to a vague prior{parts}, so that data "
+            "in conflict can overrule the informative part (@sec-conflict).")
 
 
 def calibrating_for_another_trial() -> str:
