@@ -66,10 +66,9 @@ def _robust_assurance(rule: "SuccessRule", prior: "NamedPrior",
     """Assurance from a robust prior's posterior Beta mixtures (each arm's predictive a
     mixture of beta-binomials), with the mixtures' posterior weights."""
     from models.exact.assurance import mixture_assurance
-    from models.exact.beta_mixture import MixtureArms
+    from models.priors.posteriors import beta_mixture_posterior
 
-    arms = MixtureArms(*prior.beta_mixtures).updated(
-        (counts.treatment.events, counts.treatment.n), (counts.control.events, counts.control.n))
+    arms = beta_mixture_posterior(prior, counts)
     return {"assurance": mixture_assurance(rule, arms),
             "posterior": {arm: [{"weight": w, "alpha": c.alpha, "beta": c.beta}
                                 for w, c in zip(getattr(arms, arm).weights,

@@ -122,8 +122,7 @@ def assurance_curve(prior: BetaBinomialPrior | MixtureArms, counts: OutcomeCount
     (single Betas, or a robust prior's Beta mixtures) given ``counts``; ``rules`` shares
     the success rules between calls."""
     mixture = MixtureArms.of(prior) if isinstance(prior, BetaBinomialPrior) else prior
-    arms = mixture.updated((counts.treatment.events, counts.treatment.n),
-                           (counts.control.events, counts.control.n))
+    arms = mixture.given(counts)
     values = tuple(mixture_assurance(rule_for(n, threshold, counts.direction, rules), arms)
                    for n in sizes)
     ceiling = (assurance_ceiling(prior, counts) if isinstance(prior, BetaBinomialPrior)

@@ -28,6 +28,7 @@ from models.core.direction import DEFAULT_DIRECTION, Direction
 from models.core.distributions import BetaBinomialPrior
 from models.core.mixtures import BetaMixture
 from models.core.types import EffectSummary, Interval, Probability
+from models.data.trial import OutcomeCounts
 from models.exact.beta_binomial import INTERVAL_PROBABILITY
 from models.exact.beta_contrast import BetaContrast, Measure
 from models.exact.errors import NumericalError
@@ -74,6 +75,11 @@ class MixtureArms:
     def updated(self, treatment: tuple[int, int], control: tuple[int, int]) -> "MixtureArms":
         """The posterior after (events, n) in each arm."""
         return MixtureArms(updated(self.treatment, *treatment), updated(self.control, *control))
+
+    def given(self, counts: OutcomeCounts) -> "MixtureArms":
+        """The posterior after one outcome's counts in both arms."""
+        return self.updated((counts.treatment.events, counts.treatment.n),
+                            (counts.control.events, counts.control.n))
 
     def pairs(self) -> list[tuple[float, BetaBinomialPrior]]:
         """Every (treatment component, control component) pair with its weight."""

@@ -11,7 +11,7 @@ model as Beta-mixture arms (:class:`~models.exact.beta_mixture.MixtureArms`).
 
 from models.core.distributions import BetaBinomialPrior
 from models.data.trial import OutcomeCounts
-from models.exact.beta_binomial import ARD_THRESHOLDS, ExactResult, fit_exact, posterior
+from models.exact.beta_binomial import ARD_THRESHOLDS, ExactResult, fit_exact
 from models.exact.beta_mixture import MixtureArms, MixtureResult
 from models.exact.logistic_mixture import LogisticMixturePosterior
 from models.exact.logistic_posterior import LogisticPosterior
@@ -35,8 +35,7 @@ def beta_mixture_prior(prior: NamedPrior) -> MixtureArms:
 def beta_mixture_posterior(prior: NamedPrior, counts: OutcomeCounts) -> MixtureArms:
     """The beta-binomial posterior of both arms as mixtures, weights updated by each
     component's marginal likelihood."""
-    return beta_mixture_prior(prior).updated(
-        (counts.treatment.events, counts.treatment.n), (counts.control.events, counts.control.n))
+    return beta_mixture_prior(prior).given(counts)
 
 
 def fit_beta_binomial(prior: NamedPrior, counts: OutcomeCounts,
@@ -56,10 +55,3 @@ def beta_binomial_arms(prior: NamedPrior) -> BetaBinomialPrior | MixtureArms:
     densities, assurance): single Betas, or a robust prior's mixtures."""
     return prior.beta_binomial if not prior.has_mixtures else beta_mixture_prior(prior)
 
-
-def beta_binomial_posterior(prior: NamedPrior,
-                            counts: OutcomeCounts) -> BetaBinomialPrior | MixtureArms:
-    """The conjugate posterior arms under a named prior (mixtures for a robust prior)."""
-    if not prior.has_mixtures:
-        return posterior(prior.beta_binomial, counts)
-    return beta_mixture_posterior(prior, counts)

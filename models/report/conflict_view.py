@@ -108,7 +108,8 @@ def conflict_table(results: ReportResults) -> pd.DataFrame:
 def conflict_reading(results: ReportResults) -> str:
     """How to read the conflict table, with its smallest Box p (primary model) and the
     robust priors' weights after the data (Markdown; user labels escaped)."""
-    rows = [row for row in conflicts(results) if row.box_p_logistic is not None]
+    every = conflicts(results)
+    rows = [row for row in every if row.box_p_logistic is not None]
     if not rows:
         return "Box's p could not be computed for these priors."
     smallest = min(rows, key=lambda row: row.box_p_logistic or 0.0)
@@ -125,7 +126,7 @@ def conflict_reading(results: ReportResults) -> str:
         "prior's p is 1 by construction: every count pair is equally probable). The "
         f"smallest (primary model) is {fmt.prob(smallest.box_p_logistic)} ({label}, "
         f"{outcome}), so {verdict}.")
-    robust = [row for row in conflicts(results)
+    robust = [row for row in every
               if row.weight_logistic is not None and row.prior_weight is not None]
     if robust:
         sentence += " " + _weights_reading(results, robust)

@@ -33,7 +33,6 @@ from models.mcmc.interaction import IpdResult
 from models.priors.calibration import REFERENCE_BETA
 from models.priors.posteriors import (
     beta_binomial_arms,
-    beta_binomial_posterior,
     beta_mixture_posterior,
 )
 from models.priors.prior_set import PriorSet
@@ -235,7 +234,7 @@ def prior_data_posterior(trial: Trial, priors: PriorSet) -> TriplotCurves:
             panels.append(TriplotPanel(
                 prior=prior.name,
                 prior_density=ard_density(beta_binomial_arms(prior)),
-                posterior_density=ard_density(beta_binomial_posterior(prior, outcome)),
+                posterior_density=ard_density(updated_arms),
                 p_benefit=float(updated_arms.benefit_probabilities((0.0,),
                                                                    outcome.direction)[0]),
             ))
