@@ -43,8 +43,8 @@ help: ## list the targets
 
 setup: $(STAMP) ## create .venv and install the pinned environment (automatic for every target)
 
-report: $(STAMP) ## render the HTML report (PRIORS=my_priors.yml, TRIAL=my_trial.yml to change)
-	@"$(PY)" -m models report --priors "$(PRIORS)" --trial "$(TRIAL)"
+report: $(STAMP) ## render the HTML report unless up to date (PRIORS=, TRIAL=; FORCE=1 always renders)
+	@"$(PY)" -m models report --priors "$(PRIORS)" --trial "$(TRIAL)" $(if $(filter-out 0,$(FORCE)),--force)
 
 test: $(STAMP) ## run the linter, the type checker and the test suite
 	"$(PY)" -m ruff check models tests benchmarks

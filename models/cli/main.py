@@ -148,6 +148,8 @@ def build_parser() -> argparse.ArgumentParser:
     rendering.add_argument("--trial", default=str(TRIAL_COUNTS_FILE),
                            help="trial YAML file (counts or published estimates per outcome)")
     rendering.add_argument("--output", default=None, help="HTML file to write")
+    rendering.add_argument("--force", action="store_true",
+                           help="render even when the report is up to date")
     rendering.set_defaults(func=report.run)
     return parser
 

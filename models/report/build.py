@@ -1,5 +1,9 @@
 """``make report``: validate the inputs, then render the report to one HTML file.
 
+A render records the digests of its inputs beside the output, and ``make report`` skips the
+render when none has changed since (:func:`report_up_to_date`,
+:mod:`models.report.up_to_date`); ``make report FORCE=1`` renders anyway.
+
 Inputs are validated before anything is rendered, so a bad priors file fails fast
 with one message; rendering writes to a temporary file that replaces the previous
 report only on success (:func:`models.report.render.pipeline.render_report`).
@@ -86,11 +90,13 @@ def make_report(priors_file: Path, output: Path | str | None = None,
     from models.report.metadata import report_metadata
     from models.report.render.errors import RenderError
     from models.report.render.pipeline import render_report
+    from models.report.up_to_date import record_render, report_inputs
 
     priors = load_priors(priors_file)
     trial = load_trial(trial_file)
     check_priors_fit_trial(priors, trial)
     output = Path(output) if output else DEFAULT_OUTPUT
+    digests = report_inputs(priors.path, Path(trial_file)).digests()  # as read before
     say(f"rendering report of {Path(trial_file).name} with priors {priors.path} "
         f"({', '.join(priors.names)})")
     terminal = terminal_path()
@@ -110,7 +116,24 @@ def make_report(priors_file: Path, output: Path | str | None = None,
             raise InputError("report", str(error)) from None
         raise
     say(f"rendered with {info.renderer}")
+    record_render(info.output, digests)
     return info.output
+
+
+def report_up_to_date(priors_file: Path, output: Path | str | None = None,
+                      trial_file: Path = TRIAL_COUNTS_FILE) -> tuple[bool, list[str]]:
+    """Whether ``output`` was rendered from exactly the inputs ``make_report`` would use
+    now (:mod:`models.report.up_to_date`), and the inputs that changed. An input that
+    cannot be read counts as changed, so the render runs and reports it."""
+    from models.report.up_to_date import changed_inputs, report_inputs
+
+    output = Path(output) if output else DEFAULT_OUTPUT
+    try:
+        digests = report_inputs(Path(priors_file), Path(trial_file)).digests()
+    except Exception:  # noqa: BLE001 - any unreadable input: render, and let it say why
+        return False, ["inputs"]
+    changed = changed_inputs(output, digests)
+    return not changed, changed
 
 
 def report_parameters(priors_path: Path,
