@@ -40,12 +40,14 @@ def report_dependencies(source: Path = REPORT_SOURCE) -> set[str]:
 
 
 def cold_warm(render: Render, repeats: int, label: str,
-              priors_file: Path = DEFAULT_PRIORS_FILE) -> dict[str, Any]:
+              priors_file: Path = DEFAULT_PRIORS_FILE, *,
+              keep_last: bool = False) -> dict[str, Any]:
     """Alternate a cold render (fresh cache root) and a warm one (same root again); median
-    times (s), their ratio, every time, and what the report computes."""
+    times (s), their ratio, every time, and what the report computes. With ``keep_last``
+    the temporary folder (last report and its cache) is left for the caller to remove."""
     uses_study = STUDY_MODULE in report_dependencies()
     cold, warm = [], []
-    with tempfile.TemporaryDirectory(prefix="reanalysis-bench-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="reanalysis-bench-", delete=not keep_last) as tmp:
         for r in range(repeats):
             cache, output = Path(tmp) / f"cache-{r}", Path(tmp) / f"report-{r}.html"
             say(f"{label}: repeat {r + 1}/{repeats}, cold cache")

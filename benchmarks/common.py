@@ -15,12 +15,14 @@ from models.core.cache_root import DISABLE_ENV
 from models.core.types import Probability
 from models.priors.prior_set import NamedPrior, PriorSet
 
-BENCHMARKS = ("grid", "render", "exact", "sensitivity", "make-report", "assurance")
+BENCHMARKS = ("startup", "grid", "render", "exact", "sensitivity", "make-report", "assurance",
+              "bambi", "suite")
 """Benchmark names, in the order they run (``--only`` picks among them)."""
 
 LABELS = {"grid": "1 logistic grid", "render": "2 report render", "exact": "3 exact vs MCMC",
           "sensitivity": "4 sensitivity", "make-report": "5 foundation",
-          "assurance": "6 assurance"}
+          "assurance": "6 assurance", "bambi": "7 vs Bambi", "startup": "8 start-up",
+          "suite": "9 test suite"}
 """The benchmark column of the printed table (its number orders the rows)."""
 
 MCMC_CACHE_OFF: dict[str, str | None] = {DISABLE_ENV: "1"}
@@ -38,10 +40,11 @@ class Repeats:
     sensitivity: int = 5
     make_report: int = 2
     assurance: int = 5
+    startup: int = 10
 
 
 QUICK = Repeats(grid=1, render=1, exact=20, mcmc=1, sensitivity=1, make_report=1,
-                assurance=1)
+                assurance=1, startup=3)
 """``--quick``: one repeat of everything slow."""
 
 

@@ -13,10 +13,15 @@ assertions in the tests.
    prior x outcome.
 4. ``sensitivity`` (:mod:`benchmarks.sensitivity`): a 100 x 100 prior grid per outcome.
 5. ``make-report`` (:mod:`benchmarks.make_report`): ``python -m models report`` as a
-   subprocess, cold and warm cache, with the foundation's targets (an exact fit under
-   10 ms; the report under 90 s).
+   subprocess: cold and warm renders, and with nothing changed (the up-to-date check).
 6. ``assurance`` (:mod:`benchmarks.assurance`): one assurance at 400 per arm and the
    report's whole assurance figure, exact by enumeration.
+7. ``bambi`` (:mod:`benchmarks.bambi`): the hs-CRP interaction model, ours against Bambi
+   with the same priors and sampler settings, every named prior.
+8. ``startup`` (:mod:`benchmarks.startup`): ``reanalysis fit --model beta-binomial`` in a
+   fresh process.
+9. ``suite`` (:mod:`benchmarks.suite`): ``make test`` as a subprocess (and ``make
+   test-slow`` with ``--slow-suite``).
 
 Compile caches (PyTensor, Numba) stay warm throughout: "cold" means a cold *result* cache,
 as on the first render after ``make`` has set the environment up.
@@ -29,6 +34,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from benchmarks.assurance import bench_assurance
+from benchmarks.bambi import bench_bambi
 from benchmarks.common import BENCHMARKS, LABELS, QUICK, BenchResult, Repeats, Row
 from benchmarks.exact import bench_exact_vs_mcmc
 from benchmarks.grid import bench_grid
@@ -43,6 +49,8 @@ from benchmarks.output import (
 )
 from benchmarks.render import bench_render
 from benchmarks.sensitivity import bench_sensitivity
+from benchmarks.startup import bench_startup
+from benchmarks.suite import bench_suite
 from models.core.paths import DEFAULT_PRIORS_FILE
 from models.data.trial import Trial, load_trial
 from models.mcmc.sampling import configure_compile_cache
@@ -51,9 +59,12 @@ from models.priors.priors_file import load_priors
 
 
 def run(names: Sequence[str], repeats: Repeats, trial: Trial,
-        prior_set: PriorSet) -> list[BenchResult]:
+        prior_set: PriorSet, slow_suite: bool = False) -> list[BenchResult]:
     """Run the named benchmarks in a fixed order (:data:`benchmarks.common.BENCHMARKS`)."""
     steps: dict[str, Callable[[], BenchResult]] = {
+        "startup": lambda: bench_startup(repeats.startup),
+        "bambi": lambda: bench_bambi(prior_set),
+        "suite": lambda: bench_suite(slow_suite),
         "exact": lambda: bench_exact_vs_mcmc(trial, prior_set, repeats.exact, repeats.mcmc),
         "sensitivity": lambda: bench_sensitivity(trial, prior_set, repeats.sensitivity),
         "grid": lambda: bench_grid(trial, prior_set, repeats.grid),
@@ -87,6 +98,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--only", nargs="+", choices=BENCHMARKS, default=list(BENCHMARKS),
                         help="run only these benchmarks")
     parser.add_argument("--output", type=Path, default=BENCH_FILE, help="JSON file to write")
+    parser.add_argument("--slow-suite", action="store_true",
+                        help="also time make test-slow (about half an hour)")
     args = parser.parse_args(argv)
     if args.repeats is not None and args.repeats < 1:
         parser.error("--repeats must be >= 1")
@@ -108,7 +121,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     configure_compile_cache()
     repeats = chosen_repeats(args)
     load_at_start = load_average()
-    results = run(args.only, repeats, load_trial(), load_priors(DEFAULT_PRIORS_FILE))
+    results = run(args.only, repeats, load_trial(), load_priors(DEFAULT_PRIORS_FILE),
+                  args.slow_suite)
     print(format_table(table_rows(results)))
     path = write_json(payload(results, repeats, args.quick, load_at_start), args.output)
     print(f"\nwritten: {path}")

@@ -28,7 +28,6 @@ from functools import cached_property
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy import stats
 
 from models.core.direction import Direction
 from models.core.errors import InputError
@@ -75,6 +74,8 @@ def check_threshold(value: object, field: str = "--threshold") -> float:
 def p_treatment_above(n_treatment: int, n_control: int) -> NDArray[np.float64]:
     """P(p_t > p_c) under flat priors for every outcome, exact: a matrix indexed
     [treatment events 0..n_treatment, control events 0..n_control]."""
+    from scipy import stats  # here, so that the command line starts without scipy.stats
+
     treatment = np.arange(n_treatment + 1)[:, None]
     control = np.arange(n_control + 1)[None, :]
     mass = stats.betabinom.pmf(treatment, n_treatment + 1, 1 + control,

@@ -16,6 +16,7 @@ from typing import Protocol
 import numpy as np
 import xarray as xr
 
+from models.core.parallel import in_worker
 from models.core.paths import CACHE_DIR
 
 
@@ -96,7 +97,7 @@ def sample(model_key: str, build_model: Callable[[], object], data: Mapping[str,
             draws=settings.draws,
             tune=settings.tune,
             chains=settings.chains,
-            cores=settings.chains,
+            cores=1 if in_worker() else settings.chains,
             seed=settings.seed,
             target_accept=settings.target_accept,
             progress_bar=progress,

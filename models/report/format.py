@@ -13,10 +13,12 @@ import math
 import re
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from models.core.types import Interval, Probability
+
+if TYPE_CHECKING:  # pandas is imported by whoever builds a table, not by the command line
+    import pandas as pd
 
 UNDEFINED = "undefined"
 """Printed instead of NaN: the statistic has no value for these inputs."""
@@ -212,14 +214,14 @@ def code_span(text: str) -> str:
 NUMERIC_CELL = re.compile(r"^[+\-\u2212]?(\d|\.\d)")
 
 
-def _alignment(column: pd.Series) -> str:
+def _alignment(column: "pd.Series") -> str:
     """Right-align columns whose every cell starts like a number, else left-align."""
     cells = column.astype(str)
     return "right" if len(cells) and cells.map(lambda c: bool(NUMERIC_CELL.match(c))).all() \
         else "left"
 
 
-def markdown_table(frame: pd.DataFrame) -> str:
+def markdown_table(frame: "pd.DataFrame") -> str:
     """A pipe table for pandoc and Quarto alike; numeric columns right-aligned.
 
     Cells are written as given (``disable_numparse``), so formatting chosen upstream
