@@ -27,6 +27,9 @@ POSTERIORS = "posteriors"
 SIMULATION_STUDY = "simulation_study"
 """Sub-folder of the repeated-simulation study (CSV of replicates + JSON summary)."""
 
+RESULTS = "results"
+"""Sub-folder of computed results: fit summaries, checks, sensitivity grids (pickles)."""
+
 
 def cache_root() -> Path:
     """The cache root: ``$REANALYSIS_CACHE_DIR`` if set and non-empty, else ``.cache/``."""

@@ -12,18 +12,22 @@ Probabilities are on the 0-1 scale; ARD in proportion units (0.10 = 10 percentag
 points); odds ratios as ratios, coefficients on the log-odds scale.
 """
 
+import dataclasses
 import functools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
+import xarray as xr
 
 from models.core.direction import Direction
 from models.core.paths import TRIAL_COUNTS_FILE, resolve_input
 from models.core.progress import say
+from models.core.result_cache import cached_result
 from models.core.types import EffectSummary, Probability
 from models.data.ipd import load_ipd, outcome_column
 from models.data.trial import ArmCounts, OutcomeCounts, Trial, load_trial
@@ -52,7 +56,7 @@ from models.priors.posteriors import (
     fit_beta_binomial,
     logistic_posterior,
 )
-from models.priors.prior_set import PriorSet
+from models.priors.prior_set import NamedPrior, PriorSet
 from models.priors.priors_file import load_priors
 from models.priors.statements import implied_statements
 from models.report.planning_view import Planning, planning
@@ -405,6 +409,63 @@ def _missing_scenarios(trial: Trial, prior_set: PriorSet,
     return scenarios
 
 
+EXACT_MODULES = ("models.priors.posteriors",)
+"""The exact analyses (beta-binomial and logistic), for the result cache's keys."""
+SAMPLED_MODULES = ("models.mcmc.aggregate", "models.mcmc.interaction",
+                   "models.mcmc.power_scaling", "models.mcmc.predictive")
+"""The sampled logistic models and their checks, for the result cache's keys."""
+
+
+@dataclass(frozen=True)
+class _Checks:
+    """Which checks a sampled fit also gives: power-scaling (every prior, the first
+    outcome) and the posterior predictive check (the first prior, the first outcome)."""
+
+    psense: bool
+    ppc: bool
+
+
+def _logistic_summary(prior: NamedPrior, outcome: OutcomeCounts) -> EffectSummary:
+    say(f"  integrating the logistic model (exact): {outcome.name}, prior {prior.name}")
+    return logistic_posterior(prior, outcome).summary(ARD_THRESHOLDS)
+
+
+def _without_draws[Fit: (McmcResult, AggregateResult, IpdResult)](fit: Fit) -> Fit:
+    """A fit's summaries without its draws: what the report reads, small enough to cache
+    (the draws stay in the posterior cache)."""
+    if isinstance(fit, McmcResult):
+        return dataclasses.replace(fit, idata=xr.DataTree())
+    return dataclasses.replace(fit, idata=xr.DataTree(), model_data={})
+
+
+def _beta_binomial_mcmc(prior: NamedPrior, outcome: OutcomeCounts,
+                        settings: SamplerSettings) -> McmcResult:
+    say(f"  fitting beta-binomial (MCMC): {outcome.name}, prior {prior.name}")
+    return _without_draws(fit_mcmc(beta_binomial_arms(prior), outcome, settings))
+
+
+SampledStep = tuple[Any, pd.DataFrame | None, pd.DataFrame | None]
+"""A sampled fit without its draws, its power-scaling table and its predictive check."""
+
+
+def _aggregate_step(prior: NamedPrior, outcome: OutcomeCounts, settings: SamplerSettings,
+                    checks: _Checks) -> SampledStep:
+    say(f"  fitting logistic (counts): {outcome.name}, prior {prior.name}")
+    fit = fit_aggregate(prior.logistic, outcome, settings,
+                        mixture=prior.log_odds_ratio_mixture)
+    return (_without_draws(fit), psense(fit) if checks.psense else None,
+            ppc_aggregate(fit) if checks.ppc else None)
+
+
+def _interaction_step(prior: NamedPrior, ipd: pd.DataFrame, outcome: str,
+                      settings: SamplerSettings, checks: _Checks) -> SampledStep:
+    say(f"  fitting interaction model (simulated IPD): {outcome}, prior {prior.name}")
+    fit = fit_ipd(prior.logistic, ipd, outcome, settings,
+                  mixture=prior.log_odds_ratio_mixture)
+    return (_without_draws(fit), psense(fit) if checks.psense else None,
+            ppc_ipd_tertiles(fit) if checks.ppc else None)
+
+
 def build_results(priors_file: str | Path, *, settings: SamplerSettings = DEFAULT_SAMPLER,
                   study: StudyRunner = run_or_load,
                   trial_file: str | Path = TRIAL_COUNTS_FILE,
@@ -429,33 +490,51 @@ def build_results(priors_file: str | Path, *, settings: SamplerSettings = DEFAUL
     for prior in prior_set.priors.values():
         for outcome in trial.outcomes.values():
             key = (prior.name, outcome.name)
-            say(f"  integrating the logistic model (exact): {outcome.name}, "
-                f"prior {prior.name}")
-            logistic[key] = logistic_posterior(prior, outcome).summary(ARD_THRESHOLDS)
-            exact[key] = fit_beta_binomial(prior, outcome)
-            say(f"  fitting beta-binomial (MCMC): {outcome.name}, prior {prior.name}")
-            mcmc[key] = fit_mcmc(beta_binomial_arms(prior), outcome, settings)
+            logistic[key] = cached_result(
+                "logistic-exact", EXACT_MODULES, (prior, outcome, ARD_THRESHOLDS),
+                functools.partial(_logistic_summary, prior, outcome))
+            exact[key] = cached_result(
+                "beta-binomial-exact", EXACT_MODULES, (prior, outcome),
+                functools.partial(fit_beta_binomial, prior, outcome))
+            mcmc[key] = cached_result(
+                "beta-binomial-mcmc", ("models.mcmc.beta_binomial", *EXACT_MODULES),
+                (prior, outcome, settings),
+                functools.partial(_beta_binomial_mcmc, prior, outcome, settings))
     normal = {(prior.name, outcome.name): fit_normal(prior.logistic.treatment,
                                                      from_estimate(outcome.estimate),
                                                      outcome.direction)
               for prior in prior_set.priors.values() for outcome in trial.estimates.values()}
+    first = prior_set.names[0]
+    reference_name = next(iter(trial.outcomes), None)
+    psense_tables: dict[Key, pd.DataFrame] = {}
+    ppc: dict[str, pd.DataFrame] = {}
     for prior in prior_set.priors.values():
         for outcome in trial.outcomes.values():
             key = (prior.name, outcome.name)
-            say(f"  fitting logistic (counts): {outcome.name}, prior {prior.name}")
-            aggregate[key] = fit_aggregate(prior.logistic, outcome, settings,
-                                           mixture=prior.log_odds_ratio_mixture)
+            checks = _Checks(psense=outcome.name == reference_name,
+                             ppc=outcome.name == reference_name and prior.name == first)
+            aggregate[key], psense_table, ppc_table = cached_result(
+                "aggregate-mcmc", SAMPLED_MODULES, (prior, outcome, settings, checks),
+                functools.partial(_aggregate_step, prior, outcome, settings, checks))
+            if psense_table is not None:
+                psense_tables[(prior.name, AGGREGATE_MODEL)] = psense_table
+            if ppc_table is not None:
+                ppc[AGGREGATE_MODEL] = ppc_table
             if ipd is not None:
-                say(f"  fitting interaction model (simulated IPD): {outcome.name}, "
-                    f"prior {prior.name}")
-                interaction[key] = fit_ipd(prior.logistic, ipd, outcome.name,
-                                           interaction_settings(settings),
-                                           mixture=prior.log_odds_ratio_mixture)
+                fit, psense_table, ppc_table = cached_result(
+                    "interaction-mcmc", SAMPLED_MODULES,
+                    (prior, outcome.name, ipd, interaction_settings(settings), checks),
+                    functools.partial(_interaction_step, prior, ipd, outcome.name,
+                                      interaction_settings(settings), checks))
+                interaction[key] = fit
+                if psense_table is not None:
+                    psense_tables[(prior.name, PSENSE_INTERACTION_MODEL)] = psense_table
+                if ppc_table is not None:
+                    ppc[INTERACTION_MODEL] = ppc_table
 
     truth: dict[str, dict[str, float]] = {}
     truth_tables: dict[Key, pd.DataFrame] = {}
     study_result = None
-    first = prior_set.names[0]
     if ipd is not None:
         raw_truth = truth_on_sample_scale(DEFAULT_PROCESS, ipd)
         truth = {outcome: {term: float(value) for term, value in raw_truth[outcome].items()}
@@ -465,22 +544,19 @@ def build_results(priors_file: str | Path, *, settings: SamplerSettings = DEFAUL
                                          prior_name=first))
 
     calibration = prior_set.calibration
-    placebo = (placebo_rate_sensitivity(trial, calibration, placebo_rates(calibration))
+    placebo = (cached_result("placebo-rate", ("models.sensitivity.placebo_rate",),
+                             (trial, calibration),
+                             functools.partial(placebo_rate_sensitivity, trial, calibration,
+                                               placebo_rates(calibration)))
                if calibration is not None and trial.outcomes else None)
-    psense_tables: dict[Key, pd.DataFrame] = {}
-    ppc: dict[str, pd.DataFrame] = {}
     missing: list[MissingScenario] = []
     if trial.outcomes:
-        reference = next(iter(trial.outcomes.values()))
-        missing = _missing_scenarios(trial, prior_set, trial.missing_treatment)
-        ppc[AGGREGATE_MODEL] = ppc_aggregate(aggregate[(first, reference.name)])
-        for name in prior_set.names:
-            psense_tables[(name, AGGREGATE_MODEL)] = psense(aggregate[(name, reference.name)])
-        if ipd is not None:
-            ppc[INTERACTION_MODEL] = ppc_ipd_tertiles(interaction[(first, reference.name)])
-            for name in prior_set.names:
-                psense_tables[(name, PSENSE_INTERACTION_MODEL)] = psense(
-                    interaction[(name, reference.name)])
+        missing = cached_result("missing-participant", (__name__,), (trial, prior_set),
+                                functools.partial(_missing_scenarios, trial, prior_set,
+                                                  trial.missing_treatment))
+    sensitivity = cached_result("sensitivity", ("models.sensitivity.heat_map",),
+                                (trial, prior_set),
+                                functools.partial(sensitivity_all, trial, prior_set))
     return ReportResults(
         trial=trial, prior_set=prior_set, ipd=ipd, logistic=logistic, exact=exact, mcmc=mcmc,
         aggregate=aggregate, interaction=interaction,
@@ -488,7 +564,7 @@ def build_results(priors_file: str | Path, *, settings: SamplerSettings = DEFAUL
         implied={name: implied_statements(prior, calibration, _trial_direction(trial))
                  for name, prior in prior_set.priors.items()},
         truth=truth, truth_tables=truth_tables, study=study_result,
-        sensitivity=sensitivity_all(trial, prior_set), placebo_rate=placebo,
+        sensitivity=sensitivity, placebo_rate=placebo,
         missing=missing, ppc=ppc, psense=psense_tables, normal=normal,
         provenance=collect_provenance(
             prior_set.path, trial_path, ipd_file if ipd is not None else None,
