@@ -36,20 +36,23 @@ $(STAMP): requirements.lock pyproject.toml
 	"$(PY)" -m models.report.render --install-kernel
 	@touch "$(STAMP)"
 
-.PHONY: help setup report test lint data study bench lock clean
+.PHONY: help setup report test test-slow lint data study bench lock clean
 
 help: ## list the targets
-	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
 
 setup: $(STAMP) ## create .venv and install the pinned environment (automatic for every target)
 
 report: $(STAMP) ## render the HTML report unless up to date (PRIORS=, TRIAL=; FORCE=1 always renders)
 	@"$(PY)" -m models report --priors "$(PRIORS)" --trial "$(TRIAL)" $(if $(filter-out 0,$(FORCE)),--force)
 
-test: $(STAMP) ## run the linter, the type checker and the test suite
+test: $(STAMP) ## the linter, the type checker and the fast test suite (about a minute)
 	"$(PY)" -m ruff check models tests benchmarks
 	"$(PY)" -m mypy
-	"$(PY)" -m pytest
+	"$(PY)" -m pytest -m "not slow" -q
+
+test-slow: $(STAMP) ## the slow suite: renders, the browser, numbers at the report's own settings
+	"$(PY)" -m pytest -m slow -q
 
 lint: $(STAMP) ## ruff
 	"$(PY)" -m ruff check models tests benchmarks

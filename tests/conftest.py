@@ -23,6 +23,24 @@ from models.report import (
     text_simulated,
 )
 
+SLOW_FIXTURES = frozenset({
+    "rendered_report", "report_results", "browser", "open_page",  # renders, all results
+    "hostile_render", "plain_documents", "strong_results", "separated_results", "twelve",
+    "eolia_html", "andromeda_html", "explorer_page", "standalone_page", "report_at",
+    "previous_report", "rendered", "example_fit", "aggregate_fits", "ipd_fit", "large_fit",
+    "fits", "cheap_results", "shipped_parts",
+})
+"""Fixtures that render the report, build every result, open a browser or sample at the
+report's own settings: a test using one belongs to the slow suite (``make test-slow``)."""
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark every test that uses a slow fixture as ``slow``; ``make test`` runs the rest
+    (``-m "not slow"``), ``make test-slow`` these, and CI both."""
+    for item in items:
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
 
 @pytest.fixture(scope="session", autouse=True)
 def isolated_cache_root(tmp_path_factory):

@@ -44,6 +44,7 @@ def test_counts_override(capsys):
     assert out["p_benefit"] == pytest.approx(0.5, abs=1e-9)
 
 
+@pytest.mark.slow
 def test_mcmc_fit_json_has_diagnostics(capsys):
     out = run_json(capsys, "fit", "--model", "beta-binomial", "--outcome", "response",
                    "--prior", "reference", "--mcmc", "--json")

@@ -88,6 +88,7 @@ def _mixture_draws(rng, mixture, size: int) -> np.ndarray:
     return out
 
 
+@pytest.mark.slow
 def test_benefit_curves_against_monte_carlo(trial, prior_set):
     """The primary (logistic) curves against the sensitivity map's independent integration
     at d = 0 and against self-normalised importance sampling at other d; the beta-binomial
@@ -183,6 +184,7 @@ def test_simulation_study_share_detected():
     assert result.detected == 0.5  # 0.95 and 0.91 are above 0.9; 0.9 itself is not
 
 
+@pytest.mark.slow
 def test_benefit_figure_draws_the_primary_solid_and_the_comparison_dashed(trial, prior_set):
     """Lines on the axes are the curves (thresholds in percentage points): each prior's
     primary curve solid and its beta-binomial curve dashed in the same colour, and a legend
@@ -209,6 +211,7 @@ def test_benefit_figure_draws_the_primary_solid_and_the_comparison_dashed(trial,
     plt.close(fig)
 
 
+@pytest.mark.slow
 def test_a_density_that_cannot_be_computed_is_left_out(prior_set, trial):
     # Beta(0.01, 0.01) in both arms puts its mass within a hair of 0 and 1: the exact ARD
     # density cannot reach its stated accuracy there, so that prior curve is not drawn

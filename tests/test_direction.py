@@ -372,6 +372,7 @@ def _fit_json(capsys, model: str, path, outcome: str = "death") -> dict:
 
 
 @pytest.mark.parametrize("model", ["beta-binomial", "logistic"])
+@pytest.mark.slow
 def test_cli_json_for_fewer_is_better(tmp_path, capsys, model):
     """Fewer deaths on treatment (20/100 vs 40/100) is a benefit; the JSON says so, keys
     P(benefit > d) by d, omits the literal P(ARD > d) key, and the same file with direction

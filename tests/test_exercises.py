@@ -375,6 +375,7 @@ def test_extra_and_extreme_priors(write_priors):
     assert not re.search(r"\b(nan|inf)\b", " ".join(q + a for q, a in parts))
 
 
+@pytest.mark.slow
 def test_counts_that_never_reach_or_start_below_the_level(write_priors):
     base = load_trial()
     # 2/13 against 5/16: even the weakest belief gives P(benefit) below the level.

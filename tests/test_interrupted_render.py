@@ -26,6 +26,8 @@ from models.core.paths import DEFAULT_PRIORS_FILE, ROOT
 from models.report.render.choice import RENDERER_ENV
 from models.report.render.pipeline import WORK_FOLDER_STEM, render_report
 
+pytestmark = pytest.mark.slow  # every test here runs real renders
+
 PREVIOUS = b"<html>the previous report</html>\n"
 FIXTURE = Path(__file__).parent / "fixtures" / "constructs.qmd"
 PYTHON = Path(sys.executable)

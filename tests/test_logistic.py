@@ -258,6 +258,7 @@ def test_psense_prior_sensitivity_grows_with_an_informative_prior(aggregate_fits
     assert strong > 2 * weak, (weak, strong)
 
 
+@pytest.mark.slow
 def test_missing_outcome_sensitivity(prior_set, ipd, trial):
     prior = prior_set.get("reference").logistic
     table = missing_outcome_sensitivity(prior, ipd, "remission", FAST)
@@ -275,6 +276,7 @@ def test_missing_outcome_sensitivity(prior_set, ipd, trial):
 # --- simulation study ---------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_simulation_study_is_cached_and_reproducible(prior_set, tmp_path):
     config = StudyConfig(prior=prior_set.get("reference").logistic, replicates=3)
     first = run_or_load(config, cache_dir=tmp_path)
@@ -315,6 +317,7 @@ def test_cli_aggregate_json(capsys, aggregate_fits):
     assert out["mcse_p_benefit"] > 0 and "sampler" in out
 
 
+@pytest.mark.slow
 def test_cli_aggregate_counts_override(capsys):
     out = run_json(capsys, "--prior", "reference", "--treatment", "10/13", "--control", "2/16")
     assert out["counts"] == {"treatment": "10/13", "control": "2/16"}

@@ -71,6 +71,7 @@ def test_p_benefit_agrees_with_adaptive_integration(case):
 
 @pytest.mark.parametrize("case", ["published remission, skeptical", "separation, weak priors"])
 @pytest.mark.parametrize("d", [-0.1, 0.05, 0.2])
+@pytest.mark.slow
 def test_p_benefit_greater_agrees_with_adaptive_integration(case, d):
     posterior = _posterior(case)
 
@@ -86,6 +87,7 @@ def test_p_benefit_greater_agrees_with_adaptive_integration(case, d):
 
 
 @pytest.mark.parametrize("case", list(CASES))
+@pytest.mark.slow
 def test_intervals_invert_the_probabilities(case):
     posterior = _posterior(case)
     summary = posterior.summary((0.0, 0.1))

@@ -104,6 +104,7 @@ def test_em_recovers_a_known_two_component_mixture():
     assert fit_quality(fit.mixture, draws).ks_distance < 0.01
 
 
+@pytest.mark.slow
 def test_auto_fit_keeps_one_component_for_one_beta():
     draws = np.random.default_rng(7).beta(11, 32, 20_000)
     best, tried = auto_fit(draws)
@@ -127,6 +128,7 @@ def test_the_example_mixture_describes_its_draws(example_fit):
 # --- the command ------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_priors_map_prints_yaml_that_a_priors_file_accepts(capsys, tmp_path):
     assert main(["priors", "map", "--historical", EXAMPLE]) == 0
     text = capsys.readouterr().out
@@ -163,6 +165,7 @@ def test_priors_map_prints_yaml_that_a_priors_file_accepts(capsys, tmp_path):
     assert result["p_benefit"] == pytest.approx(brute, abs=1e-8)
 
 
+@pytest.mark.slow
 def test_priors_map_json(capsys):
     assert main(["priors", "map", "--historical", EXAMPLE, "--json"]) == 0
     result = json.loads(capsys.readouterr().out)

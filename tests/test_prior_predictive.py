@@ -338,6 +338,7 @@ def test_a_prior_that_cannot_be_computed_is_said_in_table_and_legend(monkeypatch
         plt.close(fig)
 
 
+@pytest.mark.slow
 def test_all_or_none_mass_is_the_two_corner_cells(prior_set, trial):
     """Both arms with no events plus both with all events, from the binomial mixtures
     directly: P(0, 0) = E[(1 - p_c)^n_c (1 - p_t)^n_t] and P(n, n) = E[p_c^n_c p_t^n_t]."""

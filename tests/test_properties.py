@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -149,6 +150,7 @@ def test_priors_file_round_trips(document):
 @given(treatment=arm_counts(), control=arm_counts(),
        parameters=st.lists(beta_parameters, min_size=4, max_size=4),
        seed=st.integers(0, 2**32 - 1))
+@pytest.mark.slow
 def test_exact_p_benefit_agrees_with_monte_carlo(treatment, control, parameters, seed):
     document = {"trial": {"arms": {"treatment": "T", "control": "C"}},
                 "outcomes": {"outcome": {"treatment": treatment, "control": control}}}

@@ -180,6 +180,7 @@ def _stale_user_kernelspecs(data_dir: Path) -> None:
         spec.write_text(json.dumps({"argv": argv, "display_name": name, "language": "python"}))
 
 
+@pytest.mark.slow
 def test_failed_render_leaves_previous_report_untouched(tmp_path, monkeypatch, capfd):
     monkeypatch.setenv(RENDERER_ENV, "fallback")
     # Stale user-level specs (a common sight) must not be used: the render runs in the

@@ -63,6 +63,7 @@ def posterior_density(mixture: BetaMixture, events: int, n: int):
     return lambda p: unnormalised(p) / total
 
 
+@pytest.mark.slow
 def test_beta_binomial_fit_of_a_robust_prior_matches_brute_force(capsys, robust_file, trial):
     out = run_json(capsys, "fit", "--model", "beta-binomial", "--prior", "skeptical_robust",
                    "--priors", str(robust_file), "--outcome", "remission", "--json")
@@ -209,6 +210,7 @@ def _agrees(sampled: float, mcse: float, exact: float) -> None:
 
 
 @pytest.mark.parametrize("model", ["beta-binomial", "logistic"])
+@pytest.mark.slow
 def test_mcmc_with_a_robust_prior_matches_the_exact_mixture_posterior(capsys, robust_file,
                                                                        model):
     result = run_json(capsys, "fit", "--model", model, "--mcmc", "--prior", "skeptical_robust",
@@ -225,6 +227,7 @@ def test_mcmc_with_a_robust_prior_matches_the_exact_mixture_posterior(capsys, ro
     assert abs(result["p_benefit"] - plain["p_benefit"]) > 4 * result["mcse_p_benefit"]
 
 
+@pytest.mark.slow
 def test_the_interaction_model_samples_a_robust_log_or_prior(capsys, robust_file):
     robust = run_json(capsys, "fit", "--model", "logistic", "--ipd", "data/simulated_ipd.csv",
                       "--prior", "skeptical_robust", "--priors", str(robust_file), "--json")
@@ -286,6 +289,7 @@ def brute_force_logistic(counts, intercept, mixture):
             sum(w * p for w, p in zip(mixture.weights, above, strict=True)) / sum(weights))
 
 
+@pytest.mark.slow
 def test_logistic_evidence_weights_and_p_benefit_match_2d_integration(prior_set, trial):
     from models.exact.logistic_mixture import LogisticMixturePosterior
 
@@ -317,6 +321,7 @@ def test_one_component_logistic_mixture_is_the_logistic_posterior(prior_set, tri
     assert single.interval("or") == plain.interval("or")
 
 
+@pytest.mark.slow
 def test_logistic_fit_of_a_robust_prior_gives_weights_and_summaries(capsys, robust_file):
     out = run_json(capsys, "fit", "--model", "logistic", "--prior", "skeptical_robust",
                    "--priors", str(robust_file), "--outcome", "remission", "--json")
@@ -332,6 +337,7 @@ def test_logistic_fit_of_a_robust_prior_gives_weights_and_summaries(capsys, robu
 
 
 @pytest.mark.parametrize("model", ["beta-binomial", "normal", "logistic"])
+@pytest.mark.slow
 def test_text_output_shows_the_posterior_weights(capsys, robust_file, model):
     assert main(["fit", "--model", model, "--prior", "skeptical_robust", "--priors",
                  str(robust_file), "--outcome", "remission"]) == 0

@@ -62,6 +62,7 @@ def p_benefit_2d(counts: OutcomeCounts, intercept: NormalPrior, mean: float, sd:
 
 @pytest.mark.parametrize("outcome", ["remission", "response"])
 @pytest.mark.parametrize("intercept_prior", ["reference", "skeptical"])
+@pytest.mark.slow
 def test_matches_2d_gauss_legendre(trial, prior_set, outcome, intercept_prior):
     counts = trial.outcome(outcome)
     intercept = prior_set.get(intercept_prior).logistic.intercept
@@ -71,6 +72,7 @@ def test_matches_2d_gauss_legendre(trial, prior_set, outcome, intercept_prior):
             p_benefit_2d(counts, intercept, mean, sd), abs=1e-5), (mean, sd)
 
 
+@pytest.mark.slow
 def test_grid_values_equal_pointwise_values(trial, prior_set):
     counts = trial.outcome("response")
     intercept = prior_set.get("skeptical").logistic.intercept
@@ -99,6 +101,7 @@ def test_tipping_sd_is_none_when_data_never_reach_target(trial, prior_set):
     assert tipping_sd(likelihood, 0.95) is None
 
 
+@pytest.mark.slow
 def test_heat_map_at_named_priors_equals_direct_fits(trial, prior_set):
     """The heat map's value at each named prior equals an MCMC fit of the aggregate logistic
     model with that treatment prior and the heat map's intercept prior (within 4 MCSE)."""

@@ -216,6 +216,7 @@ def _visible(html: str) -> str:
 
 
 @pytest.mark.parametrize("which", ["eolia_html", "andromeda_html"])
+@pytest.mark.slow
 def test_another_trials_report_names_nothing_of_the_default_trial(request, which):
     html = request.getfixturevalue(which)
     text = _visible(html)

@@ -60,8 +60,16 @@ def project_closure(module: str) -> tuple[str, ...]:
         if path is None:
             raise ValueError(f"{name} is not a module of the {PROJECT_PACKAGE} package")
         seen.add(name)
-        pending.extend(imported_project_modules(path.read_bytes()) - seen)
+        pending.extend(_direct_imports(name) - seen)
     return tuple(sorted(seen))
+
+
+@cache
+def _direct_imports(module: str) -> frozenset[str]:
+    """The project modules one module's source imports (parsed once per process: a render
+    asks for the closures of many modules that share most of their files)."""
+    path = _source_path(module)
+    return frozenset(imported_project_modules(path.read_bytes()) if path else ())
 
 
 def code_fingerprint(modules: Iterable[str]) -> str:

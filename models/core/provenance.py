@@ -1,5 +1,6 @@
 """What the report states about how it was made: commit, versions, seeds, input hashes."""
 
+import functools
 import hashlib
 import os
 import platform
@@ -31,13 +32,20 @@ def git_commit(root: Path = ROOT) -> str:
 
 def package_versions(packages: tuple[str, ...] = PACKAGES) -> dict[str, str]:
     """Installed versions of the packages that produce the numbers and the page."""
+    return dict(_installed_versions(tuple(packages)))
+
+
+@functools.cache
+def _installed_versions(packages: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """Read once per process: every cache key asks, and each read parses the package's
+    metadata file (installing packages under a running process is not supported)."""
     versions = {"python": platform.python_version()}
     for name in packages:
         try:
             versions[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
             versions[name] = "not installed"
-    return versions
+    return tuple(versions.items())
 
 
 def file_sha256(path: Path | str) -> str:

@@ -167,5 +167,7 @@ def crp_where_probability(crp_mg_l: np.ndarray, p: np.ndarray,
 def p_benefit_at_crp(posterior: xr.Dataset, data: IpdData,
                      crp_mg_l: Sequence[float]) -> dict[float, Probability]:
     """P(treatment beats control | hs-CRP) at each hs-CRP value in mg/L, with MCSE."""
-    draws = conditional_effect_draws(posterior, data, crp_mg_l)["log_or"] > 0
-    return {float(c): probability(draws.sel(crp_mg_l=c)) for c in draws["crp_mg_l"].values}
+    crp = np.asarray(crp_mg_l, dtype=float)
+    z = xr.DataArray(data.z_of(crp), dims="crp_mg_l", coords={"crp_mg_l": crp})
+    benefit = posterior["treatment"] + posterior["interaction"] * z > 0  # log OR > 0
+    return {float(c): probability(benefit.sel(crp_mg_l=c)) for c in crp}

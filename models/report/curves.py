@@ -11,6 +11,7 @@ proportion unit (the figures convert both to points); probabilities on 0-1; odds
 as ratios; hs-CRP in mg/L.
 """
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -21,6 +22,7 @@ from scipy import stats
 
 from models.core.direction import DEFAULT_DIRECTION, Direction
 from models.core.distributions import BetaBinomialPrior
+from models.core.result_cache import cached_result
 from models.data.trial import Trial
 from models.exact.beta_binomial import posterior
 from models.exact.beta_contrast import BetaContrast
@@ -249,6 +251,24 @@ COMPARISON_MODEL_LABEL = "beta-binomial"
 """How the benefit figure's legend names the two model families."""
 
 
+PRIMARY_MODEL_MODULES = ("models.exact.logistic_posterior", "models.exact.logistic_mixture")
+"""The exact logistic posteriors, for the result cache's keys."""
+
+
+def _computed_exceedance(posterior: LogisticPosterior | LogisticMixturePosterior,
+                         grid: Array) -> Array:
+    return np.array([posterior.p_benefit_greater(float(d)) for d in grid])
+
+
+def _exceedance_curve(posterior: LogisticPosterior | LogisticMixturePosterior,
+                      grid: Array) -> Array:
+    """P(benefit of more than d) at every d of ``grid``, exact; each point is a nested
+    integral, so the curve is kept in the result cache (keyed by the posterior's counts
+    and priors)."""
+    return cached_result("benefit-curve", PRIMARY_MODEL_MODULES, (posterior, grid),
+                         functools.partial(_computed_exceedance, posterior, grid))
+
+
 def benefit_curves(trial: Trial, priors: PriorSet, thresholds: tuple[float, ...],
                    primary: Mapping[tuple[str, str],
                                     LogisticPosterior | LogisticMixturePosterior],
@@ -259,8 +279,8 @@ def benefit_curves(trial: Trial, priors: PriorSet, thresholds: tuple[float, ...]
     and the beta-binomial model's for comparison."""
     panels = tuple(
         OutcomeCurves(outcome.label, tuple(
-            Curve(p.name, p.label, np.array([primary[(p.name, outcome.name)].p_benefit_greater(d)
-                                             for d in BENEFIT_GRID]))
+            Curve(p.name, p.label, _exceedance_curve(primary[(p.name, outcome.name)],
+                                                     BENEFIT_GRID))
             for p in priors.priors.values()), outcome.direction)
         for outcome in trial.outcomes.values()
     )

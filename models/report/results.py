@@ -272,8 +272,11 @@ class ReportResults:
         under the first prior's (weak) one, exact (computed once, on first use)."""
         logistic = self.prior_set.get(self.skeptical_prior).logistic
         weak = self.prior_set.get(self.first_prior).logistic.intercept
-        return {name: intercept_prior_effect(outcome, logistic.treatment,
-                                             logistic.intercept, weak)
+        return {name: cached_result(
+                    "intercept-effect", ("models.exact.logistic_posterior",),
+                    (outcome, logistic.treatment, logistic.intercept, weak),
+                    functools.partial(intercept_prior_effect, outcome, logistic.treatment,
+                                      logistic.intercept, weak))
                 for name, outcome in self.trial.outcomes.items()}
 
     @property
@@ -355,7 +358,9 @@ class ReportResults:
     def planning(self) -> Planning:
         """Assurance of the next trial under every prior, and the power at the design
         effect, for every outcome given as counts (exact)."""
-        return planning(self.trial, self.prior_set)
+        return cached_result("planning", ("models.report.planning_view",),
+                             (self.trial, self.prior_set),
+                             functools.partial(planning, self.trial, self.prior_set))
 
     @functools.cached_property
     def prior_predictive(self) -> PriorPredictiveChecks:
@@ -430,18 +435,19 @@ def _logistic_summary(prior: NamedPrior, outcome: OutcomeCounts) -> EffectSummar
     return logistic_posterior(prior, outcome).summary(ARD_THRESHOLDS)
 
 
-def _without_draws[Fit: (McmcResult, AggregateResult, IpdResult)](fit: Fit) -> Fit:
-    """A fit's summaries without its draws: what the report reads, small enough to cache
-    (the draws stay in the posterior cache)."""
-    if isinstance(fit, McmcResult):
-        return dataclasses.replace(fit, idata=xr.DataTree())
-    return dataclasses.replace(fit, idata=xr.DataTree(), model_data={})
+def _slimmed[Fit: (McmcResult, AggregateResult, IpdResult)](fit: Fit) -> Fit:
+    """A fit with its summaries and its posterior draws (which the report reads, e.g.
+    P(benefit | hs-CRP) at chosen values) but without the sampler's statistics: the part
+    worth caching (the whole fit stays in the posterior cache)."""
+    posterior = xr.DataTree()
+    posterior["posterior"] = xr.DataTree(fit.idata["posterior"].to_dataset())
+    return dataclasses.replace(fit, idata=posterior)
 
 
 def _beta_binomial_mcmc(prior: NamedPrior, outcome: OutcomeCounts,
                         settings: SamplerSettings) -> McmcResult:
     say(f"  fitting beta-binomial (MCMC): {outcome.name}, prior {prior.name}")
-    return _without_draws(fit_mcmc(beta_binomial_arms(prior), outcome, settings))
+    return _slimmed(fit_mcmc(beta_binomial_arms(prior), outcome, settings))
 
 
 SampledStep = tuple[Any, pd.DataFrame | None, pd.DataFrame | None]
@@ -453,7 +459,7 @@ def _aggregate_step(prior: NamedPrior, outcome: OutcomeCounts, settings: Sampler
     say(f"  fitting logistic (counts): {outcome.name}, prior {prior.name}")
     fit = fit_aggregate(prior.logistic, outcome, settings,
                         mixture=prior.log_odds_ratio_mixture)
-    return (_without_draws(fit), psense(fit) if checks.psense else None,
+    return (_slimmed(fit), psense(fit) if checks.psense else None,
             ppc_aggregate(fit) if checks.ppc else None)
 
 
@@ -462,7 +468,7 @@ def _interaction_step(prior: NamedPrior, ipd: pd.DataFrame, outcome: str,
     say(f"  fitting interaction model (simulated IPD): {outcome}, prior {prior.name}")
     fit = fit_ipd(prior.logistic, ipd, outcome, settings,
                   mixture=prior.log_odds_ratio_mixture)
-    return (_without_draws(fit), psense(fit) if checks.psense else None,
+    return (_slimmed(fit), psense(fit) if checks.psense else None,
             ppc_ipd_tertiles(fit) if checks.ppc else None)
 
 
