@@ -44,7 +44,7 @@ def test_exact_benchmark_covers_every_prior_and_outcome(cheap_results, trial, pr
         assert combo["p_benefit_exact"] == fit.summary.p_benefit.estimate
     slowest = max(c["exact_fit_ms"] for c in exact.details["combos"])
     assert exact.details["slowest_exact_fit_ms"] == slowest
-    assert [(r.benchmark, r.value) for r in exact.rows][-1] == ("5 foundation", slowest)
+    assert [(r.benchmark, r.value) for r in exact.rows][-1] == ("3 exact vs MCMC", slowest)
 
 
 def test_probabilities_alone_are_those_of_the_exact_fit(trial, prior_set):
@@ -128,8 +128,8 @@ def test_table_lists_every_row(cheap_results):
     lines = text.splitlines()
     assert lines[0].split() == ["benchmark", "what", "value", "target", "verdict"]
     assert len(lines) == len(rows) + 2
-    row = (r"^5 foundation +one exact fit \(slowest prior x outcome\) +\d+\.\d\d ms"
-           r" +< 10 ms +(pass|MISS)$")
+    row = (r"^3 exact vs MCMC +one exact fit, all summaries \(slowest prior x outcome\)"
+           r" +\d+\.\d\d ms +< 1 ms +(pass|MISS)$")
     assert re.search(row, text, re.MULTILINE), text
 
 
@@ -177,3 +177,37 @@ def test_assurance_benchmark_times_the_report_figure_and_one_large_trial(trial, 
     assert [row.target for row in result.rows] == ["< 0.5 s", "< 5 s"]
     assert all(row.verdict in {"pass", "MISS"} for row in result.rows)
     assert result.details["single_s"] == result.details["single_times"][0]
+
+
+def test_startup_benchmark_times_the_fit_command():
+    from benchmarks.startup import FIT_ARGUMENTS, STARTUP_TARGET_S, bench_startup
+
+    result = bench_startup(repeats=2)
+    (row,) = result.rows
+    assert len(result.details["times"]) == 2
+    assert row.value == statistics.median(result.details["times"]) > 0
+    assert row.target == f"< {STARTUP_TARGET_S:g} s" and row.verdict in {"pass", "MISS"}
+    assert result.details["command"].endswith(" ".join(FIT_ARGUMENTS))
+
+
+@pytest.mark.slow
+def test_bambi_is_given_the_same_priors(prior_set):
+    from benchmarks.bambi import BAMBI_TERMS, bambi_priors
+
+    for name in prior_set.names:
+        prior = prior_set.get(name)
+        priors = bambi_priors(prior)
+        assert set(priors) == set(BAMBI_TERMS.values())
+        intercept = priors["Intercept"]
+        assert intercept.name == "Normal"
+        assert intercept.args == {"mu": prior.logistic.intercept.mean,
+                                  "sigma": prior.logistic.intercept.sd}
+        treatment = priors["treated"]
+        if prior.robust is None:
+            assert treatment.args == {"mu": prior.logistic.treatment.mean,
+                                      "sigma": prior.logistic.treatment.sd}
+        else:
+            mixture = prior.log_odds_ratio_mixture
+            assert treatment.name == "NormalMixture"
+            assert list(treatment.args["w"]) == list(mixture.weights)
+            assert list(treatment.args["sigma"]) == [c.sd for c in mixture.components]
