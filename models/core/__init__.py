@@ -9,8 +9,10 @@
 - ``atomic``: the one atomic writer (temporary file, then move);
 - ``cache_root``: the one cache root (``REANALYSIS_CACHE_DIR``, default ``.cache/``);
   ``code_fingerprint``: a hash of a module and every project module it imports (cache keys);
+  ``result_cache``: computed results (summaries, checks, grids) cached under that root;
 - ``provenance``: file hashes, the one list of package versions, the git commit;
-- ``progress``: terminal progress lines; ``scoped``: temporary environment and log levels.
+- ``progress``: terminal progress lines; ``scoped``: temporary environment and log levels;
+- ``parallel``: independent replicates over the machine's cores or on a Dask cluster.
 
 May import: the standard library and third-party packages only (no other ``models`` layer).
 """

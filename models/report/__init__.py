@@ -7,7 +7,8 @@
 - ``format``: number formatting and Markdown tables;
 - ``explorer``: the interactive prior explorer (HTML and embedded JavaScript);
 - ``provenance``: the "reproduce this report" box;
-- ``build``: ``make_report`` (validate inputs, then render); ``render/``: Quarto or the fallback.
+- ``build``: ``make_report`` (validate inputs, then render); ``render/``: Quarto or the fallback;
+- ``up_to_date``: whether the report was rendered from exactly today's inputs.
 
 May import: every lower layer (``core``, ``data``, ``exact``, ``priors``, ``mcmc``,
 ``sensitivity``, ``simulation``).
