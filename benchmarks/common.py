@@ -20,7 +20,7 @@ BENCHMARKS = ("startup", "grid", "render", "exact", "sensitivity", "make-report"
 """Benchmark names, in the order they run (``--only`` picks among them)."""
 
 LABELS = {"grid": "1 logistic grid", "render": "2 report render", "exact": "3 exact vs MCMC",
-          "sensitivity": "4 sensitivity", "make-report": "5 foundation",
+          "sensitivity": "4 sensitivity", "make-report": "5 make report",
           "assurance": "6 assurance", "bambi": "7 vs Bambi", "startup": "8 start-up",
           "suite": "9 test suite"}
 """The benchmark column of the printed table (its number orders the rows)."""
