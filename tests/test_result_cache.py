@@ -1,22 +1,15 @@
 """The result cache: computed once per key, recomputed for any changed input, code or
 damaged file, never read when caching is off."""
 
-import json
-import subprocess
-import sys
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import TEST_SAMPLER_CHAINS, TEST_SAMPLER_DRAWS
 
 from models.core import result_cache
 from models.core.cache_root import DIRECTORY_ENV, DISABLE_ENV
-from models.core.paths import DEFAULT_PRIORS_FILE
 from models.core.result_cache import cached_result, result_cache_dir, result_key
-from models.report import tables
-from models.report.format import markdown_table
 
 
 @dataclass(frozen=True)
@@ -108,41 +101,3 @@ def test_nothing_is_read_or_written_with_caching_off(monkeypatch):
         cached_result("demo", MODULES, Inputs(0.5, (3, 10)), compute)
     assert compute.calls == 2 and not result_cache_dir().exists()
 
-
-WARM_BUILD = """
-import json, sys
-from dataclasses import replace
-from models.mcmc.sampling import SamplerSettings
-from models.report import tables
-from models.report.format import markdown_table
-from models.report.results import build_results
-from models.simulation.study import run_or_load
-
-settings = SamplerSettings(chains={chains}, draws={draws}, tune={draws}, seed=20261127)
-
-
-def small_study(config):
-    return run_or_load(replace(config, replicates=2, settings=settings))
-
-
-results = build_results({priors!r}, settings=settings, study=small_study)
-loaded = sorted(name for name in ("pymc", "nutpie", "pytensor", "numba") if name in sys.modules)
-print(json.dumps({{"loaded": loaded, "summary": markdown_table(tables.summary(results)),
-                  "interaction": markdown_table(tables.interaction(results))}}))
-"""
-
-
-@pytest.mark.slow
-def test_a_warm_rebuild_samples_nothing_imports_no_pymc_and_gives_the_same_tables(
-        report_results):
-    """Once the report's results are computed (the session's fixture, small sampler), a
-    new process building them again with the same inputs reads every result from the
-    caches: no PyMC, PyTensor, nutpie or Numba is imported, and the tables are the same."""
-    code = WARM_BUILD.format(chains=TEST_SAMPLER_CHAINS, draws=TEST_SAMPLER_DRAWS,
-                             priors=str(DEFAULT_PRIORS_FILE))
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          check=True)
-    rebuilt = json.loads(done.stdout.strip().splitlines()[-1])
-    assert rebuilt["loaded"] == []
-    assert rebuilt["summary"] == markdown_table(tables.summary(report_results))
-    assert rebuilt["interaction"] == markdown_table(tables.interaction(report_results))
