@@ -28,7 +28,7 @@ from models.core.errors import InputError
 from models.core.progress import say
 
 WORKERS_ENV = "REANALYSIS_WORKERS"
-"""Number of worker processes on this machine (default: the usable cores)."""
+"""Number of worker threads on this machine (default: the usable cores)."""
 DASK_SCHEDULER_ENV = "REANALYSIS_DASK_SCHEDULER"
 """Address of a Dask scheduler: when set, replicates run on that cluster instead."""
 _WORKER = threading.local()
@@ -87,7 +87,7 @@ def parallel_map[Item, Result](function: Callable[[Item], Result], items: Sequen
     """``[function(item) for item in items]``, in parallel (see the module docstring).
 
     ``function`` must be importable by name (a module-level function, or a
-    ``functools.partial`` of one) so that worker processes can receive it. With one
+    ``functools.partial`` of one) so that a Dask cluster's workers can receive it. With one
     worker, or one item, everything runs in this process, in order.
     """
     import joblib

@@ -451,7 +451,7 @@ def _beta_binomial_mcmc(prior: NamedPrior, outcome: OutcomeCounts,
 
 
 SampledStep = tuple[Any, pd.DataFrame | None, pd.DataFrame | None]
-"""A sampled fit without its draws, its power-scaling table and its predictive check."""
+"""A sampled fit (:func:`_slimmed`), its power-scaling table and its predictive check."""
 
 
 def _aggregate_step(prior: NamedPrior, outcome: OutcomeCounts, settings: SamplerSettings,

@@ -29,7 +29,7 @@ from pathlib import Path
 
 from models.core.atomic import write_text_atomically
 from models.core.paths import REPORT_SOURCE, ROOT
-from models.core.provenance import PACKAGES, package_versions
+from models.core.provenance import PACKAGES, file_sha256, package_versions
 
 RECORD_SCHEMA = 1
 LOCK_FILES = ("requirements.lock", "pyproject.toml")
@@ -53,14 +53,10 @@ class ReportInputs:
 
     def digests(self) -> dict[str, str]:
         """Role -> SHA-256 of the file's bytes (or of the renderer's / versions' text)."""
-        digests = {role: _file_digest(path) for role, path in sorted(self.files.items())}
+        digests = {role: file_sha256(path) for role, path in sorted(self.files.items())}
         digests[RENDERER_ROLE] = _text_digest(self.renderer)
         digests[VERSIONS_ROLE] = _text_digest(json.dumps(dict(self.versions), sort_keys=True))
         return digests
-
-
-def _file_digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def _text_digest(text: str) -> str:
@@ -121,7 +117,7 @@ def record_path(output: Path) -> Path:
 def record_render(output: Path, digests: Mapping[str, str]) -> None:
     """Write the digests of the inputs ``output`` was just rendered from, and the HTML's
     own SHA-256 (atomically: a half-written record is never read)."""
-    record = {"schema": RECORD_SCHEMA, "output_sha256": _file_digest(output),
+    record = {"schema": RECORD_SCHEMA, "output_sha256": file_sha256(output),
               "inputs": dict(digests)}
     write_text_atomically(json.dumps(record, indent=1, sort_keys=True) + "\n",
                           record_path(output))
@@ -134,7 +130,7 @@ def changed_inputs(output: Path, digests: Mapping[str, str]) -> list[str]:
     try:
         record = json.loads(record_path(output).read_text(encoding="utf-8"))
         recorded = record["inputs"]
-        if record["schema"] != RECORD_SCHEMA or record["output_sha256"] != _file_digest(output):
+        if record["schema"] != RECORD_SCHEMA or record["output_sha256"] != file_sha256(output):
             return ["report"]
     except (OSError, ValueError, KeyError, TypeError):
         return ["report"]
