@@ -36,7 +36,7 @@ $(STAMP): requirements.lock pyproject.toml
 	"$(PY)" -m models.report.render --install-kernel
 	@touch "$(STAMP)"
 
-.PHONY: help setup report test test-slow lint data study bench lock clean
+.PHONY: help setup report test test-slow lint data study sbc bench lock clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
@@ -62,6 +62,9 @@ data: $(STAMP) ## regenerate the SIMULATED individual data in data/ (identical b
 
 study: $(STAMP) ## re-run the repeated-simulation study (200 SIMULATED trials; cached in .cache/)
 	"$(PY)" -m models.simulation.study
+
+sbc: $(STAMP) ## simulation-based calibration of the sampled models (about 10 min; cached in .cache/)
+	"$(PY)" -m models sbc --priors "$(PRIORS)"
 
 bench: $(STAMP) ## benchmarks: prints ratios and writes reports/_output/benchmarks.json
 	"$(PY)" -m benchmarks.run

@@ -2,7 +2,7 @@
 
 Each verb lives in its own module (:mod:`models.cli.fit`, :mod:`models.cli.priors`,
 :mod:`models.cli.simulate`, :mod:`models.cli.report`, :mod:`models.cli.assurance`,
-:mod:`models.cli.oc`) and imports what it needs when it
+:mod:`models.cli.oc`, :mod:`models.cli.sbc`) and imports what it needs when it
 runs, so ``reanalysis --help`` starts quickly. User mistakes (bad counts, bad priors,
 unknown names, malformed files) print one line ``reanalysis: error: <field> <what is
 wrong and what is allowed>`` and exit with status 2, without a traceback.
@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
-from models.cli import assurance, fit, oc, priors, report, simulate
+from models.cli import assurance, fit, oc, priors, report, sbc, simulate
 from models.core.errors import InputError
 from models.core.paths import DEFAULT_PRIORS_FILE, TRIAL_COUNTS_FILE
 from models.exact.errors import NumericalError
@@ -125,6 +125,27 @@ def _add_planning(commands: "argparse._SubParsersAction[OneLineParser]") -> None
     fixed.set_defaults(func=oc.run)
 
 
+def _add_sbc(commands: "argparse._SubParsersAction[OneLineParser]") -> None:
+    calibration = commands.add_parser(
+        "sbc", help="simulation-based calibration of the sampled models (about 10 minutes)")
+    calibration.add_argument("--model", choices=["interaction", "aggregate", "all"],
+                             default="all", help="which sampled model (default: all)")
+    calibration.add_argument("--prior", action="append", metavar="NAME",
+                             help="a prior to check (repeatable; default: reference and "
+                             "skeptical for the interaction model, reference for the "
+                             "aggregate model)")
+    calibration.add_argument("--replicates", default=None, metavar="N",
+                             help="replicates per model and prior (default 500)")
+    calibration.add_argument("--priors", default=str(DEFAULT_PRIORS_FILE),
+                             help="priors YAML file")
+    calibration.add_argument("--out", default=None,
+                             help="JSON file to write (default reports/_output/sbc.json; "
+                             "the figure goes beside it as .png)")
+    calibration.add_argument("--json", action="store_true",
+                             help="print the results as JSON (without the ranks)")
+    calibration.set_defaults(func=sbc.run)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The ``reanalysis`` parser; each verb's ``func`` runs it."""
     parser = OneLineParser(
@@ -151,6 +172,7 @@ def build_parser() -> argparse.ArgumentParser:
     rendering.add_argument("--force", action="store_true",
                            help="render even when the report is up to date")
     rendering.set_defaults(func=report.run)
+    _add_sbc(commands)
     return parser
 
 

@@ -13,6 +13,8 @@ DEFAULT_PRIORS_FILE = DATA_DIR / "priors.yml"
 SIMULATED_IPD_FILE = DATA_DIR / "simulated_ipd.csv"
 SIMULATED_IPD_TRUTH_FILE = DATA_DIR / "simulated_ipd_truth.json"
 REPORT_SOURCE = REPORTS_DIR / "reanalysis.qmd"
+SBC_FILE = OUTPUT_DIR / "sbc.json"
+"""Simulation-based calibration results (``make sbc``), shown in the report's appendix."""
 
 
 def resolve_input(path: str | Path) -> Path:

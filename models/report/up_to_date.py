@@ -7,6 +7,7 @@ change the page, each identified by its SHA-256, plus the renderer and its versi
 - the report source (``reports/reanalysis.qmd``, ``reports/_quarto.yml``, ``reports/assets/*``);
 - the package source (``models/**/*.py``: what the report imports and computes with);
 - the trial file, the priors file and the trial's individual-data file (``trial.ipd.path``);
+- the simulation-based calibration results (``reports/_output/sbc.json``) when they exist;
 - the lock file (``requirements.lock``) and ``pyproject.toml``, and the installed versions of
   the packages that make the numbers and the page (:data:`models.core.provenance.PACKAGES`);
 - the renderer: Quarto and its version (``quarto --version``), or the fallback with the
@@ -28,7 +29,7 @@ from importlib import metadata
 from pathlib import Path
 
 from models.core.atomic import write_text_atomically
-from models.core.paths import REPORT_SOURCE, ROOT
+from models.core.paths import REPORT_SOURCE, ROOT, SBC_FILE
 from models.core.provenance import PACKAGES, file_sha256, package_versions
 
 RECORD_SCHEMA = 1
@@ -105,6 +106,9 @@ def report_inputs(priors_file: Path, trial_file: Path, *, root: Path | None = No
     trial = load_trial(trial_file)
     if trial.ipd is not None:
         files["individual-data file"] = trial.ipd.path
+    sbc = root / SBC_FILE.relative_to(ROOT)
+    if sbc.is_file():
+        files["SBC results"] = sbc
     return ReportInputs(files=files, renderer=renderer_identity(),
                         versions=package_versions(PACKAGES))
 
