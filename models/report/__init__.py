@@ -8,7 +8,9 @@
 - ``explorer``: the interactive prior explorer (HTML and embedded JavaScript);
 - ``provenance``: the "reproduce this report" box;
 - ``build``: ``make_report`` (validate inputs, then render); ``render/``: Quarto or the fallback;
-- ``up_to_date``: whether the report was rendered from exactly today's inputs.
+- ``up_to_date``: whether the report was rendered from exactly today's inputs;
+- ``sbc_view``: the appendix's simulation-based calibration (figure and sentences, read
+  from ``reports/_output/sbc.json``).
 
 May import: every lower layer (``core``, ``data``, ``exact``, ``priors``, ``mcmc``,
 ``sensitivity``, ``simulation``).

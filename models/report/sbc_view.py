@@ -20,10 +20,11 @@ from models.core.paths import SBC_FILE
 from models.priors.prior_set import PriorSet
 from models.report.figures import MAX_WIDTH, label_text
 from models.simulation.sbc_files import SbcRun, read_sbc
-from models.simulation.sbc_ranks import EcdfDifference, ecdf_difference
+from models.simulation.sbc_ranks import BAND_PROB, FAMILY_ALPHA, EcdfDifference, ecdf_difference
 from models.simulation.sbc_summary import CaseCalibration, pit_values, verdict
 
-MODEL_NAMES = {"interaction": "hs-CRP interaction model", "aggregate": "aggregate logistic model"}
+MODEL_NAMES = {"interaction": "interaction model (treatment x hs-CRP)",
+               "aggregate": "aggregate logistic model"}
 FAIL_COLOR = "#c0392b"
 LINE_COLOR = "#1f4e79"
 BAND_COLOR = "#d9d9d9"
@@ -60,6 +61,11 @@ class SbcPanel:
     calibrated: bool
 
 
+def band_probability() -> str:
+    """The simultaneous band's coverage, as the figure draws it (e.g. ``0.95``)."""
+    return f"{BAND_PROB:g}"
+
+
 def case_title(case: CaseCalibration) -> str:
     """``"hs-CRP interaction model, reference prior"`` (the prior's name as in its file)."""
     return f"{MODEL_NAMES.get(case.model, case.model)}, {case.prior_name} prior"
@@ -80,10 +86,16 @@ def sbc_figure(run: SbcRun) -> Figure:
     case, a panel per quantity; a failing quantity is drawn and labelled in red."""
     panels = sbc_curves(run)
     columns = max((len(row) for row in panels), default=1)
-    fig, axes = plt.subplots(len(panels), columns, squeeze=False, sharex=True,
-                             figsize=(MAX_WIDTH, 0.6 + 1.95 * len(panels)))
-    for row, ax_row in zip(panels, axes, strict=True):
-        for column, ax in enumerate(ax_row):
+    limit = max((float(np.max(np.abs(np.concatenate([p.curve.lower, p.curve.upper,
+                                                      p.curve.difference]))))
+                 for row in panels for p in row), default=0.1)
+    fig = plt.figure(figsize=(MAX_WIDTH, 2.4 * max(1, len(panels))), layout="constrained")
+    rows = fig.subfigures(max(1, len(panels)), 1, squeeze=False)[:, 0]
+    for row, subfigure in zip(panels, rows, strict=False):
+        subfigure.suptitle(fmt.upper_first(label_text(row[0].row_label, 70)), x=0.01,
+                           ha="left", fontsize=10, fontweight="bold")
+        axes = subfigure.subplots(1, columns, sharex=True, sharey=True, squeeze=False)[0]
+        for column, ax in enumerate(axes):
             if column >= len(row):
                 ax.set_visible(False)
                 continue
@@ -98,20 +110,13 @@ def sbc_figure(run: SbcRun) -> Figure:
             verdict_text = f"p = {fmt.number(panel.p_value, '.3f')}"
             if not panel.calibrated:
                 verdict_text += "\nNOT UNIFORM"
-            ax.text(0.03, 0.95, verdict_text, transform=ax.transAxes, va="top", ha="left",
+            ax.text(0.03, 0.97, verdict_text, transform=ax.transAxes, va="top", ha="left",
                     fontsize=9, color=color)
-            ax.set_xticks([0, 0.5, 1])
+            ax.set_xticks([0, 0.5, 1], labels=["0", "0.5", "1"])
             ax.tick_params(labelsize=9)
-            limit = max(float(np.max(np.abs(curve.upper))), float(np.max(np.abs(curve.lower))),
-                        float(np.max(np.abs(curve.difference))))
-            ax.set_ylim(-1.25 * limit, 1.25 * limit)
-        ax_row[0].set_ylabel("ECDF - uniform", fontsize=9)
-        ax_row[0].annotate(label_text(row[0].row_label, 60), xy=(0, 1.22),
-                           xycoords="axes fraction", fontsize=10, fontweight="bold",
-                           ha="left", va="bottom")
-    for ax in axes[-1]:
-        ax.set_xlabel("Fractional rank", fontsize=9)
-    fig.tight_layout(h_pad=2.2)
+            ax.set_ylim(-1.35 * limit, 1.35 * limit)
+            ax.set_xlabel("Fractional rank", fontsize=9)
+        axes[0].set_ylabel("ECDF - uniform", fontsize=9)
     return fig
 
 
@@ -178,11 +183,13 @@ def sbc_reading(results: SbcResults, priors: PriorSet | None) -> str:
                 "`make report` shows its figure and verdict in this section.")
     run = results.run
     result = verdict(run.cases)
-    summary = ("Every rank distribution is consistent with uniform at the family-wise 5% "
-               f"level ({result.tests} tests, each at {fmt.number(result.level, '.2g')})."
+    family = fmt.percent(FAMILY_ALPHA)
+    summary = ("Every rank distribution is consistent with uniform at the family-wise "
+               f"{family} level ({result.tests} tests, each at "
+               f"{fmt.number(result.level, '.2g')})."
                if result.calibrated else
                f"**Calibration failed** for {len(result.failures)} of {result.tests} "
-               "quantities at the family-wise 5% level (each test at "
+               f"quantities at the family-wise {family} level (each test at "
                f"{fmt.number(result.level, '.2g')}).")
     lines = [summary, ""]
     lines += [f"- {case_sentence(case, run, priors)}" for case in run.cases]
