@@ -15,7 +15,13 @@ from pathlib import Path
 import pytest
 
 from models.cli.main import main
-from models.core.paths import DEFAULT_PRIORS_FILE, ROOT, SIMULATED_IPD_FILE, TRIAL_COUNTS_FILE
+from models.core.paths import (
+    DEFAULT_PRIORS_FILE,
+    ROOT,
+    SBC_FILE,
+    SIMULATED_IPD_FILE,
+    TRIAL_COUNTS_FILE,
+)
 from models.report import up_to_date
 from models.report.render import pipeline
 from models.report.up_to_date import record_path, report_inputs
@@ -67,6 +73,13 @@ class Project:
         return self.output.read_text()
 
 
+def _sbc_file(root: Path) -> Path:
+    """Where ``make sbc`` writes its results in the stand-in project."""
+    path = root / SBC_FILE.relative_to(ROOT)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path
+
+
 def _append(path: Path, text: str = "\n# edited\n") -> None:
     with path.open("a") as handle:
         handle.write(text)
@@ -86,6 +99,7 @@ CHANGES: dict[str, Callable[[Project], None]] = {
     "priors file": lambda p: _append(p.priors),
     "individual-data file": lambda p: _append(p.root / "data" / SIMULATED_IPD_FILE.name,
                                               "\n"),
+    "SBC results written": lambda p: _sbc_file(p.root).write_text("{}\n"),
     "renderer version": lambda p: setattr(p, "renderer", "fallback: stand-in 1.1"),
     "package version": lambda p: p.versions.update(pymc="6.4.1"),
     "report edited by hand": lambda p: _append(p.output, "<!-- edited -->"),

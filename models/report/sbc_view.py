@@ -120,6 +120,11 @@ def sbc_figure(run: SbcRun) -> Figure:
     return fig
 
 
+def sbc_figure_if_run(results: SbcResults) -> Figure | None:
+    """:func:`sbc_figure` of the run, or ``None`` (no figure) when there is none."""
+    return sbc_figure(results.run) if results.run is not None else None
+
+
 def _label(name: str, priors: PriorSet | None) -> str:
     """The prior's label from today's priors file (escaped), else its name (escaped)."""
     if priors is not None and name in priors.names:

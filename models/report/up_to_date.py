@@ -28,8 +28,9 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
+from models.core import paths
 from models.core.atomic import write_text_atomically
-from models.core.paths import REPORT_SOURCE, ROOT, SBC_FILE
+from models.core.paths import REPORT_SOURCE, ROOT
 from models.core.provenance import PACKAGES, file_sha256, package_versions
 
 RECORD_SCHEMA = 1
@@ -106,7 +107,7 @@ def report_inputs(priors_file: Path, trial_file: Path, *, root: Path | None = No
     trial = load_trial(trial_file)
     if trial.ipd is not None:
         files["individual-data file"] = trial.ipd.path
-    sbc = root / SBC_FILE.relative_to(ROOT)
+    sbc = root / paths.SBC_FILE.relative_to(paths.ROOT)
     if sbc.is_file():
         files["SBC results"] = sbc
     return ReportInputs(files=files, renderer=renderer_identity(),
