@@ -5,6 +5,7 @@ command line, and (slow) proof that the machinery detects a mis-specified fit.""
 import dataclasses
 import json
 import math
+import os
 from pathlib import Path
 
 import numpy as np
@@ -195,6 +196,9 @@ def test_file_round_trip(tmp_path, skeptical):
     assert flags == [True, True, True, True, True, False]
     back = read_sbc(path)
     assert back == run
+    umask = os.umask(0)
+    os.umask(umask)
+    assert path.stat().st_mode & 0o777 == 0o666 & ~umask  # a user's file, not a private temp
 
 
 @pytest.mark.parametrize(("edit", "field"), [

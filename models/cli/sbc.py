@@ -106,7 +106,7 @@ def summary_lines(document: dict[str, Any]) -> list[str]:
 def run(args: argparse.Namespace) -> None:
     """Check the arguments, run the cases, write the JSON and the figure, print a summary."""
     from models.cli.output import output_file
-    from models.core.atomic import replacing
+    from models.core.atomic import replacing, with_default_mode
     from models.core.paths import OUTPUT_DIR, resolve_input
     from models.report.sbc_view import sbc_figure
     from models.simulation.sbc_files import write_sbc
@@ -119,6 +119,7 @@ def run(args: argparse.Namespace) -> None:
     figure = sbc_figure(sbc_run)
     with replacing(figure_path) as temporary:
         figure.savefig(temporary, format="png", dpi=110, bbox_inches="tight")
+        with_default_mode(temporary)
     if args.json:
         for case in document["cases"]:
             for q in case["quantities"]:

@@ -75,6 +75,14 @@ def replacing(path: Path) -> Iterator[Path]:
         Path(temporary).unlink(missing_ok=True)
 
 
+def with_default_mode(path: Path) -> None:
+    """Give ``path`` the permissions a new file gets from ``open`` (0666 less the umask):
+    temporaries are created private (0600), which suits caches but not a user's output."""
+    umask = os.umask(0)
+    os.umask(umask)
+    path.chmod(0o666 & ~umask)
+
+
 def write_text_atomically(text: str, path: Path) -> None:
     """Write UTF-8 ``text`` to ``path`` atomically (byte-exact: no newline translation)."""
     with replacing(path) as temporary:

@@ -199,5 +199,5 @@ def sbc_reading(results: SbcResults, priors: PriorSet | None) -> str:
     lines = [summary, ""]
     lines += [f"- {case_sentence(case, run, priors)}" for case in run.cases]
     lines += ["", f"Run on {fmt.markdown_text(run.created_utc[:10])} at commit "
-              f"{fmt.code_span(run.git_commit[:12])} in {run.run_seconds / 60:.0f} minutes."]
+              f"{fmt.code_span(run.git_commit[:12])}."]
     return "\n".join(lines)

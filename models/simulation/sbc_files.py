@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from models.core.atomic import replacing
+from models.core.atomic import replacing, with_default_mode
 from models.core.errors import InputError
 from models.simulation.sbc_ranks import FAMILY_ALPHA, UNIFORMITY_TEST_NAME
 from models.simulation.sbc_summary import CaseCalibration, QuantityCalibration, verdict
@@ -93,6 +93,7 @@ def write_sbc(path: Path, run: SbcRun) -> dict[str, Any]:
     path.parent.mkdir(parents=True, exist_ok=True)
     with replacing(path) as temporary:
         temporary.write_text(json.dumps(document, indent=1, allow_nan=True) + "\n")
+        with_default_mode(temporary)
     return document
 
 
