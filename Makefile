@@ -36,7 +36,7 @@ $(STAMP): requirements.lock pyproject.toml
 	"$(PY)" -m models.report.render --install-kernel
 	@touch "$(STAMP)"
 
-.PHONY: help setup report test test-slow lint data study sbc bench lock clean
+.PHONY: help setup report slides test test-slow lint data study sbc bench lock clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
@@ -45,6 +45,9 @@ setup: $(STAMP) ## create .venv and install the pinned environment (automatic fo
 
 report: $(STAMP) ## render the HTML report unless up to date (PRIORS=, TRIAL=; FORCE=1 always renders)
 	@"$(PY)" -m models report --priors "$(PRIORS)" --trial "$(TRIAL)" $(if $(filter-out 0,$(FORCE)),--force)
+
+slides: $(STAMP) ## render the teaching slides, one offline HTML deck (PRIORS=, TRIAL=)
+	@"$(PY)" -m models slides --priors "$(PRIORS)" --trial "$(TRIAL)"
 
 test: $(STAMP) ## the linter, the type checker and the fast test suite (about a minute)
 	"$(PY)" -m ruff check models tests benchmarks

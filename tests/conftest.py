@@ -29,6 +29,7 @@ SLOW_FIXTURES = frozenset({
     "eolia_html", "andromeda_html", "explorer_page", "standalone_page", "report_at",
     "previous_report", "rendered", "example_fit", "aggregate_fits", "ipd_fit", "large_fit",
     "fits", "cheap_results", "shipped_parts",
+    "rendered_slides", "slides_page",  # the teaching deck: a render, the browser
 })
 """Fixtures that render the report, build every result, open a browser or sample at the
 report's own settings: a test using one belongs to the slow suite (``make test-slow``)."""

@@ -11,7 +11,10 @@ tests open pages in headless Chromium through Playwright, offline:
 
 The explorer's numbers (probabilities, quantiles and the densities of its chart) must equal
 the Python reference, :class:`models.exact.beta_contrast.BetaContrast`, for every named
-prior in the file and every outcome.
+prior in the file and every outcome; those of its primary-model panel (the aggregate
+logistic model) must equal :class:`models.exact.logistic_posterior.LogisticPosterior` and
+the prior statements of :func:`models.priors.statements.implied_statements`. Its
+copy-as-YAML button must give an entry that the project's own validator accepts.
 """
 
 from __future__ import annotations
@@ -23,14 +26,19 @@ from typing import Any
 
 import numpy as np
 import pytest
+import yaml
 from conftest import LOCAL_SCHEMES, PageLog
 
-from models.core.distributions import BetaBinomialPrior, BetaPrior
+from models.cli.main import main
+from models.core.distributions import BetaBinomialPrior, BetaPrior, NormalPrior
+from models.core.paths import DATA_DIR, DEFAULT_PRIORS_FILE
 from models.data.trial import Trial
 from models.exact.beta_binomial import posterior
 from models.exact.beta_contrast import BetaContrast
+from models.exact.logistic_posterior import LogisticPosterior
 from models.priors.prior_set import PriorSet
 from models.priors.priors_file import load_priors
+from models.priors.statements import implied_statements
 from models.report.explorer import explorer_data, explorer_html
 from models.report.figures import prior_colors
 
@@ -364,9 +372,7 @@ def test_report_images_load_and_have_alt_text(rendered_report, open_page):
 def test_fewer_is_better_outcome_reads_out_fewer_events(tmp_path: Path, open_page):
     """For a mortality outcome (direction lower) the explorer's P(benefit) is P(ARD < 0) and
     its 10-point read-out P(ARD < -0.10), labelled so, equal to BetaContrast's."""
-    from models.core.paths import DATA_DIR
     from models.data.trial import load_trial
-    from models.priors.priors_file import load_priors
 
     trial = load_trial(DATA_DIR / "examples" / "eolia_mortality.yml")
     priors = load_priors(DATA_DIR / "examples" / "eolia_priors.yml")
@@ -392,4 +398,293 @@ def test_fewer_is_better_outcome_reads_out_fewer_events(tmp_path: Path, open_pag
     label = page.eval_on_selector(f'{EXPLORER} [data-testid="p-ard-10-label"]',
                                   "node => node.textContent")
     assert label == "P(risk difference < \u221210 points)"
+    _assert_clean(log)
+
+
+# --------------------------------------------------------------------------- primary model
+
+LOGISTIC_TOLERANCE = 1e-5
+"""JS vs Python for the logistic panel: probabilities, ARD quantiles (proportion scale) and
+log-OR quantiles (both integrate to about 1e-7; Python states 1e-6)."""
+LOGISTIC_READOUTS = ["lg-prior-design", "lg-prior-harm", "lg-p-benefit", "lg-p-ard-10",
+                     "lg-or-median", "lg-or-lower", "lg-or-upper", "lg-ard-median",
+                     "lg-ard-lower", "lg-ard-upper"]
+
+
+def test_fragment_embeds_logistic_priors_and_design_effect(fragment: str,
+                                                           researcher_priors: PriorSet):
+    data = _embedded_data(fragment)
+    assert researcher_priors.calibration is not None
+    assert data["calibration"] == {
+        "design_odds_ratio": researcher_priors.calibration.design_odds_ratio}
+    embedded = {prior["name"]: prior for prior in data["priors"]}
+    for name, prior in _single_beta_priors(researcher_priors).items():
+        for term in ("intercept", "treatment", "biomarker", "interaction"):
+            normal = getattr(prior.logistic, term)
+            assert embedded[name]["logistic"][term] == {"mean": normal.mean, "sd": normal.sd}
+    assert 'data-testid="logistic-panel"' in fragment and 'data-testid="copy-yaml"' in fragment
+
+
+def _logistic_readouts(page: Any) -> dict[str, str]:
+    """The logistic panel's displayed numbers, keyed by data-testid."""
+    return page.eval_on_selector(
+        EXPLORER,
+        """(root, ids) => Object.fromEntries(ids.map(id => [
+            id, root.querySelector(`[data-testid="${id}"]`).textContent]))""",
+        LOGISTIC_READOUTS,
+    )
+
+
+def _logistic_exact(intercept: NormalPrior, log_or: NormalPrior, outcome: Any,
+                    priors: PriorSet, prior_name: str) -> dict[str, float]:
+    """The logistic panel's numbers from the Python references."""
+    exact = LogisticPosterior(outcome, intercept, log_or)
+    odds_ratio, ard = exact.interval("or"), exact.interval("ard")
+    statements = implied_statements(priors.priors[prior_name], priors.calibration,
+                                    outcome.direction)
+    return {"pBenefit": exact.p_benefit(), "pArdAbove10": exact.p_benefit_greater(0.1),
+            "orMedian": odds_ratio.median, "orLower": odds_ratio.lower,
+            "orUpper": odds_ratio.upper, "ardMedian": ard.median, "ardLower": ard.lower,
+            "ardUpper": ard.upper,
+            "priorPBeyondDesign": statements["logistic_p_beyond_design"],
+            "priorPHarm": 1.0 - statements["logistic_p_benefit"]}
+
+
+def _logistic_gaps(js: dict[str, float], exact: dict[str, float]) -> list[str]:
+    """Disagreements beyond LOGISTIC_TOLERANCE (odds ratios compared on the log scale)."""
+    problems = []
+    for key, value in exact.items():
+        gap = (abs(np.log(js[key]) - np.log(value)) if key.startswith("or")
+               else abs(js[key] - value))
+        if gap > LOGISTIC_TOLERANCE:
+            problems.append(f"{key}: JS {js[key]:.8f} vs Python {value:.8f}")
+    return problems
+
+
+def _logistic_shown_gaps(shown: dict[str, str], exact: dict[str, float]) -> list[str]:
+    """Displayed readouts that are not the Python value at the shown precision."""
+    checks = [("lg-prior-design", exact["priorPBeyondDesign"], 3),
+              ("lg-prior-harm", exact["priorPHarm"], 3),
+              ("lg-p-benefit", exact["pBenefit"], 3), ("lg-p-ard-10", exact["pArdAbove10"], 3),
+              ("lg-or-median", exact["orMedian"], 2), ("lg-or-lower", exact["orLower"], 2),
+              ("lg-or-upper", exact["orUpper"], 2),
+              ("lg-ard-median", 100 * exact["ardMedian"], 1),
+              ("lg-ard-lower", 100 * exact["ardLower"], 1),
+              ("lg-ard-upper", 100 * exact["ardUpper"], 1)]
+    return [f"shows {testid}={shown[testid]}, Python {value:.5f}"
+            for testid, value, decimals in checks
+            if not _agrees_at_shown_precision(shown[testid], value, decimals)]
+
+
+def _check_logistic_panel(page: Any, trial: Trial, priors: PriorSet) -> list[str]:
+    """computeLogistic and the displayed readouts against Python, for every named prior
+    (the presets) and outcome; prints the slowest update (speed is for benchmarks)."""
+    problems = []
+    slowest = 0.0
+    for name, prior in _single_beta_priors(priors).items():
+        lg = prior.logistic
+        for outcome in trial.outcomes.values():
+            where = f"{name}/{outcome.name}"
+            exact = _logistic_exact(lg.intercept, lg.treatment, outcome, priors, name)
+            js = page.evaluate("args => window.priorExplorer.computeLogistic(...args)",
+                               [outcome.name, lg.intercept.mean, lg.intercept.sd,
+                                lg.treatment.mean, lg.treatment.sd])
+            problems += [f"{where} computeLogistic(): {p}" for p in _logistic_gaps(js, exact)]
+            page.select_option(f'{EXPLORER} [data-testid="outcome-select"]', outcome.name)
+            page.select_option(f'{EXPLORER} [data-testid="prior-select"]', name)
+            problems += [f"{where} {p}" for p in
+                         _logistic_shown_gaps(_logistic_readouts(page), exact)]
+            slowest = max(slowest, float(page.get_attribute(EXPLORER,
+                                                            "data-logistic-update-ms")))
+    print(f"slowest logistic update: {slowest:.1f} ms")
+    return problems
+
+
+def test_logistic_panel_matches_python_for_every_named_prior(explorer_page, trial: Trial,
+                                                             researcher_priors: PriorSet):
+    """Every preset: the primary model's prior statements and exact posterior in the page
+    equal Python's (LogisticPosterior; implied_statements) for every outcome."""
+    page, log = explorer_page
+    problems = _check_logistic_panel(page, trial, researcher_priors)
+    assert not problems, "\n".join(problems)
+    _assert_clean(log)
+
+
+def test_logistic_sliders_change_the_readouts(explorer_page, trial: Trial,
+                                              researcher_priors: PriorSet):
+    """Moving the log-OR mean up raises P(benefit) and lowers the prior P(harm); moving the
+    control log-odds prior changes the posterior; the custom prior still gives Python's
+    exact answer; the Beta panel's numbers do not move."""
+    page, log = explorer_page
+    page.select_option(f'{EXPLORER} [data-testid="outcome-select"]', "remission")
+    page.select_option(f'{EXPLORER} [data-testid="prior-select"]', "skeptical")
+    before, beta_before = _logistic_readouts(page), _readouts(page)
+
+    page.locator(f'{EXPLORER} [data-testid="lg-treatment-mean"]').focus()
+    for _ in range(20):
+        page.keyboard.press("ArrowRight")  # log-OR prior mean up by 0.2
+    after = _logistic_readouts(page)
+    assert float(after["lg-p-benefit"]) > float(before["lg-p-benefit"]), (before, after)
+    assert float(after["lg-prior-harm"]) < float(before["lg-prior-harm"]), (before, after)
+    assert page.input_value(f'{EXPLORER} [data-testid="prior-select"]') == "custom"
+    assert _readouts(page) == beta_before
+
+    page.eval_on_selector(
+        f'{EXPLORER} [data-testid="lg-intercept-sd"]',
+        """slider => { slider.value = String(Number(slider.max));
+                       slider.dispatchEvent(new Event("input", {bubbles: true})); }""",
+    )
+    widened = _logistic_readouts(page)
+    assert widened["lg-p-benefit"] != after["lg-p-benefit"]
+    assert widened["lg-prior-harm"] == after["lg-prior-harm"]  # the log-OR prior is unchanged
+
+    state = page.evaluate("() => window.priorExplorer.instances[0].state()")["logistic"]
+    intercept = NormalPrior(state["intercept"]["mean"], state["intercept"]["sd"])
+    log_or = NormalPrior(state["treatment"]["mean"], state["treatment"]["sd"])
+    skeptical = researcher_priors.priors["skeptical"].logistic.treatment
+    assert log_or.mean == pytest.approx(skeptical.mean + 0.2, abs=0.011)
+    exact = LogisticPosterior(trial.outcome("remission"), intercept, log_or)
+    assert _agrees_at_shown_precision(widened["lg-p-benefit"], exact.p_benefit(), 3)
+    assert _agrees_at_shown_precision(widened["lg-or-median"], exact.interval("or").median, 2)
+    _assert_clean(log)
+
+
+def test_logistic_controls_are_labelled_and_announced(explorer_page):
+    page, _ = explorer_page
+    live = page.get_attribute(f'{EXPLORER} [data-testid="lg-readouts"]', "aria-live")
+    assert live == "polite"
+    for testid in ("lg-treatment-mean", "lg-treatment-sd", "lg-intercept-mean",
+                   "lg-intercept-sd", "copy-yaml-text"):
+        label = page.eval_on_selector(
+            f'{EXPLORER} [data-testid="{testid}"]',
+            "c => c.labels && c.labels.length ? c.labels[0].textContent : ''")
+        assert label.strip(), testid
+    valuetext = page.get_attribute(f'{EXPLORER} [data-testid="lg-treatment-mean"]',
+                                   "aria-valuetext")
+    assert valuetext and "OR" in valuetext
+
+
+def test_fewer_is_better_outcome_logistic_panel(tmp_path: Path, open_page):
+    """For a mortality outcome (direction lower) the logistic panel's P(benefit) is
+    P(OR < 1), its 10-point read-out P(ARD < -0.10) and its design statement P(OR < design
+    OR), equal to Python's, for every preset."""
+    from models.data.trial import load_trial
+
+    trial = load_trial(DATA_DIR / "examples" / "eolia_mortality.yml")
+    priors = load_priors(DATA_DIR / "examples" / "eolia_priors.yml")
+    path = tmp_path / "explorer.html"
+    path.write_text('<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>x'
+                    f"</title></head><body>\n{explorer_html(trial, priors)}\n</body></html>\n",
+                    encoding="utf-8")
+    page, log = open_page(path)
+    page.wait_for_selector(f'{EXPLORER}[data-ready="true"]')
+    problems = _check_logistic_panel(page, trial, priors)
+    assert not problems, "\n".join(problems)
+    labels = page.eval_on_selector(
+        EXPLORER, """root => ["lg-p-ard-10-label", "lg-prior-harm-label",
+                              "lg-prior-design-label"].map(
+            id => root.querySelector(`[data-testid="${id}"]`).textContent)""")
+    assert labels[0] == "P(risk difference < \u221210 points)"
+    assert labels[1] == "Prior P(OR > 1)" and labels[2].startswith("Prior P(OR < 0.44")
+    _assert_clean(log)
+
+
+# --------------------------------------------------------------------------- copy as YAML
+
+SPY_CLIPBOARD = """() => {
+    window.__copied = [];
+    const write = (text) => { window.__copied.push(text); return Promise.resolve(); };
+    Object.defineProperty(navigator, "clipboard", {value: {writeText: write},
+                                                   configurable: true});
+}"""
+"""Replace the clipboard with a recorder (headless Chromium's own needs a permission)."""
+
+REFUSE_CLIPBOARD = """() => {
+    const refuse = () => Promise.reject(new Error("denied"));
+    Object.defineProperty(navigator, "clipboard", {value: {writeText: refuse},
+                                                   configurable: true});
+}"""
+
+
+def _copied_text(page: Any) -> str:
+    """The copied YAML: what reached the clipboard or, failing that, the fallback box."""
+    page.click(f'{EXPLORER} [data-testid="copy-yaml"]')
+    page.wait_for_function(
+        """() => (window.__copied && window.__copied.length) ||
+                 !document.querySelector('[data-testid="copy-fallback"]').hidden""")
+    copied = page.evaluate("() => (window.__copied || []).slice(-1)[0] || ''")
+    if copied:
+        return copied
+    return page.input_value(f'{EXPLORER} [data-testid="copy-yaml-text"]')
+
+
+def _paste_and_validate(text: str, name: str, path: Path,
+                        capsys: pytest.CaptureFixture[str]) -> dict[str, Any]:
+    """Paste ``text`` under ``priors:`` of the shipped file with its placeholder renamed,
+    run ``reanalysis priors --priors FILE`` and return the parsed entry."""
+    assert text.startswith("  my_prior:\n"), text[:40]
+    shipped = Path(DEFAULT_PRIORS_FILE).read_text(encoding="utf-8")
+    path.write_text(shipped.rstrip("\n") + "\n" + text.replace("my_prior:", f"{name}:", 1),
+                    encoding="utf-8")
+    capsys.readouterr()
+    status = main(["priors", "--priors", str(path)])
+    out, err = capsys.readouterr()
+    assert status == 0, err
+    assert f"\n{name}: My prior" in out
+    return yaml.safe_load(path.read_text(encoding="utf-8"))["priors"][name]
+
+
+def test_copy_as_yaml_round_trips_through_the_validator(explorer_page, tmp_path: Path,
+                                                        capsys, researcher_priors: PriorSet):
+    """Custom sliders in both panels, copied, pasted into a priors file and read by the
+    project's validator: exit 0, and every number survives (the moved ones to the six
+    significant digits written; biomarker and interaction are the chosen preset's)."""
+    page, log = explorer_page
+    page.select_option(f'{EXPLORER} [data-testid="prior-select"]', "enthusiastic")
+    controller = "window.priorExplorer.instances[0]"
+    page.evaluate(f"() => {controller}.setArm('treatment', 3.123456789, 0.04567891)")
+    page.evaluate(f"() => {controller}.setLogistic('treatment', -0.0001234567, 1.23456789)")
+    page.evaluate(f"() => {controller}.setLogistic('intercept', -2.5, 0.75)")
+    state = page.evaluate(f"() => {controller}.state()")
+    page.evaluate(SPY_CLIPBOARD)
+    entry = _paste_and_validate(_copied_text(page), "teaching_copy",
+                                tmp_path / "priors.yml", capsys)
+    loaded = load_priors(tmp_path / "priors.yml").priors["teaching_copy"]
+    for arm in ("treatment", "control"):
+        for key in ("alpha", "beta"):
+            assert entry["beta_binomial"][arm][key] == pytest.approx(
+                state["arms"][arm][key], rel=1e-5)
+    for term in ("intercept", "treatment", "biomarker", "interaction"):
+        for key in ("mean", "sd"):
+            assert entry["logistic"][term][key] == pytest.approx(
+                state["logistic"][term][key], rel=1e-5, abs=1e-12)
+    enthusiastic = researcher_priors.priors["enthusiastic"].logistic
+    assert loaded.logistic.biomarker == enthusiastic.biomarker
+    assert loaded.logistic.interaction == enthusiastic.interaction
+    assert loaded.logistic.intercept == NormalPrior(-2.5, 0.75)
+    assert page.is_hidden(f'{EXPLORER} [data-testid="copy-fallback"]')
+    assert "Copied" in page.text_content(f'{EXPLORER} [data-testid="copy-status"]')
+    _assert_clean(log)
+
+
+def test_copy_as_yaml_falls_back_to_a_selected_box(explorer_page, tmp_path: Path, capsys,
+                                                   researcher_priors: PriorSet):
+    """Where the clipboard refuses, the entry appears selected in a read-only box, and it
+    validates too (a named preset: its numbers exactly)."""
+    page, log = explorer_page
+    page.select_option(f'{EXPLORER} [data-testid="prior-select"]', "skeptical")
+    page.evaluate(REFUSE_CLIPBOARD)
+    text = _copied_text(page)
+    box = f'{EXPLORER} [data-testid="copy-yaml-text"]'
+    assert page.is_visible(box) and page.get_attribute(box, "readonly") is not None
+    selected = page.eval_on_selector(box, "area => area.value.slice(area.selectionStart, "
+                                          "area.selectionEnd)")
+    assert selected == text
+    loaded = _paste_and_validate(text, "copied_skeptical", tmp_path / "priors.yml", capsys)
+    skeptical = researcher_priors.priors["skeptical"]
+    assert loaded["logistic"]["treatment"] == {"mean": skeptical.logistic.treatment.mean,
+                                               "sd": skeptical.logistic.treatment.sd}
+    assert loaded["beta_binomial"]["control"] == {
+        "alpha": skeptical.beta_binomial.control.alpha,
+        "beta": skeptical.beta_binomial.control.beta}
     _assert_clean(log)

@@ -2,8 +2,8 @@
 
 Each verb lives in its own module (:mod:`models.cli.fit`, :mod:`models.cli.priors`,
 :mod:`models.cli.simulate`, :mod:`models.cli.report`, :mod:`models.cli.assurance`,
-:mod:`models.cli.oc`, :mod:`models.cli.sbc`) and imports what it needs when it
-runs, so ``reanalysis --help`` starts quickly. User mistakes (bad counts, bad priors,
+:mod:`models.cli.oc`, :mod:`models.cli.sbc`, :mod:`models.cli.slides`) and imports what it
+needs when it runs, so ``reanalysis --help`` starts quickly. User mistakes (bad counts, bad priors,
 unknown names, malformed files) print one line ``reanalysis: error: <field> <what is
 wrong and what is allowed>`` and exit with status 2, without a traceback.
 """
@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
-from models.cli import assurance, fit, oc, priors, report, sbc, simulate
+from models.cli import assurance, fit, oc, priors, report, sbc, simulate, slides
 from models.core.errors import InputError
 from models.core.paths import DEFAULT_PRIORS_FILE, TRIAL_COUNTS_FILE
 from models.exact.errors import NumericalError
@@ -172,6 +172,13 @@ def build_parser() -> argparse.ArgumentParser:
     rendering.add_argument("--force", action="store_true",
                            help="render even when the report is up to date")
     rendering.set_defaults(func=report.run)
+
+    deck = commands.add_parser("slides", help="render the teaching slides (one HTML deck)")
+    deck.add_argument("--priors", default=str(DEFAULT_PRIORS_FILE), help="priors YAML file")
+    deck.add_argument("--trial", default=str(TRIAL_COUNTS_FILE),
+                      help="trial YAML file (counts or published estimates per outcome)")
+    deck.add_argument("--output", default=None, help="HTML file to write")
+    deck.set_defaults(func=slides.run)
     _add_sbc(commands)
     return parser
 

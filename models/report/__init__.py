@@ -9,6 +9,8 @@
 - ``provenance``: the "reproduce this report" box;
 - ``build``: ``make_report`` (validate inputs, then render); ``render/``: Quarto or the fallback;
 - ``up_to_date``: whether the report was rendered from exactly today's inputs;
+- ``slides``: the teaching deck's slides from the same results; ``prior_beliefs``: the
+  priors as densities of the odds ratio (its figure); ``slides_build``: ``make_slides``;
 - ``sbc_view``: the appendix's simulation-based calibration (figure and sentences, read
   from ``reports/_output/sbc.json``).
 

@@ -31,9 +31,18 @@
  *     P(ARD > d) literally; pBenefitAbove (and pBenefit = its "0", pArdAbove10 = its "0.1")
  *     follow the outcome's direction: P(ARD > d) when more events is better, P(ARD < -d)
  *     when fewer is.
+ *   window.priorExplorer.computeLogistic(outcome, interceptMean, interceptSd, logOrMean,
+ *       logOrSd)
+ *     -> {pBenefit, pArdAbove10, orMedian, orLower, orUpper, ardMedian, ardLower, ardUpper,
+ *         designOddsRatio, priorPBeyondDesign, priorPHarm, priorOrMedian, controlRate}
+ *     The primary (logistic) model, exact by integration (explorer_logistic.js): arguments
+ *     are the normal priors of the control log-odds and of the log odds ratio; benefit and
+ *     the design effect follow the outcome's direction.
  *   window.priorExplorer.math: logGamma, betaPdf, incompleteBeta, ArdDistribution.
  *   window.priorExplorer.instances: one controller per explorer on the page, with
- *     .select(outcome, priorName), .setArm(arm, alpha, beta), .state(), .lastResult.
+ *     .select(outcome, priorName), .setArm(arm, alpha, beta), .setLogistic(term, mean, sd)
+ *     (term "treatment" = log OR, "intercept" = control log-odds), .yaml() (the prior on
+ *     screen as a priors-file entry), .state(), .lastResult, .lastLogistic.
  */
 (function () {
   "use strict";
@@ -302,6 +311,22 @@
   const points = (v) => (v >= 0 ? "+" : "") + (100 * v).toFixed(1);
   const num = (v) => (v >= 100 ? v.toFixed(1) : v.toFixed(2));
   const betaText = (a, b) => `Beta(${num(a)}, ${num(b)})`;
+  const ratio = (v) => v.toFixed(2);
+  const percent = (v) => `${(100 * v).toFixed(0)}%`;
+  const minus = (text) => text.replace("-", "\u2212");
+
+  /**
+   * A number as the priors file's validator reads it (PyYAML's float needs a '.' and no
+   * exponent): six significant digits, plain decimal notation, at least one decimal.
+   */
+  function yamlNumber(v) {
+    if (!Number.isFinite(v)) throw new Error(`not a finite number: ${v}`);
+    if (v === 0) return "0.0";
+    const digits = Math.min(15, Math.max(1, 5 - Math.floor(Math.log10(Math.abs(v)))));
+    let text = v.toFixed(digits).replace(/0+$/, "");
+    if (text.endsWith(".")) text += "0";
+    return text === "-0.0" ? "0.0" : text;
+  }
 
   // ------------------------------------------------------------------------------ sliders
 
@@ -443,6 +468,12 @@
   // ------------------------------------------------------------------------------ controller
 
   const ARMS = ["treatment", "control"];
+  /** The logistic terms of a priors file, and those the logistic panel moves. */
+  const LOGISTIC_TERMS = ["intercept", "treatment", "biomarker", "interaction"];
+  const LOGISTIC_MOVED = ["treatment", "intercept"];
+  /** The logistic numerics (explorer_logistic.js, inlined before this file). */
+  const logisticMath = () => (typeof window !== "undefined" && window.priorExplorerLogistic)
+    || require("./explorer_logistic.js");
 
   function readData(root) {
     const script = root.querySelector("script.pe-data");
@@ -460,20 +491,39 @@
     for (const arm of ARMS) {
       sliders[arm] = { centre: byTestId(`${arm}-centre`), strength: byTestId(`${arm}-strength`) };
     }
+    const lgSliders = {};
+    for (const term of LOGISTIC_MOVED) {
+      lgSliders[term] = { mean: byTestId(`lg-${term}-mean`), sd: byTestId(`lg-${term}-sd`) };
+    }
     const priorsByName = Object.fromEntries(data.priors.map((p) => [p.name, p]));
     const outcomesByName = Object.fromEntries(data.outcomes.map((o) => [o.name, o]));
     const state = {
       outcome: data.outcomes[0].name,
       prior: data.priors[0].name, // the named prior in use, or "custom"
+      base: data.priors[0].name, // the last named prior chosen (biomarker, interaction)
       color: data.priors[0].color,
       arms: {}, // exact prior parameters; the sliders only display (rounded) positions
+      logistic: {}, // normal priors {mean, sd} per logistic term, exact
     };
-    const controller = { root, data, lastResult: null, lastUpdateMs: NaN };
+    const controller = {
+      root, data, lastResult: null, lastLogistic: null, lastUpdateMs: NaN,
+      lastLogisticMs: NaN,
+    };
+    const designOddsRatio = data.calibration ? data.calibration.design_odds_ratio : null;
 
     function setReadout(id, text, value) {
       const element = byTestId(id);
       if (element.textContent !== text) element.textContent = text;
       if (value !== undefined) element.setAttribute("data-value", String(value));
+    }
+
+    /** What both panels share: the description, the colour and the prior menu. */
+    function updateShared() {
+      const named = priorsByName[state.prior];
+      setReadout("prior-description", named ? named.description : "Your own prior (edited).");
+      root.style.setProperty("--pe-color", state.color);
+      priorSelect.value = state.prior;
+      root.setAttribute("data-state", JSON.stringify({ outcome: state.outcome, prior: state.prior }));
     }
 
     function showSliders() {
@@ -491,7 +541,111 @@
       }
     }
 
+    function showLogisticSliders() {
+      for (const term of LOGISTIC_MOVED) {
+        const { mean, sd } = state.logistic[term];
+        const slider = lgSliders[term];
+        slider.mean.value = String(clamp(mean, Number(slider.mean.min), Number(slider.mean.max)));
+        slider.sd.value = String(clamp(sd, Number(slider.sd.min), Number(slider.sd.max)));
+        const meanText = term === "treatment"
+          ? `${minus(mean.toFixed(2))} (OR ${ratio(Math.exp(mean))})` : minus(mean.toFixed(2));
+        slider.mean.setAttribute("aria-valuetext", meanText);
+        slider.sd.setAttribute("aria-valuetext", sd.toFixed(2));
+        setReadout(`lg-${term}-mean-value`, meanText);
+        setReadout(`lg-${term}-sd-value`, sd.toFixed(2));
+      }
+    }
+
+    /** Recompute and show the primary (logistic) panel. */
+    function updateLogistic() {
+      const started = performance.now();
+      const outcome = outcomesByName[state.outcome];
+      const { intercept, treatment } = state.logistic;
+      const r = logisticMath().summariseLogistic(outcome, intercept, treatment, designOddsRatio);
+      const lower = outcome.direction === "lower";
+      const box = byTestId("lg-prior-design-box");
+      box.hidden = r.designOddsRatio === null;
+      if (r.designOddsRatio !== null) {
+        setReadout("lg-prior-design-label",
+          `Prior P(OR ${lower ? "<" : ">"} ${ratio(r.designOddsRatio)}, the design effect)`);
+        setReadout("lg-prior-design", prob(r.priorPBeyondDesign), r.priorPBeyondDesign);
+      }
+      setReadout("lg-prior-harm-label", `Prior P(OR ${lower ? ">" : "<"} 1)`);
+      setReadout("lg-prior-harm", prob(r.priorPHarm), r.priorPHarm);
+      setReadout("lg-p-benefit", prob(r.pBenefit), r.pBenefit);
+      setReadout("lg-p-ard-10-label", lower
+        ? "P(risk difference < \u221210 points)" : "P(risk difference > 10 points)");
+      setReadout("lg-p-ard-10", prob(r.pArdAbove10), r.pArdAbove10);
+      for (const end of ["Median", "Lower", "Upper"]) {
+        const key = end.toLowerCase();
+        setReadout(`lg-or-${key}`, ratio(r[`or${end}`]), r[`or${end}`]);
+        setReadout(`lg-ard-${key}`, minus(points(r[`ard${end}`])), r[`ard${end}`]);
+      }
+      setReadout("lg-prior-treatment",
+        `N(${minus(num(treatment.mean))}, ${num(treatment.sd)}) on the log OR; median OR `
+        + ratio(r.priorOrMedian));
+      const [median, low, high] = r.controlRate;
+      setReadout("lg-control-rate", `${percent(median)} (95% ${percent(low)} to ${percent(high)})`);
+      controller.lastLogistic = r;
+      controller.lastLogisticMs = performance.now() - started;
+      root.setAttribute("data-logistic-update-ms", controller.lastLogisticMs.toFixed(2));
+    }
+
+    /** The prior on screen as an entry of a priors file (two-space indent, as under
+     * `priors:`), with placeholders for the name, label and description. */
+    function yaml() {
+      const pair = (keys, values) =>
+        `{${keys.map((k, i) => `${k}: ${yamlNumber(values[i])}`).join(", ")}}`;
+      const lines = [
+        "  my_prior:",
+        "    label: 'My prior'",
+        "    description: 'Describe the belief this prior states (edit me).'",
+        "    beta_binomial:",
+      ];
+      for (const arm of ARMS) {
+        const { alpha, beta } = state.arms[arm];
+        lines.push(`      ${arm}: ${pair(["alpha", "beta"], [alpha, beta])}`);
+      }
+      lines.push("    logistic:");
+      for (const term of LOGISTIC_TERMS) {
+        const { mean, sd } = state.logistic[term];
+        lines.push(`      ${term}: ${pair(["mean", "sd"], [mean, sd])}`);
+      }
+      return `${lines.join("\n")}\n`;
+    }
+
+    /** Show the YAML selected in the read-only box (when the clipboard is unavailable). */
+    function showFallback(text, reason) {
+      const box = byTestId("copy-fallback");
+      const area = byTestId("copy-yaml-text");
+      area.value = text;
+      box.hidden = false;
+      area.focus();
+      area.select();
+      setReadout("copy-status", reason);
+    }
+
+    function copyYaml() {
+      const text = yaml();
+      byTestId("copy-fallback").hidden = true;
+      const clipboard = typeof navigator !== "undefined" && navigator.clipboard;
+      if (!clipboard || typeof clipboard.writeText !== "function" || !window.isSecureContext) {
+        showFallback(text, "This page cannot use the clipboard: copy the text below.");
+        return;
+      }
+      clipboard.writeText(text).then(
+        () => setReadout("copy-status", "Copied: paste it under priors: in your priors file."),
+        () => showFallback(text, "The browser refused the clipboard: copy the text below."),
+      );
+    }
+
     function update() {
+      updateBeta();
+      updateLogistic();
+    }
+
+    /** Recompute and show the beta-binomial panel and the shared lines. */
+    function updateBeta() {
       const started = performance.now();
       const outcome = outcomesByName[state.outcome];
       const prior = {
@@ -518,10 +672,7 @@
       setReadout("data-counts",
         `${data.arms.treatment} ${events("treatment")}, ${data.arms.control} ${events("control")}`);
       byTestId("accuracy-note").hidden = result.accurate;
-      const named = priorsByName[state.prior];
-      setReadout("prior-description", named ? named.description : "Your own prior (edited).");
-      root.style.setProperty("--pe-color", state.color);
-      priorSelect.value = state.prior;
+      updateShared();
 
       drawChart(svg, priorDist, result.distribution, result, state.color, outcome.label,
         outcome.direction === "lower");
@@ -538,9 +689,21 @@
       const named = priorsByName[name];
       if (!named) return;
       state.prior = name;
+      state.base = name;
       state.color = named.color;
       for (const arm of ARMS) state.arms[arm] = { ...named[arm] };
+      for (const term of LOGISTIC_TERMS) state.logistic[term] = { ...named.logistic[term] };
       showSliders();
+      showLogisticSliders();
+    }
+
+    /** A logistic slider moved: change that one quantity of that term, keep the other. */
+    function onLogisticSlider(term, which) {
+      state.logistic[term] = { ...state.logistic[term], [which]: Number(lgSliders[term][which].value) };
+      state.prior = "custom";
+      showLogisticSliders();
+      updateLogistic();
+      updateShared();
     }
 
     /** A slider moved: change that one quantity of that arm, keep the other exact. */
@@ -553,7 +716,7 @@
       state.arms[arm] = { alpha: centre * strength, beta: (1 - centre) * strength };
       state.prior = "custom";
       showSliders();
-      update();
+      updateBeta();
     }
 
     outcomeSelect.addEventListener("change", () => {
@@ -570,6 +733,12 @@
         sliders[arm][which].addEventListener("input", () => onSlider(arm, which));
       }
     }
+    for (const term of LOGISTIC_MOVED) {
+      for (const which of ["mean", "sd"]) {
+        lgSliders[term][which].addEventListener("input", () => onLogisticSlider(term, which));
+      }
+    }
+    byTestId("copy-yaml").addEventListener("click", copyYaml);
 
     Object.assign(controller, {
       /** Show an outcome under a named prior, as if chosen in the menus. */
@@ -588,6 +757,15 @@
         update();
         return controller.lastResult;
       },
+      /** Set one logistic term's normal prior exactly (switches to a custom prior). */
+      setLogistic(term, mean, sd) {
+        state.logistic[term] = { mean, sd };
+        state.prior = "custom";
+        showLogisticSliders();
+        update();
+        return controller.lastLogistic;
+      },
+      yaml,
       state: () => JSON.parse(JSON.stringify(state)),
     });
 
@@ -614,6 +792,17 @@
       const result = summarise(counts, { aT: alphaT, bT: betaT, aC: alphaC, bC: betaC });
       delete result.distribution;
       return result;
+    },
+    /** The primary (logistic) model's summaries (see the header comment). */
+    computeLogistic(outcome, interceptMean, interceptSd, logOrMean, logOrSd) {
+      const source = api.instances.length ? api.instances[0].data : null;
+      const counts = typeof outcome === "string"
+        ? source && source.outcomes.find((o) => o.name === outcome)
+        : outcome;
+      if (!counts) throw new Error(`unknown outcome ${JSON.stringify(outcome)}`);
+      const design = source && source.calibration ? source.calibration.design_odds_ratio : null;
+      return logisticMath().summariseLogistic(counts, { mean: interceptMean, sd: interceptSd },
+        { mean: logOrMean, sd: logOrSd }, design);
     },
   };
 

@@ -5,7 +5,7 @@ filled in (:mod:`~models.report.render.inline`), and pandoc writes one self-cont
 file (:mod:`~models.report.render.pandoc`).
 """
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -42,13 +42,16 @@ def render_fallback(
     data_dir: Path,
     renderer: str,
     progress: bool,
+    write: Callable[..., None] = write_html,
 ) -> Path:
     """jupytext -> papermill -> pandoc, all inside ``workdir``; return the HTML path.
 
     ``data_dir`` is the Jupyter data folder holding the project kernelspec; ``renderer`` is
     the name the report shows in its footer; ``metadata`` overrides the front matter and
     resolves the conditional content (:func:`~models.report.render.conditions.
-    apply_conditions`) before the notebook is built.
+    apply_conditions`) before the notebook is built. ``write`` is the pandoc step
+    (:func:`~models.report.render.pandoc.write_html` for the report,
+    :func:`~models.report.render.deck.write_deck` for the teaching deck).
     """
     import nbformat
 
@@ -65,7 +68,7 @@ def render_fallback(
     nbformat.write(executed, executed_path)
     announce(progress, "pandoc...")
     html = workdir / f"{source.stem}.html"
-    write_html(executed_path, html, config, resource_dir=source.parent, stem=source.stem)
+    write(executed_path, html, config, resource_dir=source.parent, stem=source.stem)
     return html
 
 

@@ -29,9 +29,11 @@ from pathlib import Path
 from models.core.atomic import remove_stale_temporaries, temporary_prefix
 from models.report.render.choice import choose_quarto
 from models.report.render.constructs import unsupported_constructs
+from models.report.render.deck import write_deck
 from models.report.render.errors import RenderError
 from models.report.render.fallback import fallback_renderer_name, render_fallback
 from models.report.render.kernel import install_kernel
+from models.report.render.pandoc import write_html
 from models.report.render.quarto import quarto_version, render_quarto
 
 # RenderError and unsupported_constructs are re-exported: callers import them from here.
@@ -57,6 +59,7 @@ def render_report(
     python: Path,
     progress: bool,
     metadata: Mapping[str, str | bool] | None = None,
+    deck: bool = False,
 ) -> RenderInfo:
     """Render ``source`` (.qmd) with ``params`` into the single HTML file ``output``.
 
@@ -67,6 +70,8 @@ def render_report(
     merged into the front matter on the fallback. ``python`` is
     the interpreter whose kernel executes the report (the project's ``.venv``). With
     ``progress`` the steps are announced on stderr; otherwise the render is quiet.
+    With ``deck`` the source is a slide deck (``reports/slides.qmd``): Quarto renders
+    it with revealjs, the fallback with :func:`~models.report.render.deck.write_deck`.
     Raises :class:`RenderError`; ``output`` is only replaced after a complete render.
     """
     source = Path(source).resolve()
@@ -87,12 +92,14 @@ def render_report(
             html = render_quarto(
                 quarto, source, workdir, params, metadata=metadata or {},
                 python=python, data_dir=data_dir, renderer=renderer, progress=progress,
+                to="revealjs" if deck else "html",
             )
         else:
             renderer = fallback_renderer_name()
             html = render_fallback(
                 source, workdir, params, metadata=metadata or {}, data_dir=data_dir,
                 renderer=renderer, progress=progress,
+                write=write_deck if deck else write_html,
             )
         os.replace(html, output)
     return RenderInfo(renderer=renderer, output=output)

@@ -35,14 +35,16 @@ def render_quarto(
     data_dir: Path,
     renderer: str,
     progress: bool,
+    to: str = "html",
 ) -> Path:
-    """Run ``quarto render`` into ``workdir``; return the one HTML file it wrote.
+    """Run ``quarto render`` into ``workdir``; return the one HTML file it wrote
+    (``to``: Quarto's output format, ``html`` for the report, ``revealjs`` for the deck).
 
     Quarto reads each ``-P`` value as YAML, so values are passed JSON-quoted: the report gets
     the same ``str`` the fallback gives it (``-P seed:1`` would otherwise arrive as an int).
     ``metadata`` goes to ``-M KEY:VALUE`` the same way.
     """
-    command = [quarto, "render", str(source), "--to", "html", "--output-dir", str(workdir),
+    command = [quarto, "render", str(source), "--to", to, "--output-dir", str(workdir),
                "--no-execute-daemon"]
     for key, value in params.items():
         command += ["-P", f"{key}:{json.dumps(str(value))}"]
