@@ -16,13 +16,13 @@ from models.core.types import Probability
 from models.priors.prior_set import NamedPrior, PriorSet
 
 BENCHMARKS = ("startup", "grid", "render", "exact", "sensitivity", "make-report", "assurance",
-              "bambi", "suite")
+              "bambi", "explorer", "suite")
 """Benchmark names, in the order they run (``--only`` picks among them)."""
 
 LABELS = {"grid": "1 logistic grid", "render": "2 report render", "exact": "3 exact vs MCMC",
           "sensitivity": "4 sensitivity", "make-report": "5 make report",
           "assurance": "6 assurance", "bambi": "7 vs Bambi", "startup": "8 start-up",
-          "suite": "9 test suite"}
+          "suite": "9 test suite", "explorer": "10 explorer"}
 """The benchmark column of the printed table (its number orders the rows)."""
 
 MCMC_CACHE_OFF: dict[str, str | None] = {DISABLE_ENV: "1"}
@@ -41,10 +41,11 @@ class Repeats:
     make_report: int = 2
     assurance: int = 5
     startup: int = 10
+    explorer: int = 5
 
 
 QUICK = Repeats(grid=1, render=1, exact=20, mcmc=1, sensitivity=1, make_report=1,
-                assurance=1, startup=3)
+                assurance=1, startup=3, explorer=1)
 """``--quick``: one repeat of everything slow."""
 
 

@@ -22,6 +22,8 @@ assertions in the tests.
    fresh process.
 9. ``suite`` (:mod:`benchmarks.suite`): ``make test`` as a subprocess (and ``make
    test-slow`` with ``--slow-suite``).
+10. ``explorer`` (:mod:`benchmarks.explorer`): one update of the prior explorer's
+    primary-model panel in headless Chromium, every named prior x outcome.
 
 Compile caches (PyTensor, Numba) stay warm throughout: "cold" means a cold *result* cache,
 as on the first render after ``make`` has set the environment up.
@@ -37,6 +39,7 @@ from benchmarks.assurance import bench_assurance
 from benchmarks.bambi import bench_bambi
 from benchmarks.common import BENCHMARKS, LABELS, QUICK, BenchResult, Repeats, Row
 from benchmarks.exact import bench_exact_vs_mcmc
+from benchmarks.explorer import bench_explorer
 from benchmarks.grid import bench_grid
 from benchmarks.make_report import bench_make_report
 from benchmarks.output import (
@@ -71,6 +74,7 @@ def run(names: Sequence[str], repeats: Repeats, trial: Trial,
         "render": lambda: bench_render(repeats.render),
         "make-report": lambda: bench_make_report(repeats.make_report),
         "assurance": lambda: bench_assurance(trial, prior_set, repeats.assurance),
+        "explorer": lambda: bench_explorer(trial, prior_set, repeats.explorer),
     }
     return [run_step(name, steps[name]) for name in BENCHMARKS if name in names]
 

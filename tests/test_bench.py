@@ -211,3 +211,17 @@ def test_bambi_is_given_the_same_priors(prior_set):
             assert treatment.name == "NormalMixture"
             assert list(treatment.args["w"]) == list(mixture.weights)
             assert list(treatment.args["sigma"]) == [c.sd for c in mixture.components]
+
+
+@pytest.mark.slow
+def test_explorer_benchmark_times_every_preset_and_outcome(trial, prior_set):
+    from benchmarks.explorer import bench_explorer
+
+    result = bench_explorer(trial, prior_set, repeats=1)
+    presets = [n for n, p in prior_set.priors.items() if not p.has_mixtures]
+    assert set(result.details["times_ms"]) == {f"{n}/{o}" for n in presets
+                                                for o in trial.outcomes}
+    every = [t for times in result.details["times_ms"].values() for t in times]
+    assert all(t > 0 for t in every)  # a real duration was recorded for every update
+    assert result.details["slowest_ms"] == max(every)
+    assert [row.benchmark for row in result.rows] == ["10 explorer", "10 explorer"]
