@@ -367,3 +367,13 @@ def test_interaction_replicates_do_not_depend_on_the_workers(monkeypatch, skepti
     assert one == two
     assert all(0 <= r <= case.max_rank for row in one for r in row["ranks"].values())
     assert set(one[0]["ranks"]) == set(case.quantities)
+
+
+def test_the_figure_is_hidden_when_there_is_no_run(tmp_path, skeptical):
+    path = tmp_path / "sbc.json"
+    assert sbc_view.sbc_metadata(path) == {"no-sbc": True}
+    path.write_text("{damaged")
+    assert sbc_view.sbc_metadata(path) == {"no-sbc": True}
+    write_sbc(path, _run(_synthetic(skeptical)))
+    assert sbc_view.sbc_metadata(path) == {"no-sbc": False}
+    assert sbc_view.sbc_figure_if_run(sbc_view.load_sbc(tmp_path / "none.json")) is None

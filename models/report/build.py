@@ -90,6 +90,7 @@ def make_report(priors_file: Path, output: Path | str | None = None,
     from models.report.metadata import report_metadata
     from models.report.render.errors import RenderError
     from models.report.render.pipeline import render_report
+    from models.report.sbc_view import sbc_metadata
     from models.report.up_to_date import record_render, report_inputs
 
     priors = load_priors(priors_file)
@@ -108,7 +109,8 @@ def make_report(priors_file: Path, output: Path | str | None = None,
                 info = render_report(REPORT_SOURCE, output.resolve(),
                                      report_parameters(priors.path, Path(trial_file)),
                                      python=Path(sys.executable), progress=interactive(),
-                                     metadata=report_metadata(trial))
+                                     metadata={**report_metadata(trial),
+                                               **sbc_metadata()})
             except KeyboardInterrupt as error:  # the cleanup has run; no more signals now
                 raise _interrupted(error) from None
     except RenderError as error:

@@ -12,6 +12,10 @@ from models.report.format import markdown_text, upper_first
 
 NO_IPD, NO_COUNTS, NO_ESTIMATES, NO_MISSING = ("no-ipd", "no-counts", "no-estimates",
                                               "no-missing")
+NO_SBC = "no-sbc"
+"""Metadata key, true when there are no readable simulation-based calibration results
+(``make sbc`` not run): the appendix then says how to produce them and shows no figure
+(:func:`models.report.sbc_view.sbc_metadata`)."""
 """Metadata keys, true when the trial has no individual data, no outcome given as counts,
 no outcome given only as a published ratio, no randomised treatment-arm participant without
 an outcome."""

@@ -19,6 +19,7 @@ from models.core.errors import InputError
 from models.core.paths import SBC_FILE
 from models.priors.prior_set import PriorSet
 from models.report.figures import MAX_WIDTH, label_text
+from models.report.metadata import NO_SBC
 from models.simulation.sbc_files import SbcRun, read_sbc
 from models.simulation.sbc_ranks import BAND_PROB, FAMILY_ALPHA, EcdfDifference, ecdf_difference
 from models.simulation.sbc_summary import CaseCalibration, pit_values, verdict
@@ -118,6 +119,11 @@ def sbc_figure(run: SbcRun) -> Figure:
             ax.set_xlabel("Fractional rank", fontsize=9)
         axes[0].set_ylabel("ECDF - uniform", fontsize=9)
     return fig
+
+
+def sbc_metadata(path: Path = SBC_FILE) -> dict[str, bool]:
+    """The report's metadata key that hides the SBC figure when there is no run to draw."""
+    return {NO_SBC: load_sbc(path).run is None}
 
 
 def sbc_figure_if_run(results: SbcResults) -> Figure | None:
