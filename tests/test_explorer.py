@@ -369,9 +369,10 @@ def test_report_images_load_and_have_alt_text(rendered_report, open_page):
     assert not no_alt, f"images without alt text: {no_alt}"
 
 
-def test_fewer_is_better_outcome_reads_out_fewer_events(tmp_path: Path, open_page):
-    """For a mortality outcome (direction lower) the explorer's P(benefit) is P(ARD < 0) and
-    its 10-point read-out P(ARD < -0.10), labelled so, equal to BetaContrast's."""
+
+def _eolia_page(tmp_path: Path, open_page) -> tuple[Trial, PriorSet, Any, PageLog]:
+    """A page holding only the explorer of the EOLIA example (mortality: fewer is better),
+    opened and ready."""
     from models.data.trial import load_trial
 
     trial = load_trial(DATA_DIR / "examples" / "eolia_mortality.yml")
@@ -382,6 +383,12 @@ def test_fewer_is_better_outcome_reads_out_fewer_events(tmp_path: Path, open_pag
                     encoding="utf-8")
     page, log = open_page(path)
     page.wait_for_selector(f'{EXPLORER}[data-ready="true"]')
+    return trial, priors, page, log
+
+def test_fewer_is_better_outcome_reads_out_fewer_events(tmp_path: Path, open_page):
+    """For a mortality outcome (direction lower) the explorer's P(benefit) is P(ARD < 0) and
+    its 10-point read-out P(ARD < -0.10), labelled so, equal to BetaContrast's."""
+    trial, priors, page, log = _eolia_page(tmp_path, open_page)
     outcome = trial.outcome("death")
     for name, prior in priors.priors.items():
         bb = prior.beta_binomial
@@ -568,16 +575,7 @@ def test_fewer_is_better_outcome_logistic_panel(tmp_path: Path, open_page):
     """For a mortality outcome (direction lower) the logistic panel's P(benefit) is
     P(OR < 1), its 10-point read-out P(ARD < -0.10) and its design statement P(OR < design
     OR), equal to Python's, for every preset."""
-    from models.data.trial import load_trial
-
-    trial = load_trial(DATA_DIR / "examples" / "eolia_mortality.yml")
-    priors = load_priors(DATA_DIR / "examples" / "eolia_priors.yml")
-    path = tmp_path / "explorer.html"
-    path.write_text('<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>x'
-                    f"</title></head><body>\n{explorer_html(trial, priors)}\n</body></html>\n",
-                    encoding="utf-8")
-    page, log = open_page(path)
-    page.wait_for_selector(f'{EXPLORER}[data-ready="true"]')
+    trial, priors, page, log = _eolia_page(tmp_path, open_page)
     problems = _check_logistic_panel(page, trial, priors)
     assert not problems, "\n".join(problems)
     labels = page.eval_on_selector(

@@ -17,19 +17,19 @@
   var bar = document.createElement("nav");
   bar.className = "deck-bar";
   bar.setAttribute("aria-label", "Slide navigation");
-  var previous = document.createElement("button");
-  previous.type = "button";
-  previous.className = "deck-previous";
-  previous.setAttribute("aria-label", "Previous slide");
-  previous.textContent = "\u2039";
+  function button(className, label, text) {
+    var element = document.createElement("button");
+    element.type = "button";
+    element.className = className;
+    element.setAttribute("aria-label", label);
+    element.textContent = text;
+    return element;
+  }
+  var previous = button("deck-previous", "Previous slide", "\u2039");
   var counter = document.createElement("span");
   counter.className = "slide-counter";
   counter.setAttribute("aria-live", "polite");
-  var next = document.createElement("button");
-  next.type = "button";
-  next.className = "deck-next";
-  next.setAttribute("aria-label", "Next slide");
-  next.textContent = "\u203a";
+  var next = button("deck-next", "Next slide", "\u203a");
   bar.appendChild(previous);
   bar.appendChild(counter);
   bar.appendChild(next);
