@@ -582,7 +582,7 @@ def test_fewer_is_better_outcome_logistic_panel(tmp_path: Path, open_page):
         EXPLORER, """root => ["lg-p-ard-10-label", "lg-prior-harm-label",
                               "lg-prior-design-label"].map(
             id => root.querySelector(`[data-testid="${id}"]`).textContent)""")
-    assert labels[0] == "P(risk difference < \u221210 points)"
+    assert labels[0] == "Posterior P(risk difference < \u221210 points)"
     assert labels[1] == "Prior P(OR > 1)" and labels[2].startswith("Prior P(OR < 0.44")
     _assert_clean(log)
 

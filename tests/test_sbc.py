@@ -181,10 +181,12 @@ def test_the_figure_shows_the_values_that_were_tested(skeptical):
 # --- the file ----------------------------------------------------------------------------
 
 
-def _run(*cases) -> SbcRun:
+def _run(*cases, code: str | None = None) -> SbcRun:
     return SbcRun(cases=tuple(cases), created_utc="2026-11-29T08:00:00+00:00",
-                  run_seconds=512.3, git_commit="0123456789abcdef", package_versions={"pymc": "6"},
-                  priors_file="data/priors.yml", priors_sha256="ab" * 32)
+                  run_seconds=512.3, git_commit="0123456789abcdef",
+                  code_sha256=code or sbc.sbc_code_fingerprint(),
+                  package_versions={"pymc": "6"}, priors_file="data/priors.yml",
+                  priors_sha256="ab" * 32)
 
 
 def test_file_round_trip(tmp_path, skeptical):
@@ -208,6 +210,7 @@ def test_file_round_trip(tmp_path, skeptical):
     (lambda d: d["cases"][0]["quantities"][0].update(p_value=1.5), "quantities[0].p_value"),
     (lambda d: d.update(version=99), ".version"),
     (lambda d: d.update(format="other"), ".format"),
+    (lambda d: d.pop("code_sha256"), "sbc.json.code_sha256"),
 ])
 def test_a_damaged_file_is_refused_by_field(tmp_path, skeptical, edit, field):
     path = tmp_path / "sbc.json"
@@ -262,6 +265,17 @@ def test_results_for_another_prior_are_called_stale(tmp_path, prior_set, skeptic
     write_sbc(path, _run(case))
     text = sbc_view.sbc_reading(sbc_view.load_sbc(path), prior_set)
     assert "differs from today's priors file: run `make sbc` again" in text
+
+
+def test_results_from_other_model_code_are_called_out_of_date(tmp_path, prior_set,
+                                                              skeptical):
+    path = tmp_path / "sbc.json"
+    write_sbc(path, _run(_synthetic(skeptical)))
+    today = sbc_view.sbc_reading(sbc_view.load_sbc(path), prior_set)
+    write_sbc(path, _run(_synthetic(skeptical), code="0" * 64))
+    older = sbc_view.sbc_reading(sbc_view.load_sbc(path), prior_set)
+    assert "out of date" not in today
+    assert "**These results are out of date:** the code of the sampled models" in older
 
 
 def test_prior_names_from_files_are_text(tmp_path, skeptical):

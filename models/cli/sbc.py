@@ -66,7 +66,7 @@ def run_sbc(cases: list["SbcCase"], priors_file: Path) -> Any:
     from models.core.progress import say
     from models.core.provenance import file_sha256, git_commit, package_versions
     from models.mcmc.sampling import configure_compile_cache
-    from models.simulation.sbc import run_case
+    from models.simulation.sbc import run_case, sbc_code_fingerprint
     from models.simulation.sbc_files import SbcRun
     from models.simulation.sbc_summary import summarise_case
 
@@ -80,6 +80,7 @@ def run_sbc(cases: list["SbcCase"], priors_file: Path) -> Any:
     return SbcRun(cases=tuple(calibrations),
                   created_utc=datetime.now(UTC).isoformat(timespec="seconds"),
                   run_seconds=time.perf_counter() - start, git_commit=git_commit(),
+                  code_sha256=sbc_code_fingerprint(),
                   package_versions=package_versions(), priors_file=str(priors_file),
                   priors_sha256=file_sha256(priors_file))
 

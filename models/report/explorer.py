@@ -298,7 +298,8 @@ def _logistic_results(treatment: str, control: str) -> list[str]:
         '<dd data-testid="lg-prior-harm"></dd></div>',
         f"<div><dt>Posterior P({escape(treatment)} beats {escape(control)})</dt>"
         '<dd data-testid="lg-p-benefit"></dd></div>',
-        '<div><dt data-testid="lg-p-ard-10-label">P(risk difference &gt; 10 points)</dt>'
+        '<div><dt data-testid="lg-p-ard-10-label">Posterior P(risk difference &gt; 10 points)'
+        "</dt>"
         '<dd data-testid="lg-p-ard-10"></dd></div>',
         "<div><dt>Odds ratio, median (95% interval)</dt>"
         '<dd><span data-testid="lg-or-median"></span> <span class="pe-small">('

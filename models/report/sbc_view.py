@@ -20,6 +20,7 @@ from models.core.paths import SBC_FILE
 from models.priors.prior_set import PriorSet
 from models.report.figures import MAX_WIDTH, label_text
 from models.report.metadata import NO_SBC
+from models.simulation.sbc import sbc_code_fingerprint
 from models.simulation.sbc_files import SbcRun, read_sbc
 from models.simulation.sbc_ranks import BAND_PROB, FAMILY_ALPHA, EcdfDifference, ecdf_difference
 from models.simulation.sbc_summary import CaseCalibration, pit_values, verdict
@@ -90,7 +91,10 @@ def sbc_figure(run: SbcRun) -> Figure:
     limit = max((float(np.max(np.abs(np.concatenate([p.curve.lower, p.curve.upper,
                                                       p.curve.difference]))))
                  for row in panels for p in row), default=0.1)
-    fig = plt.figure(figsize=(MAX_WIDTH, 2.4 * max(1, len(panels))), layout="constrained")
+    fig = plt.figure(figsize=(MAX_WIDTH, 0.4 + 2.4 * max(1, len(panels))),
+                     layout="constrained")
+    fig.suptitle("Simulation-based calibration: SIMULATED data sets drawn from each prior",
+                 fontsize=10.5)
     rows = fig.subfigures(max(1, len(panels)), 1, squeeze=False)[:, 0]
     for row, subfigure in zip(panels, rows, strict=False):
         subfigure.suptitle(fmt.upper_first(label_text(row[0].row_label, 70)), x=0.01,
@@ -202,6 +206,10 @@ def sbc_reading(results: SbcResults, priors: PriorSet | None) -> str:
                f"**Calibration failed** for {len(result.failures)} of {result.tests} "
                f"quantities at the family-wise {family} level (each test at "
                f"{fmt.number(result.level, '.2g')}).")
+    if run.code_sha256 != sbc_code_fingerprint():
+        summary += (" **These results are out of date:** the code of the sampled models has "
+                    f"changed since this run (commit {fmt.code_span(run.git_commit[:12])}); "
+                    "run `make sbc` again.")
     lines = [summary, ""]
     lines += [f"- {case_sentence(case, run, priors)}" for case in run.cases]
     lines += ["", f"Run on {fmt.markdown_text(run.created_utc[:10])} at commit "

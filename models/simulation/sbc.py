@@ -268,6 +268,14 @@ def cached_replicate(case: SbcCase, replicate: int) -> dict[str, Any]:
                          functools.partial(run_replicate, case, replicate))
 
 
+def sbc_code_fingerprint() -> str:
+    """SHA-256 of the code that simulates, fits and ranks (this module and every project
+    module it imports): what a stored run was computed with."""
+    from models.core.code_fingerprint import code_fingerprint
+
+    return code_fingerprint([__name__, "models.mcmc.aggregate", "models.mcmc.interaction"])
+
+
 def run_case(case: SbcCase) -> list[dict[str, Any]]:
     """Every replicate of ``case``, in order, in parallel (see the module docstring)."""
     label = f"SBC {case.model} model, {case.prior_name} prior: replicates"

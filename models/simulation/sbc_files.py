@@ -4,7 +4,7 @@ report's appendix.
 Layout (version 1)::
 
     {"format": "reanalysis-sbc", "version": 1,
-     "created_utc", "run_seconds", "git_commit", "package_versions",
+     "created_utc", "run_seconds", "git_commit", "code_sha256", "package_versions",
      "priors_file", "priors_sha256",
      "test": {"name", "family_alpha", "tests", "per_test_level"},
      "calibrated": true | false,
@@ -14,6 +14,9 @@ Layout (version 1)::
                 "quantities": [{"name", "label", "replicates", "statistic", "p_value",
                                 "calibrated", "ranks": [...]}]}]}
 
+``code_sha256`` fingerprints the code that simulates and fits
+(:func:`~models.simulation.sbc.sbc_code_fingerprint`: the model structures and the sampler
+settings included), so a reader can tell whether the models checked are still today's.
 ``statistic`` and ``p_value`` are those of the POT-C uniformity test; ``calibrated`` per
 quantity is ``p_value >= per_test_level`` (Bonferroni over ``tests``). The ranks are kept
 so that the report redraws the figure from the file. The file is written to a temporary
@@ -43,6 +46,7 @@ class SbcRun:
     created_utc: str
     run_seconds: float
     git_commit: str
+    code_sha256: str
     package_versions: dict[str, str]
     priors_file: str
     priors_sha256: str
@@ -58,6 +62,7 @@ def to_document(run: SbcRun) -> dict[str, Any]:
         "created_utc": run.created_utc,
         "run_seconds": round(run.run_seconds, 1),
         "git_commit": run.git_commit,
+        "code_sha256": run.code_sha256,
         "package_versions": run.package_versions,
         "priors_file": run.priors_file,
         "priors_sha256": run.priors_sha256,
@@ -162,6 +167,7 @@ def read_sbc(path: Path) -> SbcRun:
         created_utc=_field(document, "created_utc", str, where),
         run_seconds=float(_field(document, "run_seconds", (int, float), where)),
         git_commit=_field(document, "git_commit", str, where),
+        code_sha256=_field(document, "code_sha256", str, where),
         package_versions=_field(document, "package_versions", dict, where),
         priors_file=_field(document, "priors_file", str, where),
         priors_sha256=_field(document, "priors_sha256", str, where),

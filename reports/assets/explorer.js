@@ -574,7 +574,8 @@
       setReadout("lg-prior-harm", prob(r.priorPHarm), r.priorPHarm);
       setReadout("lg-p-benefit", prob(r.pBenefit), r.pBenefit);
       setReadout("lg-p-ard-10-label", lower
-        ? "P(risk difference < \u221210 points)" : "P(risk difference > 10 points)");
+        ? "Posterior P(risk difference < \u221210 points)"
+        : "Posterior P(risk difference > 10 points)");
       setReadout("lg-p-ard-10", prob(r.pArdAbove10), r.pArdAbove10);
       for (const end of ["Median", "Lower", "Upper"]) {
         const key = end.toLowerCase();
