@@ -391,3 +391,18 @@ def test_the_figure_is_hidden_when_there_is_no_run(tmp_path, skeptical):
     write_sbc(path, _run(_synthetic(skeptical)))
     assert sbc_view.sbc_metadata(path) == {"no-sbc": False}
     assert sbc_view.sbc_figure_if_run(sbc_view.load_sbc(tmp_path / "none.json")) is None
+
+
+def test_a_trial_without_individual_data_shows_only_its_own_models(tmp_path, prior_set,
+                                                                   skeptical):
+    interaction = dataclasses.replace(_synthetic(skeptical), model="interaction")
+    path = tmp_path / "sbc.json"
+    write_sbc(path, _run(interaction, _synthetic(skeptical)))
+    results = sbc_view.load_sbc(path)
+    assert results.run is not None
+    without = sbc_view.sbc_reading(results, prior_set, has_ipd=False)
+    assert "Interaction model" not in without and "hs-CRP" not in without
+    assert "**Aggregate logistic model, Skeptical prior**" in without
+    assert "Interaction model" in sbc_view.sbc_reading(results, prior_set, has_ipd=True)
+    figure = sbc_view.sbc_figure(results.run, has_ipd=False)
+    assert len([ax for ax in figure.axes if ax.get_visible()]) == 3

@@ -234,9 +234,8 @@ def _arm_controls(prefix: str, arm: str, name: str) -> list[str]:
     ]
 
 
-MIXTURES_LEFT_OUT = (" (the sliders hold one Beta per arm and one normal prior per term,"
-                     " so priors given as mixtures, such as the robust ones, are not in the"
-                     " list)")
+MIXTURES_LEFT_OUT = (" (priors given as mixtures, such as the robust ones, are not in the"
+                     " list: the sliders hold one Beta per arm and one normal per term)")
 """Said in the explorer's lead when some named priors are mixtures (not presets)."""
 
 LOGISTIC_SLIDERS = {
@@ -310,9 +309,8 @@ def _logistic_results(treatment: str, control: str) -> list[str]:
         '<span data-testid="lg-ard-lower"></span> to <span data-testid="lg-ard-upper"></span>)'
         "</span></dd></div>",
         "</dl>",
-        '<p class="pe-data-line">Posterior by deterministic integration over the control'
-        " log-odds and the log odds ratio (no sampling); risk difference in percentage"
-        " points.</p>",
+        '<p class="pe-data-line">Exact, by integration (no sampling); risk difference in'
+        " percentage points.</p>",
         "</div>",
     ]
 
@@ -325,9 +323,8 @@ def _copy_block(prefix: str) -> list[str]:
         '<span class="pe-copy-status" role="status" aria-live="polite"'
         ' data-testid="copy-status"></span>',
         '<div class="pe-copy-box" data-testid="copy-fallback" hidden>',
-        f'<label for="{prefix}-yaml">Select and copy this entry; paste it under'
-        " <code>priors:</code> in your priors file and give it a name, label and"
-        " description</label>",
+        f'<label for="{prefix}-yaml">Copy this entry under <code>priors:</code> in your'
+        " priors file; then name and describe it</label>",
         f'<textarea id="{prefix}-yaml" readonly rows="13" spellcheck="false"'
         ' data-testid="copy-yaml-text"></textarea>',
         "</div>",
@@ -372,11 +369,8 @@ def explorer_html(trial: Trial, priors: PriorSet, *, element_id: str = "prior-ex
         f"<style>{css}</style>",
         f'<script type="application/json" class="pe-data">{_script_json(data)}</script>',
         '<div class="pe-title">Explore the prior</div>',
-        '<p class="pe-lead">Pick a named prior, or move the sliders to state your own belief,'
-        " in the primary model (a normal prior on the log odds ratio) and in the"
-        " beta-binomial teaching model (a Beta prior on each arm's rate); the posterior for"
-        f" the {escape(treatment)} vs {escape(control)} comparison is recomputed exactly as"
-        " you move them"
+        '<p class="pe-lead">Pick a named prior or move the sliders: the posterior for'
+        f" {escape(treatment)} vs {escape(control)} is recomputed exactly as you move them"
         f"{MIXTURES_LEFT_OUT if any(p.has_mixtures for p in priors.priors.values()) else ''}"
         ".</p>",
         '<noscript><p class="pe-noscript">The prior explorer needs JavaScript; the tables'

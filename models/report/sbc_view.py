@@ -68,25 +68,33 @@ def band_probability() -> str:
     return f"{BAND_PROB:g}"
 
 
+def shown_cases(run: SbcRun, has_ipd: bool) -> list[CaseCalibration]:
+    """The cases of the models this report uses: the interaction model only for a trial
+    with individual data (another trial's report neither fits nor names it)."""
+    return [case for case in run.cases if has_ipd or case.model != "interaction"]
+
+
 def case_title(case: CaseCalibration) -> str:
     """``"hs-CRP interaction model, reference prior"`` (the prior's name as in its file)."""
     return f"{MODEL_NAMES.get(case.model, case.model)}, {case.prior_name} prior"
 
 
-def sbc_curves(run: SbcRun) -> list[list[SbcPanel]]:
-    """Panels per case (rows) and quantity (columns)."""
+def sbc_curves(run: SbcRun, has_ipd: bool = True) -> list[list[SbcPanel]]:
+    """Panels per case (rows) and quantity (columns), for the cases this report shows; the
+    verdict is the whole run's (its level shared among all the run's tests)."""
     result = verdict(run.cases)
     failing = {(id(case), q.name) for case, q in result.failures}
     return [[SbcPanel(row_label=case_title(case), title=q.label,
                       curve=ecdf_difference(pit_values(case, index)), p_value=q.p_value,
                       calibrated=(id(case), q.name) not in failing)
-             for index, q in enumerate(case.quantities)] for case in run.cases]
+             for index, q in enumerate(case.quantities)]
+            for case in shown_cases(run, has_ipd)]
 
 
-def sbc_figure(run: SbcRun) -> Figure:
+def sbc_figure(run: SbcRun, has_ipd: bool = True) -> Figure:
     """Δ-ECDF of each quantity's fractional ranks with its simultaneous 95% band: a row per
     case, a panel per quantity; a failing quantity is drawn and labelled in red."""
-    panels = sbc_curves(run)
+    panels = sbc_curves(run, has_ipd)
     columns = max((len(row) for row in panels), default=1)
     limit = max((float(np.max(np.abs(np.concatenate([p.curve.lower, p.curve.upper,
                                                       p.curve.difference]))))
@@ -130,9 +138,9 @@ def sbc_metadata(path: Path = SBC_FILE) -> dict[str, bool]:
     return {NO_SBC: load_sbc(path).run is None}
 
 
-def sbc_figure_if_run(results: SbcResults) -> Figure | None:
+def sbc_figure_if_run(results: SbcResults, has_ipd: bool = True) -> Figure | None:
     """:func:`sbc_figure` of the run, or ``None`` (no figure) when there is none."""
-    return sbc_figure(results.run) if results.run is not None else None
+    return sbc_figure(results.run, has_ipd) if results.run is not None else None
 
 
 def _label(name: str, priors: PriorSet | None) -> str:
@@ -184,7 +192,7 @@ def case_sentence(case: CaseCalibration, run: SbcRun, priors: PriorSet | None) -
     return head + body + tail
 
 
-def sbc_reading(results: SbcResults, priors: PriorSet | None) -> str:
+def sbc_reading(results: SbcResults, priors: PriorSet | None, has_ipd: bool = True) -> str:
     """The appendix's text: how to produce the results, or one sentence per case and the
     verdict."""
     where = fmt.code_span(str(results.path.name))
@@ -211,7 +219,7 @@ def sbc_reading(results: SbcResults, priors: PriorSet | None) -> str:
                     f"changed since this run (commit {fmt.code_span(run.git_commit[:12])}); "
                     "run `make sbc` again.")
     lines = [summary, ""]
-    lines += [f"- {case_sentence(case, run, priors)}" for case in run.cases]
+    lines += [f"- {case_sentence(case, run, priors)}" for case in shown_cases(run, has_ipd)]
     lines += ["", f"Run on {fmt.markdown_text(run.created_utc[:10])} at commit "
               f"{fmt.code_span(run.git_commit[:12])}."]
     return "\n".join(lines)
