@@ -101,7 +101,7 @@ def sbc_figure(run: SbcRun, has_ipd: bool = True) -> Figure:
                  for row in panels for p in row), default=0.1)
     fig = plt.figure(figsize=(MAX_WIDTH, 0.4 + 2.4 * max(1, len(panels))),
                      layout="constrained")
-    fig.suptitle("Simulation-based calibration: SIMULATED data sets drawn from each prior",
+    fig.suptitle("Simulation-based calibration: data sets SIMULATED from each prior",
                  fontsize=10.5)
     rows = fig.subfigures(max(1, len(panels)), 1, squeeze=False)[:, 0]
     for row, subfigure in zip(panels, rows, strict=False):
@@ -162,7 +162,7 @@ def _stale(case: CaseCalibration, priors: PriorSet | None) -> bool:
 
 def _design(case: CaseCalibration) -> str:
     kind = "individual" if case.model == "interaction" else "count"
-    return (f"SIMULATED {kind} data sets of {case.n_treatment} + {case.n_control} "
+    return (f"{kind} data sets SIMULATED for {case.n_treatment} + {case.n_control} "
             "participants")
 
 
