@@ -23,7 +23,7 @@ from models.report.metadata import NO_SBC
 from models.simulation.sbc import sbc_code_fingerprint
 from models.simulation.sbc_files import SbcRun, read_sbc
 from models.simulation.sbc_ranks import BAND_PROB, FAMILY_ALPHA, EcdfDifference, ecdf_difference
-from models.simulation.sbc_summary import CaseCalibration, pit_values, verdict
+from models.simulation.sbc_summary import CaseCalibration, Verdict, pit_values, verdict
 
 MODEL_NAMES = {"interaction": "interaction model (treatment x hs-CRP)",
                "aggregate": "aggregate logistic model"}
@@ -75,7 +75,8 @@ def shown_cases(run: SbcRun, has_ipd: bool) -> list[CaseCalibration]:
 
 
 def case_title(case: CaseCalibration) -> str:
-    """``"hs-CRP interaction model, reference prior"`` (the prior's name as in its file)."""
+    """``"interaction model (treatment x hs-CRP), reference prior"`` (the prior's name as in
+    its file)."""
     return f"{MODEL_NAMES.get(case.model, case.model)}, {case.prior_name} prior"
 
 
@@ -83,10 +84,9 @@ def sbc_curves(run: SbcRun, has_ipd: bool = True) -> list[list[SbcPanel]]:
     """Panels per case (rows) and quantity (columns), for the cases this report shows; the
     verdict is the whole run's (its level shared among all the run's tests)."""
     result = verdict(run.cases)
-    failing = {(id(case), q.name) for case, q in result.failures}
     return [[SbcPanel(row_label=case_title(case), title=q.label,
                       curve=ecdf_difference(pit_values(case, index)), p_value=q.p_value,
-                      calibrated=(id(case), q.name) not in failing)
+                      calibrated=not result.failed(case, q))
              for index, q in enumerate(case.quantities)]
             for case in shown_cases(run, has_ipd)]
 
@@ -166,10 +166,10 @@ def _design(case: CaseCalibration) -> str:
             "participants")
 
 
-def case_sentence(case: CaseCalibration, run: SbcRun, priors: PriorSet | None) -> str:
-    """One sentence on what one case shows (failures first and plainly)."""
-    result = verdict(run.cases)
-    failed = [q for c, q in result.failures if c is case]
+def case_sentence(case: CaseCalibration, result: Verdict, priors: PriorSet | None) -> str:
+    """One sentence on what one case shows (failures first and plainly); ``result`` is the
+    verdict of the whole run the case belongs to."""
+    failed = result.failures_of(case)
     head = (f"**{fmt.upper_first(MODEL_NAMES.get(case.model, case.model))}, "
             f"{_label(case.prior_name, priors)} prior** ({_design(case)}, "
             f"{case.replicates} replicates):")
@@ -219,7 +219,8 @@ def sbc_reading(results: SbcResults, priors: PriorSet | None, has_ipd: bool = Tr
                     f"changed since this run (commit {fmt.code_span(run.git_commit[:12])}); "
                     "run `make sbc` again.")
     lines = [summary, ""]
-    lines += [f"- {case_sentence(case, run, priors)}" for case in shown_cases(run, has_ipd)]
+    lines += [f"- {case_sentence(case, result, priors)}"
+              for case in shown_cases(run, has_ipd)]
     lines += ["", f"Run on {fmt.markdown_text(run.created_utc[:10])} at commit "
               f"{fmt.code_span(run.git_commit[:12])}."]
     return "\n".join(lines)

@@ -38,13 +38,15 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 import numpy as np
+from scipy.special import expit
 
 from models.core.distributions import NormalPrior
 from models.core.parallel import parallel_map
 from models.core.result_cache import cached_result
 from models.data.ipd import IpdData, log_crp_moments, standardise_log_crp
 from models.data.trial import ArmCounts, OutcomeCounts
-from models.mcmc.logistic_models import AGGREGATE_TERMS, IPD_TERMS
+from models.exact.linear_predictor import linear_predictor
+from models.mcmc.logistic_models import AGGREGATE_TERMS, ARM_TREATED, IPD_TERMS
 from models.mcmc.sampling import DEFAULT_SAMPLER, SamplerSettings
 from models.priors.prior_set import LogisticPrior
 from models.simulation.process import DEFAULT_PROCESS, GeneratingProcess, draw_crp
@@ -173,10 +175,6 @@ def draw_coefficients(prior: LogisticPrior, terms: Sequence[str],
     return out
 
 
-def _expit(x: np.ndarray | float) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-np.asarray(x, dtype=float)))
-
-
 def simulate_interaction(case: SbcCase, rng: np.random.Generator
                          ) -> tuple[IpdData, dict[str, float]]:
     """A SIMULATED individual data set of the design and its true quantities."""
@@ -186,9 +184,7 @@ def simulate_interaction(case: SbcCase, rng: np.random.Generator
     log_mean, log_sd = log_crp_moments(crp)
     z = standardise_log_crp(crp, log_mean, log_sd)
     truth = draw_coefficients(case.prior, IPD_TERMS, rng)
-    linear = (truth["intercept"] + truth["treatment"] * treated + truth["biomarker"] * z
-              + truth["interaction"] * treated * z)
-    y = (rng.random(treated.size) < _expit(linear)).astype("int64")
+    y = (rng.random(treated.size) < expit(linear_predictor(truth, treated, z))).astype("int64")
     data = IpdData("sbc", treated, crp, z, y, log_mean, log_sd)
     z_read_out = float(data.z_of(CRP_READ_OUT_MG_L))
     truth["log_or_at_crp"] = truth["treatment"] + truth["interaction"] * z_read_out
@@ -200,8 +196,7 @@ def simulate_aggregate(case: SbcCase, rng: np.random.Generator
     """SIMULATED counts of the design and their true quantities."""
     n_treatment, n_control = case.design
     truth = draw_coefficients(case.prior, AGGREGATE_TERMS, rng)
-    p_treatment = float(_expit(truth["intercept"] + truth["treatment"]))
-    p_control = float(_expit(truth["intercept"]))
+    p_treatment, p_control = (float(p) for p in expit(linear_predictor(truth, ARM_TREATED)))
     counts = OutcomeCounts("sbc", "sbc",
                            ArmCounts(int(rng.binomial(n_treatment, p_treatment)), n_treatment),
                            ArmCounts(int(rng.binomial(n_control, p_control)), n_control))
@@ -273,7 +268,7 @@ def sbc_code_fingerprint() -> str:
     module it imports): what a stored run was computed with."""
     from models.core.code_fingerprint import code_fingerprint
 
-    return code_fingerprint([__name__, "models.mcmc.aggregate", "models.mcmc.interaction"])
+    return code_fingerprint([__name__])  # its closure holds the samplers it imports
 
 
 def run_case(case: SbcCase) -> list[dict[str, Any]]:

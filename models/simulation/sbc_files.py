@@ -55,7 +55,6 @@ class SbcRun:
 def to_document(run: SbcRun) -> dict[str, Any]:
     """The JSON document of ``run`` (see the module docstring)."""
     result = verdict(run.cases)
-    failing = {(id(case), q.name) for case, q in result.failures}
     return {
         "format": FORMAT,
         "version": VERSION,
@@ -85,7 +84,7 @@ def to_document(run: SbcRun) -> dict[str, Any]:
             "quantities": [{
                 "name": q.name, "label": q.label, "replicates": q.replicates,
                 "statistic": q.statistic, "p_value": q.p_value,
-                "calibrated": (id(case), q.name) not in failing,
+                "calibrated": not result.failed(case, q),
                 "ranks": list(q.ranks),
             } for q in case.quantities],
         } for case in run.cases],

@@ -120,6 +120,14 @@ class Verdict:
     def calibrated(self) -> bool:
         return not self.failures
 
+    def failures_of(self, case: CaseCalibration) -> list[QuantityCalibration]:
+        """The quantities of ``case`` that fail (the same case object as verdicted)."""
+        return [quantity for failed_case, quantity in self.failures if failed_case is case]
+
+    def failed(self, case: CaseCalibration, quantity: QuantityCalibration) -> bool:
+        """Whether ``quantity`` of ``case`` fails."""
+        return any(q is quantity for q in self.failures_of(case))
+
 
 def verdict(cases: Sequence[CaseCalibration], alpha: float = FAMILY_ALPHA) -> Verdict:
     """Which quantities fail at the family-wise level ``alpha`` (Bonferroni)."""
