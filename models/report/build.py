@@ -19,7 +19,7 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
@@ -88,8 +88,6 @@ def make_report(priors_file: Path, output: Path | str | None = None,
     from models.data.trial import load_trial
     from models.priors.matching import check_priors_fit_trial
     from models.report.metadata import report_metadata
-    from models.report.render.errors import RenderError
-    from models.report.render.pipeline import render_report
     from models.report.sbc_view import sbc_metadata
     from models.report.up_to_date import record_render, report_inputs
 
@@ -100,25 +98,39 @@ def make_report(priors_file: Path, output: Path | str | None = None,
     digests = report_inputs(priors.path, Path(trial_file)).digests()  # as read before
     say(f"rendering report of {Path(trial_file).name} with priors {priors.path} "
         f"({', '.join(priors.names)})")
+    rendered = render_document(REPORT_SOURCE, output, priors.path, Path(trial_file),
+                               {**report_metadata(trial), **sbc_metadata()}, what="report")
+    record_render(rendered, digests)
+    return rendered
+
+
+def render_document(source: Path, output: Path, priors_path: Path, trial_file: Path,
+                    metadata: Mapping[str, str | bool], *, what: str,
+                    deck: bool = False) -> Path:
+    """Render one of the project's documents (the report, or with ``deck`` the teaching
+    deck) with the report's parameters: the kernel narrates its steps on this terminal,
+    SIGTERM and SIGHUP stop it like Ctrl-C (the previous file stays), and a render that
+    failed on the user's input is an ``InputError`` named ``what``. Returns the HTML path."""
+    from models.report.render.errors import RenderError
+    from models.report.render.pipeline import render_report
+
     terminal = terminal_path()
     if terminal:
-        os.environ[PROGRESS_ENV] = terminal  # the report's kernel narrates its fits there
+        os.environ[PROGRESS_ENV] = terminal  # the kernel narrates its fits there
     try:
         with _stop_signals_as_exceptions():
             try:
-                info = render_report(REPORT_SOURCE, output.resolve(),
-                                     report_parameters(priors.path, Path(trial_file)),
+                info = render_report(source, output.resolve(),
+                                     report_parameters(priors_path, trial_file),
                                      python=Path(sys.executable), progress=interactive(),
-                                     metadata={**report_metadata(trial),
-                                               **sbc_metadata()})
+                                     metadata=metadata, deck=deck)
             except KeyboardInterrupt as error:  # the cleanup has run; no more signals now
                 raise _interrupted(error) from None
     except RenderError as error:
         if error.is_input_error:
-            raise InputError("report", str(error)) from None
+            raise InputError(what, str(error)) from None
         raise
     say(f"rendered with {info.renderer}")
-    record_render(info.output, digests)
     return info.output
 
 

@@ -8,15 +8,12 @@ the fallback, :mod:`models.report.render.deck`), the same cached results, and th
 atomic write: a failed or interrupted render leaves the previous deck as it was.
 """
 
-import os
-import sys
 from pathlib import Path
 
-from models.core.errors import InputError
 from models.core.paths import OUTPUT_DIR, REPORTS_DIR, TRIAL_COUNTS_FILE
-from models.core.progress import PROGRESS_ENV, interactive, say, terminal_path
+from models.core.progress import say
 from models.priors.priors_file import load_priors
-from models.report.build import _interrupted, _stop_signals_as_exceptions, report_parameters
+from models.report.build import render_document
 
 SLIDES_SOURCE = REPORTS_DIR / "slides.qmd"
 DEFAULT_SLIDES_OUTPUT = OUTPUT_DIR / "slides.html"
@@ -29,8 +26,6 @@ def make_slides(priors_file: Path, output: Path | str | None = None,
     from models.data.trial import load_trial
     from models.priors.matching import check_priors_fit_trial
     from models.report.metadata import report_metadata, report_title
-    from models.report.render.errors import RenderError
-    from models.report.render.pipeline import render_report
 
     priors = load_priors(priors_file)
     trial = load_trial(trial_file)
@@ -41,21 +36,5 @@ def make_slides(priors_file: Path, output: Path | str | None = None,
     metadata["pagetitle"] = f"{report_title(trial)}: teaching slides"
     say(f"rendering slides of {Path(trial_file).name} with priors {priors.path} "
         f"({', '.join(priors.names)})")
-    terminal = terminal_path()
-    if terminal:
-        os.environ[PROGRESS_ENV] = terminal
-    try:
-        with _stop_signals_as_exceptions():
-            try:
-                info = render_report(SLIDES_SOURCE, output.resolve(),
-                                     report_parameters(priors.path, Path(trial_file)),
-                                     python=Path(sys.executable), progress=interactive(),
-                                     metadata=metadata, deck=True)
-            except KeyboardInterrupt as error:
-                raise _interrupted(error) from None
-    except RenderError as error:
-        if error.is_input_error:
-            raise InputError("slides", str(error)) from None
-        raise
-    say(f"rendered with {info.renderer}")
-    return info.output
+    return render_document(SLIDES_SOURCE, output, priors.path, Path(trial_file), metadata,
+                           what="slides", deck=True)
